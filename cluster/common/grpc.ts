@@ -1,0 +1,123 @@
+// gRPC plumbing every service shares: loading a proto with the same options everywhere, one
+// adapter that turns an async handler into a unary handler answering exactly once, and
+// promise-returning calls with a deadline.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { PennError, fromGrpcError, toGrpcStatus } from './errors.ts';
+import type { Logger } from './log.ts';
+
+const protoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
+
+/** Messages up to this size cross the wire: a 4 MiB value plus framing, and checkpoint chunks. */
+export const grpcMessageBytesMax = 16 * 1024 * 1024;
+
+export const channelOptions: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': grpcMessageBytesMax,
+  'grpc.max_send_message_length': grpcMessageBytesMax,
+  // Reconnect quickly after a peer restarts instead of backing off for seconds.
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+};
+
+export function loadProto(file: string): grpc.GrpcObject {
+  const definition = protoLoader.loadSync(path.join(protoDir, file), {
+    keepCase: true,
+    longs: Number,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  return grpc.loadPackageDefinition(definition);
+}
+
+/** The service definition at a dotted path of a loaded package, e.g. 'penncloud.kvs.KeyValue'. */
+export function serviceClient(pkg: grpc.GrpcObject, dotted: string): grpc.ServiceClientConstructor {
+  let node: unknown = pkg;
+  for (const part of dotted.split('.')) node = (node as Record<string, unknown>)[part];
+  if (typeof node !== 'function') throw new Error(`no service ${dotted} in proto`);
+  return node as grpc.ServiceClientConstructor;
+}
+
+type AsyncHandler<Req, Res> = (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
+
+/**
+ * Wraps an async handler: its result or its PennError becomes the one answer; any other throw
+ * becomes INTERNAL with the cause logged. A second answer is impossible by construction.
+ */
+export function unary<Req, Res>(log: Logger, name: string, handler: AsyncHandler<Req, Res>) {
+  return (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>): void => {
+    let answered = false;
+    const answer = (err: grpc.ServiceError | null, value?: Res) => {
+      if (answered) return;
+      answered = true;
+      callback(err, value);
+    };
+    Promise.resolve()
+      .then(() => handler(call.request, call))
+      .then(
+        (value) => answer(null, value),
+        (err: unknown) => answer(toServiceError(log, name, err)),
+      );
+  };
+}
+
+export function toServiceError(log: Logger, name: string, err: unknown): grpc.ServiceError {
+  let penn: PennError;
+  if (err instanceof PennError) {
+    penn = err;
+  } else {
+    log.error(`${name} failed unexpectedly`, { err });
+    penn = new PennError('internal', `internal error in ${name}`);
+  }
+  const metadata = new grpc.Metadata();
+  return Object.assign(new Error(penn.message), {
+    code: toGrpcStatus(penn.code),
+    details: penn.message,
+    metadata,
+  }) as grpc.ServiceError;
+}
+
+/** Calls a unary method with a deadline and turns failures into PennError. */
+export function callUnary<Res>(
+  client: grpc.Client,
+  method: string,
+  request: unknown,
+  timeoutMs: number,
+  metadata: grpc.Metadata = new grpc.Metadata(),
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const fn = (client as unknown as Record<string, (...args: unknown[]) => void>)[method];
+    if (typeof fn !== 'function') {
+      reject(new PennError('internal', `no gRPC method ${method}`));
+      return;
+    }
+    fn.call(client, request, metadata, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res: Res) => {
+      if (err) reject(fromGrpcError(err));
+      else resolve(res);
+    });
+  });
+}
+
+export function bindServer(server: grpc.Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) reject(err);
+      else resolve(port);
+    });
+  });
+}
+
+export function shutdownServer(server: grpc.Server, graceMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

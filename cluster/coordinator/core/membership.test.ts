@@ -1,0 +1,460 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { parseConfig } from '../../common/config.ts';
+import { createMembership, heartbeatConfig, initialGroups, step } from './membership.ts';
+import { clusterStatus } from './status.ts';
+import type { Effect, GroupConfig, Input, MembershipState, NodeFigures, Reply } from './types.ts';
+
+// Defaults: 3 groups × 3 replicas, leaseMs 1500, heartbeatMissesMax 3; rows a–i → group 0.
+const config = parseConfig({ dataDir: '/tmp/penncloud-membership-test' });
+const LEASE = config.coordinator.leaseMs;
+
+/**
+ * Drives the core and checks, on every step, what must hold whatever the input: an epoch only
+ * rises, by one per change; every change comes with a persist of exactly the new configs, and
+ * nothing else does; a primary is in its in-sync set.
+ */
+class Harness {
+  state: MembershipState;
+  effects: Effect[] = [];
+
+  constructor(groups: GroupConfig[] = initialGroups(config), now = 0) {
+    this.state = createMembership(config, groups, now);
+  }
+
+  run(input: Input): Effect[] {
+    const before = this.state;
+    const { state, effects } = step(before, input);
+    checkStep(before, state, effects);
+    this.state = state;
+    this.effects = effects;
+    return effects;
+  }
+
+  up(node: string, figures: Partial<NodeFigures> = {}): void {
+    const epoch = this.config(Number(node.slice(1, node.indexOf('r')))).epoch;
+    const reply: NodeFigures = {
+      state: 'up',
+      epoch,
+      lastLsn: 0,
+      lastEpoch: 0,
+      checkpointVersion: 0,
+      keyCount: 0,
+      memoryBytes: 0,
+      role: '',
+      ...figures,
+    };
+    this.run({ kind: 'heartbeat', node, scheduled: true, ok: true, reply });
+  }
+
+  down(node: string): void {
+    for (let i = 0; i < config.coordinator.heartbeatMissesMax; i++) {
+      this.run({ kind: 'heartbeat', node, scheduled: true, ok: false, error: 'connection refused' });
+    }
+  }
+
+  tick(now: number): Effect[] {
+    return this.run({ kind: 'tick', now });
+  }
+
+  config(group: number): GroupConfig {
+    const cfg = this.state.groups[group];
+    assert.ok(cfg);
+    return cfg;
+  }
+
+  reply(input: Input): Reply {
+    const effects = this.run(input);
+    const r = effects.find((e) => e.kind === 'reply');
+    assert.ok(r && r.kind === 'reply', `expected a reply, got ${JSON.stringify(effects)}`);
+    return r.reply;
+  }
+
+  refusal(input: Input): { code: string; message: string } {
+    const effects = this.run(input);
+    const r = effects.find((e) => e.kind === 'refuse');
+    assert.ok(r && r.kind === 'refuse', `expected a refusal, got ${JSON.stringify(effects)}`);
+    return { code: r.code, message: r.message };
+  }
+
+  lookup(row: string): string {
+    const r = this.reply({ kind: 'lookup', row });
+    assert.equal(r.type, 'lookup');
+    return r.assigned.id;
+  }
+}
+
+function checkStep(before: MembershipState, after: MembershipState, effects: Effect[]): void {
+  const persists = effects.filter((e) => e.kind === 'persist');
+  let changed = 0;
+  after.groups.forEach((g, i) => {
+    const old = before.groups[i];
+    assert.ok(old);
+    assert.ok(g.primary === '' || g.inSync.includes(g.primary), `group ${i}: primary outside in_sync`);
+    assert.ok(g.epoch >= old.epoch, `group ${i}: epoch fell`);
+    const same = g.primary === old.primary && g.inSync.join() === old.inSync.join();
+    if (same) {
+      assert.equal(g.epoch, old.epoch, `group ${i}: epoch rose without a change`);
+    } else {
+      changed++;
+      assert.ok(g.epoch > old.epoch, `group ${i}: changed without a new epoch`);
+    }
+  });
+  assert.equal(persists.length, changed, 'one persist per change');
+  const last = persists.at(-1);
+  if (last?.kind === 'persist') assert.deepEqual(last.groups, after.groups);
+}
+
+/** Group 0 with every replica up at the given lsns, after its first election. */
+function groupZeroElected(lsns: [number, number, number] = [0, 0, 0]): Harness {
+  const h = new Harness();
+  lsns.forEach((lsn, r) => h.up(`g0r${r}`, { lastLsn: lsn, lastEpoch: lsn > 0 ? 1 : 0 }));
+  h.tick(0);
+  return h;
+}
+
+describe('election', () => {
+  test('the initial state has no primary, and the first alive node becomes primary', () => {
+    const h = new Harness();
+    assert.deepEqual(h.config(0), { group: 0, epoch: 1, primary: '', inSync: ['g0r0', 'g0r1', 'g0r2'] });
+    assert.equal(h.tick(0).length, 0, 'no one alive, nothing happens');
+    h.up('g0r1');
+    const effects = h.tick(10);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 2, primary: 'g0r1', inSync: ['g0r0', 'g0r1', 'g0r2'] });
+    assert.deepEqual(
+      effects.map((e) => e.kind),
+      ['persist', 'announce', 'log'],
+    );
+    assert.ok(effects.some((e) => e.kind === 'log' && e.msg === 'group 0: g0r1 became primary at epoch 2 (the group had none)'));
+    h.up('g0r0');
+    assert.equal(h.tick(20).length, 0, 'a second node changes nothing');
+    assert.equal(h.config(1).epoch, 1, 'other groups untouched');
+  });
+
+  test('a primary that is down is replaced only after the last lease has ended, by the in-sync member with the longest log', () => {
+    const h = groupZeroElected([5, 5, 5]);
+    assert.equal(h.config(0).primary, 'g0r0');
+    // g0r0 drops g0r2, which then gets ahead of everyone but is no longer in sync.
+    h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'] });
+    h.up('g0r1', { lastLsn: 9, lastEpoch: 3 });
+    h.up('g0r2', { lastLsn: 50, lastEpoch: 3 });
+    const lease = h.reply({ kind: 'renewLease', now: 1000, group: 0, epoch: 3, node: 'g0r0' });
+    assert.equal(lease.type === 'lease' && lease.granted, true);
+
+    h.down('g0r0');
+    const waiting = h.tick(1100);
+    assert.equal(h.config(0).primary, 'g0r0', 'no election while the lease may run');
+    assert.ok(waiting.some((e) => e.kind === 'log' && /primary g0r0 down; electing another once its lease ends in 1400 ms/.test(e.msg)));
+    const refused = h.reply({ kind: 'renewLease', now: 1200, group: 0, epoch: 3, node: 'g0r0' });
+    assert.equal(refused.type === 'lease' && refused.granted, false, 'a primary the coordinator thinks down gets no lease');
+    h.tick(1000 + LEASE);
+    assert.equal(h.config(0).primary, 'g0r0', 'still within lastGrant + leaseMs');
+
+    const effects = h.tick(1000 + LEASE + 1);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: 'g0r1', inSync: ['g0r1'] });
+    assert.ok(effects.some((e) => e.kind === 'log' && e.msg === 'group 0: g0r1 became primary at epoch 4 (g0r0 down)'));
+  });
+
+  test('among in-sync members, the highest (last epoch, last lsn) wins', () => {
+    const h = groupZeroElected();
+    h.up('g0r1', { lastLsn: 40, lastEpoch: 2 });
+    h.up('g0r2', { lastLsn: 12, lastEpoch: 3 });
+    h.down('g0r0');
+    h.tick(LEASE + 1);
+    assert.equal(h.config(0).primary, 'g0r2', 'a later epoch beats a longer log');
+
+    const h2 = groupZeroElected();
+    h2.up('g0r1', { lastLsn: 40, lastEpoch: 2 });
+    h2.up('g0r2', { lastLsn: 39, lastEpoch: 2 });
+    h2.down('g0r0');
+    h2.tick(LEASE + 1);
+    assert.equal(h2.config(0).primary, 'g0r1');
+    assert.deepEqual(h2.config(0).inSync, ['g0r1', 'g0r2']);
+  });
+
+  test('a restarted coordinator waits a full lease from its start before replacing a primary', () => {
+    const persisted = initialGroups(config);
+    persisted[0] = { group: 0, epoch: 7, primary: 'g0r0', inSync: ['g0r0', 'g0r1'] };
+    const h = new Harness(persisted, 50_000);
+    h.up('g0r1');
+    h.down('g0r0');
+    h.tick(50_000 + LEASE);
+    assert.equal(h.config(0).primary, 'g0r0');
+    h.tick(50_000 + LEASE + 1);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 8, primary: 'g0r1', inSync: ['g0r1'] });
+  });
+
+  test('a node knowing a newer epoch than the coordinator (a lost file) pushes the next epoch past it', () => {
+    const h = new Harness();
+    h.up('g0r0', { epoch: 9 });
+    assert.ok(h.effects.some((e) => e.kind === 'log' && e.level === 'warn' && /knows epoch 9/.test(e.msg)));
+    h.tick(0);
+    assert.equal(h.config(0).epoch, 10);
+  });
+});
+
+describe('when every in-sync member is down', () => {
+  test('the group has no primary, a returning out-of-sync node is not made primary, a returning in-sync one is', () => {
+    const h = groupZeroElected();
+    h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
+    h.up('g0r2', { lastLsn: 100, lastEpoch: 3 });
+    h.down('g0r0');
+    h.down('g0r1');
+    const effects = h.tick(LEASE + 1);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: '', inSync: ['g0r0', 'g0r1'] });
+    assert.ok(effects.some((e) => e.kind === 'log' && e.level === 'warn' && /no primary at epoch 4/.test(e.msg)));
+
+    for (let t = 2; t < 10; t++) h.tick(t * LEASE);
+    assert.equal(h.config(0).primary, '', 'g0r2 is alive but never becomes primary');
+    assert.equal(h.config(0).epoch, 4, 'and nothing else changes meanwhile');
+
+    h.up('g0r1', { lastLsn: 3, lastEpoch: 2 });
+    h.tick(20 * LEASE);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 5, primary: 'g0r1', inSync: ['g0r1'] });
+  });
+
+  test('members that are down stay in in_sync while there is no primary', () => {
+    const h = groupZeroElected();
+    h.down('g0r0');
+    h.down('g0r1');
+    h.down('g0r2');
+    h.tick(LEASE + 1);
+    assert.deepEqual(h.config(0).inSync, ['g0r0', 'g0r1', 'g0r2']);
+    h.tick(10 * LEASE);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: '', inSync: ['g0r0', 'g0r1', 'g0r2'] });
+    h.up('g0r0');
+    h.tick(11 * LEASE);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: 'g0r0', inSync: ['g0r0'] });
+  });
+});
+
+describe('backups', () => {
+  test('an in-sync backup that misses heartbeatMissesMax heartbeats leaves in_sync', () => {
+    const h = groupZeroElected();
+    h.run({ kind: 'heartbeat', node: 'g0r2', scheduled: true, ok: false, error: 'deadline' });
+    h.run({ kind: 'heartbeat', node: 'g0r2', scheduled: true, ok: false, error: 'deadline' });
+    h.tick(100);
+    assert.equal(h.config(0).inSync.length, 3, 'two misses are not enough');
+    h.run({ kind: 'heartbeat', node: 'g0r2', scheduled: true, ok: false, error: 'deadline' });
+    const effects = h.tick(200);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'] });
+    assert.ok(effects.some((e) => e.kind === 'log' && e.msg === 'group 0: g0r2 left in_sync at epoch 3 (down)'));
+  });
+
+  test('failed extra (announce) heartbeats are not misses', () => {
+    const h = groupZeroElected();
+    for (let i = 0; i < 10; i++) h.run({ kind: 'heartbeat', node: 'g0r2', scheduled: false, ok: false, error: 'x' });
+    h.tick(100);
+    assert.equal(h.config(0).inSync.length, 3);
+  });
+
+  test('a halted backup leaves in_sync at once, and its status says halted', () => {
+    const h = groupZeroElected();
+    h.up('g0r1', { state: 'halted' });
+    h.tick(100);
+    assert.deepEqual(h.config(0).inSync, ['g0r0', 'g0r2']);
+    const g0r1 = clusterStatus(h.state).nodes.find((n) => n.id === 'g0r1');
+    assert.equal(g0r1?.state, 'halted');
+    assert.equal(g0r1?.role, 'out-of-sync');
+  });
+});
+
+describe('reportFailure and requestJoin', () => {
+  test('are taken only from the current primary at the current epoch', () => {
+    const h = groupZeroElected();
+    const base = { group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' };
+    assert.equal(h.refusal({ kind: 'reportFailure', ...base, epoch: 1 }).code, 'failed_precondition');
+    assert.match(h.refusal({ kind: 'reportFailure', ...base, epoch: 3 }).message, /epoch 3 is not group 0's current epoch 2/);
+    assert.match(h.refusal({ kind: 'reportFailure', ...base, primary: 'g0r1' }).message, /"g0r1" is not the primary of group 0 at epoch 2/);
+    assert.equal(h.refusal({ kind: 'requestJoin', ...base, primary: 'g0r1', lsn: 0 }).code, 'failed_precondition');
+    assert.equal(h.refusal({ kind: 'reportFailure', ...base, group: 7 }).code, 'invalid_argument');
+    assert.equal(h.refusal({ kind: 'reportFailure', ...base, node: 'g1r0' }).code, 'invalid_argument');
+    assert.equal(h.refusal({ kind: 'reportFailure', ...base, node: 'g0r0' }).code, 'invalid_argument');
+    assert.equal(h.config(0).epoch, 2, 'no refused request changed anything');
+
+    const removed = h.reply({ kind: 'reportFailure', ...base });
+    assert.deepEqual(removed, { type: 'config', config: { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'] } });
+    const again = h.reply({ kind: 'reportFailure', ...base, epoch: 3 });
+    assert.equal(again.type === 'config' && again.config.epoch, 3, 'reporting a node already out changes nothing');
+    assert.equal(h.refusal({ kind: 'requestJoin', ...base, lsn: 10 }).code, 'failed_precondition', 'epoch 2 is old now');
+
+    const joined = h.reply({ kind: 'requestJoin', ...base, epoch: 3, lsn: 10 });
+    assert.deepEqual(joined, { type: 'config', config: { group: 0, epoch: 4, primary: 'g0r0', inSync: ['g0r0', 'g0r1', 'g0r2'] } });
+    const twice = h.reply({ kind: 'requestJoin', ...base, epoch: 4, lsn: 10 });
+    assert.equal(twice.type === 'config' && twice.config.epoch, 4, 'joining a member changes nothing');
+  });
+
+  test('a group without a primary takes neither', () => {
+    const h = new Harness();
+    assert.equal(h.refusal({ kind: 'reportFailure', group: 0, epoch: 1, primary: '', node: 'g0r1' }).code, 'failed_precondition');
+  });
+
+  test('a node the coordinator finds down cannot join', () => {
+    const h = groupZeroElected();
+    h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
+    h.down('g0r2');
+    assert.match(h.refusal({ kind: 'requestJoin', group: 0, epoch: 3, primary: 'g0r0', node: 'g0r2', lsn: 0 }).message, /g0r2 is down/);
+  });
+});
+
+describe('leases', () => {
+  test('are granted only to the current primary, at the current epoch, while it is live', () => {
+    const h = groupZeroElected();
+    const ask = (node: string, epoch: number, group = 0) => {
+      const r = h.reply({ kind: 'renewLease', now: 10, group, epoch, node });
+      assert.equal(r.type, 'lease');
+      return r.type === 'lease' && r.granted;
+    };
+    assert.equal(ask('g0r0', 2), true);
+    assert.equal(ask('g0r1', 2), false, 'a backup');
+    assert.equal(ask('g0r0', 1), false, 'an old epoch');
+    assert.equal(ask('', 1, 1), false, 'a group without primary');
+    const r = h.reply({ kind: 'renewLease', now: 10, group: 0, epoch: 1, node: 'g0r0' });
+    assert.deepEqual(r.type === 'lease' && r.config, h.config(0), 'a refusal carries the current config');
+    h.up('g0r0', { state: 'halted' });
+    assert.equal(ask('g0r0', 2), false, 'a halted primary');
+    assert.equal(h.refusal({ kind: 'renewLease', now: 10, group: -1, epoch: 2, node: 'g0r0' }).code, 'invalid_argument');
+  });
+
+  test('a grant moves the moment after which the primary may be replaced', () => {
+    const h = groupZeroElected();
+    h.reply({ kind: 'renewLease', now: 5000, group: 0, epoch: 2, node: 'g0r0' });
+    h.down('g0r0');
+    h.tick(5000 + LEASE);
+    assert.equal(h.config(0).primary, 'g0r0');
+    h.tick(5000 + LEASE + 1);
+    assert.equal(h.config(0).primary, 'g0r1');
+  });
+});
+
+describe('lookup', () => {
+  test('round-robins over live in-sync members, then over live members; UNAVAILABLE when none', () => {
+    const h = new Harness();
+    const none = h.refusal({ kind: 'lookup', row: 'alice#account' });
+    assert.deepEqual(none, { code: 'unavailable', message: 'group 0 has no live member' });
+    h.up('g0r0');
+    h.up('g0r1');
+    h.up('g0r2');
+    h.tick(0);
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map(() => h.lookup('alice#files')), ['g0r0', 'g0r1', 'g0r2', 'g0r0', 'g0r1', 'g0r2']);
+    const r = h.reply({ kind: 'lookup', row: 'Bob#mail' });
+    assert.deepEqual(r, {
+      type: 'lookup',
+      group: 0,
+      assigned: { id: 'g0r0', address: '127.0.0.1:7001' },
+      primary: { id: 'g0r0', address: '127.0.0.1:7001' },
+      epoch: 2,
+    });
+
+    h.down('g0r2');
+    h.tick(10);
+    h.up('g0r2');
+    const picks = new Set([1, 2, 3, 4].map(() => h.lookup('alice')));
+    assert.deepEqual([...picks].sort(), ['g0r0', 'g0r1'], 'an out-of-sync node is not assigned while in-sync ones live');
+
+    h.down('g0r0');
+    h.down('g0r1');
+    assert.equal(h.lookup('alice'), 'g0r2', 'with no in-sync member live, any live member');
+  });
+
+  test('routes rows by their first character and refuses bad rows', () => {
+    const h = new Harness();
+    for (const id of ['g0r0', 'g1r0', 'g2r0']) h.up(id);
+    const group = (row: string) => {
+      const r = h.reply({ kind: 'lookup', row });
+      return r.type === 'lookup' ? r.group : -1;
+    };
+    assert.deepEqual(['alice', 'Ivy', 'jay', 'Rose', 'sam', 'zoe', '9lives', '~x'].map(group), [0, 0, 1, 1, 2, 2, 0, 2]);
+    assert.equal(h.refusal({ kind: 'lookup', row: '' }).code, 'invalid_argument');
+    assert.match(h.refusal({ kind: 'lookup', row: 'a'.repeat(1025) }).message, /row is 1025 bytes; the limit is 1024/);
+    const kate = h.reply({ kind: 'lookup', row: 'kate' });
+    assert.deepEqual(kate.type === 'lookup' && kate.primary, { id: '', address: '' }, 'no primary yet');
+  });
+});
+
+describe('heartbeats and status', () => {
+  test('a node gets the config until its reply shows the current epoch', () => {
+    const h = groupZeroElected();
+    assert.deepEqual(heartbeatConfig(h.state, 'g0r1'), h.config(0), 'it replied with epoch 1');
+    h.up('g0r1');
+    assert.equal(heartbeatConfig(h.state, 'g0r1'), null);
+    assert.deepEqual(heartbeatConfig(h.state, 'g1r0'), h.config(1), 'a node never heard from gets it');
+  });
+
+  test('ClusterStatus shows every node with its state and role, and every group', () => {
+    const h = groupZeroElected([7, 0, 0]);
+    h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
+    h.up('g0r1', { lastLsn: 7, keyCount: 3, memoryBytes: 1024, checkpointVersion: 2 });
+    const status = clusterStatus(h.state);
+    assert.equal(status.nodes.length, 9);
+    assert.equal(status.groups.length, 3);
+    const byId = new Map(status.nodes.map((n) => [n.id, n]));
+    assert.deepEqual(byId.get('g0r1'), {
+      id: 'g0r1',
+      group: 0,
+      address: '127.0.0.1:7002',
+      state: 'up',
+      role: 'backup',
+      epoch: 3,
+      logPosition: 7,
+      checkpointVersion: 2,
+      keyCount: 3,
+      memoryBytes: 1024,
+      inSync: true,
+    });
+    assert.equal(byId.get('g0r0')?.role, 'primary');
+    assert.equal(byId.get('g0r2')?.role, 'out-of-sync');
+    assert.deepEqual([byId.get('g1r0')?.state, byId.get('g1r0')?.role], ['down', 'backup']);
+  });
+});
+
+describe('under any sequence of events', () => {
+  const nodes = ['g0r0', 'g0r1', 'g0r2'];
+  const event = fc.oneof(
+    fc.record({ t: fc.constant('up'), node: fc.constantFrom(...nodes), lsn: fc.nat(20), state: fc.constantFrom('up', 'up', 'up', 'halted') }),
+    fc.record({ t: fc.constant('miss'), node: fc.constantFrom(...nodes), scheduled: fc.boolean(), times: fc.integer({ min: 1, max: 3 }) }),
+    fc.record({ t: fc.constant('tick'), dt: fc.nat(2000) }),
+    fc.record({ t: fc.constant('renew'), node: fc.constantFrom(...nodes), stale: fc.boolean() }),
+    fc.record({ t: fc.constant('report'), node: fc.constantFrom(...nodes) }),
+    fc.record({ t: fc.constant('join'), node: fc.constantFrom(...nodes) }),
+  );
+
+  test('epochs rise on every change, one primary per epoch, only in-sync members and only after the lease', () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 20, maxLength: 150, size: 'max' }), (events) => {
+        const h = new Harness();
+        let now = 0;
+        const primaryOf = new Map<number, string>();
+        const epochsSeen = new Set<number>([1]);
+        for (const e of events) {
+          const before = h.config(0);
+          const lastGrant = h.state.runtime[0]?.lastGrant ?? 0;
+          if (e.t === 'up') h.up(e.node, { lastLsn: e.lsn, lastEpoch: 1, state: e.state });
+          else if (e.t === 'miss') {
+            for (let i = 0; i < e.times; i++) h.run({ kind: 'heartbeat', node: e.node, scheduled: e.scheduled, ok: false, error: 'x' });
+          }
+          else if (e.t === 'tick') h.tick((now += e.dt));
+          else if (e.t === 'renew') h.run({ kind: 'renewLease', now, group: 0, epoch: before.epoch - (e.stale ? 1 : 0), node: e.node });
+          else if (e.t === 'report') h.run({ kind: 'reportFailure', group: 0, epoch: before.epoch, primary: before.primary, node: e.node });
+          else h.run({ kind: 'requestJoin', group: 0, epoch: before.epoch, primary: before.primary, node: e.node, lsn: 0 });
+          const after = h.config(0);
+          if (after.epoch !== before.epoch) {
+            assert.ok(!epochsSeen.has(after.epoch), 'an epoch is never reused');
+            epochsSeen.add(after.epoch);
+          }
+          const known = primaryOf.get(after.epoch);
+          assert.ok(known === undefined || known === after.primary, 'one primary per epoch');
+          primaryOf.set(after.epoch, after.primary);
+          if (after.primary !== '' && after.primary !== before.primary) {
+            assert.ok(before.inSync.includes(after.primary), 'a new primary comes from the in-sync set');
+            if (before.primary !== '') assert.ok(now > lastGrant + LEASE, 'and only after the old lease ended');
+          }
+          if (after.inSync.length === 0) assert.fail('in_sync never empties');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,118 @@
+// The coordinator's data, inputs and effects (REPLICATION.md). The core reads and returns these
+// as plain data; the loop in io/ owns the state and carries the effects out.
+import type { Config, NodeRef } from '../../common/config.ts';
+
+/** A group's membership: persisted before anyone hears of it, and its epoch rises on every change. */
+export interface GroupConfig {
+  group: number;
+  epoch: number;
+  /** '' when the group has no primary. */
+  primary: string;
+  inSync: string[];
+}
+
+/** What a node said about itself in its last Heartbeat reply. */
+export interface NodeFigures {
+  /** up | halted | recovering */
+  state: string;
+  /** The newest epoch the node knows for its group. */
+  epoch: number;
+  lastLsn: number;
+  /** The epoch of the node's last log entry: with lastLsn, how far its log goes. */
+  lastEpoch: number;
+  checkpointVersion: number;
+  keyCount: number;
+  memoryBytes: number;
+  role: string;
+}
+
+/**
+ * 'unknown' until the first reply or heartbeatMissesMax misses: after a (re)start the
+ * coordinator has no evidence either way, and acts on neither.
+ */
+export type Reach = 'unknown' | 'alive' | 'down';
+
+export interface NodeHealth {
+  reach: Reach;
+  /** Scheduled heartbeats missed in a row. */
+  misses: number;
+  last: NodeFigures | null;
+  /** The epoch the node's last reply showed; 0 before any. */
+  knownEpoch: number;
+}
+
+/** Per group, in memory only. */
+export interface GroupRuntime {
+  /** When the coordinator last granted a lease in this group (its own clock, after deciding). */
+  lastGrant: number;
+  /** Round-robin position for Lookup. */
+  cursor: number;
+  /** The "waiting for the lease to end" line has been logged for the current epoch. */
+  waitLogged: boolean;
+  /** The highest epoch any node of the group has reported, so a lost file cannot reuse one. */
+  highestSeenEpoch: number;
+}
+
+export interface MembershipState {
+  /** Shared by reference between states: frozen, never copied. */
+  readonly config: Readonly<Config>;
+  readonly nodes: readonly NodeRef[];
+  /** Indexed by group number. */
+  groups: GroupConfig[];
+  health: Record<string, NodeHealth>;
+  runtime: GroupRuntime[];
+}
+
+export type HeartbeatOutcome = { ok: true; reply: NodeFigures } | { ok: false; error: string };
+
+export type Input =
+  /**
+   * scheduled: from the periodic round. Extra heartbeats sent to announce a change do not count
+   * as misses, so announcing cannot declare a node down faster than heartbeatMissesMax rounds.
+   */
+  | ({ kind: 'heartbeat'; node: string; scheduled: boolean } & HeartbeatOutcome)
+  | { kind: 'tick'; now: number }
+  | { kind: 'renewLease'; now: number; group: number; epoch: number; node: string }
+  | { kind: 'reportFailure'; group: number; epoch: number; primary: string; node: string }
+  | { kind: 'requestJoin'; group: number; epoch: number; primary: string; node: string; lsn: number }
+  | { kind: 'lookup'; row: string };
+
+export interface NodeAddress {
+  id: string;
+  address: string;
+}
+
+export interface LookupResult {
+  group: number;
+  assigned: NodeAddress;
+  /** id '' when the group has no primary. */
+  primary: NodeAddress;
+  epoch: number;
+}
+
+export interface LeaseResult {
+  granted: boolean;
+  config: GroupConfig;
+}
+
+export type Reply =
+  | ({ type: 'lookup' } & LookupResult)
+  | ({ type: 'lease' } & LeaseResult)
+  | { type: 'config'; config: GroupConfig };
+
+export type RefusalCode = 'invalid_argument' | 'failed_precondition' | 'unavailable';
+export type LogLevelName = 'info' | 'warn' | 'error';
+
+export type Effect =
+  /** Every group's config after a change. Must be durable before any later reply or heartbeat. */
+  | { kind: 'persist'; groups: GroupConfig[] }
+  /** Send the group's nodes a heartbeat now (after the persist), so a failover is quick. */
+  | { kind: 'announce'; group: number }
+  | { kind: 'log'; level: LogLevelName; msg: string; fields: Record<string, unknown> }
+  | { kind: 'reply'; reply: Reply }
+  | { kind: 'refuse'; code: RefusalCode; message: string };
+
+export interface StepResult {
+  state: MembershipState;
+  effects: Effect[];
+}

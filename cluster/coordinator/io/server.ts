@@ -1,0 +1,35 @@
+// The coordinator's gRPC face: penncloud.coordinator.Coordinator, every handler through the
+// shared adapter so each call answers exactly once with a known status. The handlers only
+// translate; the rules live in core/membership.ts and the ordering in membership-loop.ts.
+import type * as grpc from '@grpc/grpc-js';
+import { unary } from '../../common/grpc.ts';
+import type { Logger } from '../../common/log.ts';
+import type { MembershipLoop } from './membership-loop.ts';
+import { CoordinatorService, configToWire, lookupToWire, statusToWire } from './wire.ts';
+
+interface Req {
+  row?: string;
+  group?: number;
+  epoch?: number;
+  node?: string;
+  primary?: string;
+  lsn?: number;
+}
+
+export function addCoordinatorService(server: grpc.Server, loop: MembershipLoop, log: Logger): void {
+  server.addService(CoordinatorService.service, {
+    Lookup: unary(log, 'Lookup', async (r: Req) => lookupToWire(await loop.lookup(r.row ?? ''))),
+    ClusterStatus: unary(log, 'ClusterStatus', async () => statusToWire(await loop.clusterStatus())),
+    RenewLease: unary(log, 'RenewLease', async (r: Req) => {
+      const result = await loop.renewLease(r.group ?? 0, r.epoch ?? 0, r.node ?? '');
+      return { granted: result.granted, config: configToWire(result.config) };
+    }),
+    ReportFailure: unary(log, 'ReportFailure', async (r: Req) =>
+      configToWire(await loop.reportFailure(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '')),
+    ),
+    RequestJoin: unary(log, 'RequestJoin', async (r: Req) =>
+      configToWire(await loop.requestJoin(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '', r.lsn ?? 0)),
+    ),
+    GetConfig: unary(log, 'GetConfig', async (r: Req) => configToWire(await loop.getConfig(r.group ?? 0))),
+  });
+}

@@ -1,0 +1,40 @@
+// Plain data shared by the node's core and I/O: log entries, columns, status figures.
+
+/** One logged write. lsn rises by exactly one per entry for the life of a node (and a group). */
+export type LogEntry =
+  | { kind: 'put'; lsn: number; epoch: number; row: string; column: string; value: Buffer }
+  | { kind: 'delete'; lsn: number; epoch: number; row: string; column: string };
+
+export interface ColumnInfo {
+  name: string;
+  size: number;
+}
+
+export interface RowInfo {
+  row: string;
+  columns: ColumnInfo[];
+}
+
+export interface ScanPage {
+  rows: RowInfo[];
+  /** After-row for the next page; '' when there are no more rows. */
+  nextAfterRow: string;
+}
+
+/** Where a store stands: what the admin console and the coordinator see. */
+export interface StoreFigures {
+  /** lsn and epoch of the last entry appended (not necessarily durable yet). */
+  lastLsn: number;
+  lastEpoch: number;
+  /** Highest lsn that is fsync'd. */
+  durableLsn: number;
+  checkpointVersion: number;
+  checkpointLsn: number;
+  /** Cells (row, column pairs) stored. */
+  keyCount: number;
+  /** Bytes of tablets held in memory. */
+  memoryBytes: number;
+  /** fsyncs of the log, and entries they made durable (writes per fsync = entries / fsyncs). */
+  logFsyncs: number;
+  logEntriesSynced: number;
+}

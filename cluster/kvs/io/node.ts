@@ -1,0 +1,264 @@
+// One storage node: validates every call, then either serves it (standalone, or as its group's
+// primary through the replicator) or passes it to the primary. Halt drops everything in memory
+// as a crash would; Revive recovers from disk and rejoins through the primary.
+import path from 'node:path';
+import type { Config, NodeRef } from '../../common/config.ts';
+import { groupNodes, groupOfRow, nodeRef } from '../../common/config.ts';
+import { PennError } from '../../common/errors.ts';
+import type { Logger } from '../../common/log.ts';
+import { NodeClient } from '../client.ts';
+import type { ColumnInfo, ScanPage } from '../core/types.ts';
+import { checkColumn, checkRow, checkScanLimit, checkValue, type KeyLimits } from '../core/validate.ts';
+import { realClock, type CoordinatorPort, type GroupConfig } from '../replication/ports.ts';
+import { Replicator } from '../replication/replicator.ts';
+import type { FileSystem } from './files.ts';
+import { GrpcPeerTransport } from './peer-transport.ts';
+import { Store, type WriteOp } from './store.ts';
+
+export type NodeState = 'up' | 'halted' | 'recovering';
+
+export interface NodeStatusFigures {
+  nodeId: string;
+  group: number;
+  state: NodeState;
+  role: string;
+  epoch: number;
+  logPosition: number;
+  lastEpoch: number;
+  checkpointVersion: number;
+  keyCount: number;
+  memoryBytes: number;
+  rssBytes: number;
+  logFsyncs: number;
+  logEntriesSynced: number;
+}
+
+export interface NodeDeps {
+  /** The coordinator, for a replicated node; none for a standalone one. */
+  coordinator?: CoordinatorPort;
+  fs?: FileSystem;
+  onFatal?: (err: Error) => void;
+}
+
+export class KvsNode {
+  private store: Store | null = null;
+  replicator: Replicator | null = null;
+  private transport: GrpcPeerTransport | null = null;
+  private state: NodeState = 'recovering';
+  private readonly limits: KeyLimits;
+  private readonly forwarders = new Map<string, NodeClient>();
+  readonly dir: string;
+
+  constructor(
+    readonly ref: NodeRef,
+    private readonly config: Readonly<Config>,
+    private readonly log: Logger,
+    private readonly deps: NodeDeps = {},
+  ) {
+    this.limits = config.kvs;
+    this.dir = path.join(config.dataDir, 'kvs', ref.id);
+  }
+
+  get standalone(): boolean {
+    return this.deps.coordinator === undefined;
+  }
+
+  async start(): Promise<void> {
+    this.state = 'recovering';
+    const k = this.config.kvs;
+    const store = await Store.open({
+      dir: this.dir,
+      fs: this.deps.fs,
+      log: this.log,
+      memoryBytesMax: k.memoryBytesMax,
+      tabletBytesMax: k.tabletBytesMax,
+      checkpointEveryWrites: k.checkpointEveryWrites,
+      autoCheckpoint: this.standalone,
+      recordBytesMax: k.valueBytesMax + k.rowBytesMax + k.columnBytesMax + 64,
+      pendingWritesMax: k.pendingWritesMax,
+      onFatal: (err) => this.deps.onFatal?.(err),
+    });
+    if (this.deps.coordinator) {
+      this.transport = new GrpcPeerTransport(this.config, k.replicationTimeoutMs);
+      this.replicator = new Replicator({
+        id: this.ref.id,
+        group: this.ref.group,
+        members: groupNodes(this.config, this.ref.group).map((n) => n.id),
+        store,
+        transport: this.transport,
+        coordinator: this.deps.coordinator,
+        clock: realClock,
+        log: this.log,
+        leaseMs: this.config.coordinator.leaseMs,
+        replicationTimeoutMs: k.replicationTimeoutMs,
+        checkpointEveryWrites: k.checkpointEveryWrites,
+      });
+    }
+    this.store = store;
+    this.state = 'up';
+    const f = store.figures();
+    this.log.info(`${this.ref.id} is up`, { lsn: f.lastLsn, checkpointVersion: f.checkpointVersion, keys: f.keyCount });
+  }
+
+  // ---- The public API ----
+
+  async get(row: unknown, column: unknown, forwarded = false): Promise<Buffer | undefined> {
+    const r = this.routeRow(row, forwarded);
+    const c = checkColumn(column, this.limits);
+    if (r.forwardTo) return r.forwardTo.get(r.row, c);
+    return this.read((store) => store.get(r.row, c));
+  }
+
+  async put(row: unknown, column: unknown, value: unknown, forwarded = false): Promise<void> {
+    const r = this.routeRow(row, forwarded);
+    const op: WriteOp = { kind: 'put', row: r.row, column: checkColumn(column, this.limits), value: checkValue('value', value, this.limits) };
+    if (r.forwardTo) return r.forwardTo.put(op.row, op.column, op.value);
+    await this.write(op);
+  }
+
+  async cput(row: unknown, column: unknown, expected: unknown, value: unknown, expectAbsent: boolean, forwarded = false): Promise<boolean> {
+    const r = this.routeRow(row, forwarded);
+    const c = checkColumn(column, this.limits);
+    const v = checkValue('value', value, this.limits);
+    const e = expectAbsent ? null : checkValue('expected', expected, this.limits);
+    if (r.forwardTo) return r.forwardTo.cput(r.row, c, e, v);
+    const op: WriteOp = { kind: 'put', row: r.row, column: c, value: v, expect: e === null ? { absent: true } : { value: e } };
+    return (await this.write(op)).applied;
+  }
+
+  async delete(row: unknown, column: unknown, forwarded = false): Promise<boolean> {
+    const r = this.routeRow(row, forwarded);
+    const c = checkColumn(column, this.limits);
+    if (r.forwardTo) return r.forwardTo.delete(r.row, c);
+    return (await this.write({ kind: 'delete', row: r.row, column: c })).previous !== undefined;
+  }
+
+  async listColumns(row: unknown, forwarded = false): Promise<ColumnInfo[]> {
+    const r = this.routeRow(row, forwarded);
+    if (r.forwardTo) return r.forwardTo.listColumns(r.row);
+    return this.read((store) => store.listColumns(r.row));
+  }
+
+  /** The rows this node holds: the admin console's raw view of one node, served locally. */
+  async scanRows(afterRow: unknown, limit: unknown): Promise<ScanPage> {
+    if (typeof afterRow !== 'string') throw new PennError('invalid_argument', 'after_row must be a string');
+    const store = this.serving();
+    return store.scanRows(afterRow, checkScanLimit(limit, this.config.kvs.scanRowsMax));
+  }
+
+  // ---- Admin ----
+
+  /** Acts as a crash: stop serving, drop memory, keep the disk. */
+  async halt(): Promise<void> {
+    if (this.state === 'halted') return;
+    const store = this.store;
+    this.replicator?.stop();
+    this.transport?.close();
+    this.store = null;
+    this.replicator = null;
+    this.state = 'halted';
+    await store?.abandon();
+    this.log.warn(`${this.ref.id} halted`);
+  }
+
+  async revive(): Promise<void> {
+    if (this.state !== 'halted') return;
+    await this.start();
+  }
+
+  /** Clean shutdown: checkpoint and close. */
+  async close(): Promise<void> {
+    const store = this.store;
+    this.replicator?.stop();
+    this.transport?.close();
+    this.store = null;
+    this.state = 'halted';
+    await store?.close();
+    for (const client of this.forwarders.values()) client.close();
+  }
+
+  /** A heartbeat from the coordinator: take its config when it carries a newer one. */
+  heartbeat(config: GroupConfig | null): NodeStatusFigures {
+    if (config && config.group === this.ref.group) this.replicator?.adoptConfig(config);
+    return this.status();
+  }
+
+  status(): NodeStatusFigures {
+    const f = this.store?.figures();
+    const role = !this.store ? 'none' : this.replicator ? this.replicator.role() : 'standalone';
+    return {
+      nodeId: this.ref.id,
+      group: this.ref.group,
+      state: this.state,
+      role,
+      epoch: this.replicator?.config.epoch ?? 0,
+      logPosition: f?.lastLsn ?? 0,
+      lastEpoch: f?.lastEpoch ?? 0,
+      checkpointVersion: f?.checkpointVersion ?? 0,
+      keyCount: f?.keyCount ?? 0,
+      memoryBytes: f?.memoryBytes ?? 0,
+      rssBytes: process.memoryUsage.rss(),
+      logFsyncs: f?.logFsyncs ?? 0,
+      logEntriesSynced: f?.logEntriesSynced ?? 0,
+    };
+  }
+
+  /** The replicator of a serving node, for the replica service. */
+  replica(): Replicator {
+    this.serving();
+    if (!this.replicator) throw new PennError('failed_precondition', `${this.ref.id} runs standalone`);
+    return this.replicator;
+  }
+
+  // ---- Routing ----
+
+  private serving(): Store {
+    if (this.state !== 'up' || !this.store) throw new PennError('unavailable', `${this.ref.id} is ${this.state}`);
+    return this.store;
+  }
+
+  /**
+   * Checks the row belongs here, and says whether the primary must serve it instead. A call
+   * another node forwarded is never forwarded again: no loops while configs change.
+   */
+  private routeRow(row: unknown, forwarded: boolean): { row: string; forwardTo?: NodeClient } {
+    const checked = checkRow(row, this.limits);
+    const group = groupOfRow(this.config, checked);
+    if (group !== this.ref.group) {
+      throw new PennError('failed_precondition', `row "${checked}" belongs to group ${group}, not to ${this.ref.id}: ask the coordinator`);
+    }
+    this.serving();
+    const r = this.replicator;
+    if (!r || r.isPrimary()) return { row: checked };
+    if (forwarded) throw new PennError('unavailable', `${this.ref.id} is not the primary of group ${group}`);
+    const primary = r.config.primary;
+    if (!primary) throw new PennError('unavailable', `group ${group} has no primary: its in-sync replicas are down`);
+    return { row: checked, forwardTo: this.forwarder(primary) };
+  }
+
+  private forwarder(primary: string): NodeClient {
+    let client = this.forwarders.get(primary);
+    if (!client) {
+      client = new NodeClient(nodeRef(this.config, primary).address, 15_000, { forwarded: true });
+      this.forwarders.set(primary, client);
+    }
+    return client;
+  }
+
+  private async read<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    const store = this.serving();
+    if (this.replicator) return this.replicator.read(fn);
+    const value = await fn(store);
+    // Never show a write that is not durable yet: wait for the log through what was applied.
+    await store.waitDurable(store.figures().lastLsn);
+    return value;
+  }
+
+  private async write(op: WriteOp): Promise<{ applied: boolean; previous: Buffer | undefined }> {
+    const store = this.serving();
+    if (this.replicator) return this.replicator.write(op);
+    const { entry, previous } = await store.propose(0, op);
+    await store.waitDurable(entry ? entry.lsn : store.figures().lastLsn);
+    return { applied: entry !== null, previous };
+  }
+}

@@ -1,0 +1,62 @@
+// What the replicator needs from the world, as interfaces: its peers, the coordinator, a clock
+// and the store. The node wires real gRPC and real time; the simulation wires a seeded fake
+// network, a fake clock and stores on a fake disk, and so replays any failure from its seed.
+import type { LogEntry } from '../core/types.ts';
+
+export interface GroupConfig {
+  group: number;
+  epoch: number;
+  /** '' when the group has no primary. */
+  primary: string;
+  inSync: string[];
+}
+
+export interface LogPosition {
+  /** Last lsn that is durable on the node, and its epoch. */
+  lastLsn: number;
+  lastEpoch: number;
+  checkpointLsn: number;
+  checkpointEpoch: number;
+}
+
+export interface SnapshotChunk {
+  manifest?: Buffer;
+  file?: string;
+  offset?: number;
+  data?: Buffer;
+}
+
+/** Calls from a primary to one backup, and from a backup to its primary (ReadSnapshot). */
+export interface PeerTransport {
+  probe(peer: string, config: GroupConfig): Promise<LogPosition>;
+  truncate(peer: string, config: GroupConfig, afterLsn: number): Promise<LogPosition>;
+  append(peer: string, config: GroupConfig, prevLsn: number, entries: LogEntry[]): Promise<{ durableLsn: number }>;
+  installSnapshot(peer: string, config: GroupConfig): Promise<LogPosition>;
+  checkpoint(peer: string, config: GroupConfig, version: number): Promise<void>;
+  readSnapshot(peer: string, epoch: number): AsyncIterable<SnapshotChunk>;
+}
+
+export interface MembershipChange {
+  group: number;
+  epoch: number;
+  primary: string;
+  node: string;
+  lsn: number;
+}
+
+export interface CoordinatorPort {
+  renewLease(group: number, epoch: number, node: string): Promise<{ granted: boolean; config: GroupConfig }>;
+  reportFailure(change: MembershipChange): Promise<GroupConfig>;
+  requestJoin(change: MembershipChange): Promise<GroupConfig>;
+  getConfig(group: number): Promise<GroupConfig>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

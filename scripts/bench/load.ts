@@ -1,0 +1,45 @@
+// Closed-loop load: `clients` concurrent loops each running op() until the time is up, with
+// every latency recorded. Shared by the benchmarks.
+export interface LoadResult {
+  ops: number;
+  errors: number;
+  seconds: number;
+  opsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export async function runLoad(clients: number, seconds: number, op: (client: number, n: number) => Promise<unknown>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const t = performance.now();
+        try {
+          await op(client, n);
+          latencies.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return {
+    ops: latencies.length,
+    errors,
+    seconds: elapsed,
+    opsPerSecond: latencies.length / elapsed,
+    p50Ms: pick(0.5),
+    p99Ms: pick(0.99),
+  };
+}
+
+export function formatLoad(name: string, r: LoadResult, extra = ''): string {
+  return `${name.padEnd(28)} ${r.opsPerSecond.toFixed(0).padStart(8)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  (${r.ops} ops, ${r.errors} errors)${extra}`;
+}

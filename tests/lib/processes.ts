@@ -1,0 +1,110 @@
+// Real processes for tests: free ports, a config file in a temp dir, services started through
+// their own entry points (`node --import tsx cluster/<x>/main.ts`), kill -9, and waiting for a
+// condition with a deadline instead of sleeping.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => {
+      return new Promise<net.Server>((resolve, reject) => {
+        const s = net.createServer();
+        s.once('error', reject);
+        s.listen(0, '127.0.0.1', () => resolve(s));
+      });
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+export interface TestEnv {
+  dir: string;
+  configPath: string;
+  config: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  cleanup(): Promise<void>;
+}
+
+/** A temp dir holding data/ and a config.json with the given settings. */
+export async function makeTestEnv(config: Record<string, unknown>): Promise<TestEnv> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'penncloud-test-'));
+  const full = { dataDir: path.join(dir, 'data'), logLevel: 'info', ...config };
+  const configPath = path.join(dir, 'config.json');
+  await writeFile(configPath, JSON.stringify(full, null, 2));
+  return {
+    dir,
+    configPath,
+    config: full,
+    env: { ...process.env, PENNCLOUD_CONFIG: configPath },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface Service {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx <script> ...args` with its output in <dir>/logs/<name>.log. */
+export function startService(env: TestEnv, name: string, script: string, args: string[] = []): Service {
+  const logFile = createWriteStream(path.join(env.dir, `${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, script), ...args], {
+    cwd: repoRoot,
+    env: env.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(logFile);
+  child.stderr?.pipe(logFile);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const signalAndWait = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    await exited;
+  };
+  return {
+    name,
+    child,
+    exited,
+    kill9: () => signalAndWait('SIGKILL'),
+    stop: () => signalAndWait('SIGTERM'),
+  };
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  what: string;
+}
+
+/** Polls until check returns a value other than undefined/false, or fails at the deadline. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
+  }
+}
+
+export { seededRandom } from '../../cluster/common/random.ts';
