@@ -2,14 +2,13 @@
 // logs under <dataDir>/logs/, waits until they serve, prints the status, and stops everything
 // it started on Ctrl-C (SIGINT) or SIGTERM.
 //
-// Today that is the 9 storage nodes, each standalone (replication and the coordinator come
-// with the cluster issue; the web tier after it).
+// Today that is the coordinator and the 9 storage nodes (the web tier comes with its issue).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allNodes, loadConfig } from '../cluster/common/config.ts';
-import { NodeClient } from '../cluster/kvs/client.ts';
+import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const config = loadConfig();
@@ -67,20 +66,24 @@ async function stopAll(signal: string): Promise<void> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
+  start('coordinator', 'cluster/coordinator/main.ts', []);
   const nodes = allNodes(config);
   for (const node of nodes) start(node.id, 'cluster/kvs/main.ts', [node.id]);
-  const clients = nodes.map((n) => new NodeClient(n.address, 1000));
+  const coordinator = new CoordinatorClient(config, 1000);
   const ready = await waitUntil(async () => {
-    const states = await Promise.all(clients.map((c) => c.status().then((s) => s.state, () => 'down')));
-    return states.every((s) => s === 'up');
+    const status = await coordinator.clusterStatus();
+    return status.groups.every((g) => g.primary !== '') && status.nodes.every((n) => n.inSync && n.state === 'up');
   }, 60_000);
-  console.log(ready ? 'PennCloud storage nodes are up:' : 'some storage nodes did not come up in 60 s:');
-  for (const [i, node] of nodes.entries()) {
-    const s = await clients[i]!.status().catch(() => null);
-    console.log(`  ${node.id}  ${node.address}  ${s ? `${s.state}, ${s.key_count} keys, checkpoint v${s.checkpoint_version}` : 'down'}`);
+  const status = await coordinator.clusterStatus().catch(() => null);
+  console.log(ready ? 'PennCloud storage is up:' : 'the storage cluster did not become healthy in 60 s:');
+  for (const group of status?.groups ?? []) {
+    console.log(`  group ${group.group}  epoch ${group.epoch}  primary ${group.primary || 'none'}`);
+    for (const n of status?.nodes.filter((x) => x.group === group.group) ?? []) {
+      console.log(`    ${n.id}  ${n.address}  ${n.state}, ${n.role}, lsn ${n.logPosition}, ${n.keyCount} keys`);
+    }
   }
   console.log(`logs: ${logDir}`);
-  console.log('The web tier (http://localhost:8080) is not built yet; the storage nodes run standalone. Ctrl-C stops everything.');
+  console.log('The web tier (http://localhost:8080) is not built yet. Ctrl-C stops everything.');
 }
 
 void main();

@@ -70,6 +70,27 @@ const webSchema = z
     sessionSecret: z.string().min(32).optional(),
     admins: z.array(z.string()).default([]),
     quotaBytes: z.number().int().min(0).default(10 * 1024 * MiB),
+    /** Which frontend this process is (1…frontends); set by `npm run web -- <n>`, 0 elsewhere. */
+    frontend: z.number().int().min(0).max(16).default(0),
+    /** Host name put in the load balancer's redirects; null: the name the browser used for it. */
+    publicHost: z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a host name').nullable().default(null),
+    /** Origins accepted on mutating requests besides the frontend's own (e.g. behind a proxy). */
+    allowedOrigins: z.array(z.string().url()).default([]),
+    heartbeatIntervalMs: z.number().int().min(50).default(1000),
+    sessionTtlSeconds: z.number().int().min(60).default(7 * 24 * 3600),
+    /** Mark the session cookie Secure (only when served over HTTPS). */
+    secureCookies: z.boolean().default(false),
+    /** Largest JSON or form body a route handler reads. */
+    bodyBytesMax: z.number().int().min(1024).max(16 * MiB).default(64 * 1024),
+    /** scrypt cost: N = 2^scryptCostLog2 (r = 8, p = 1); stored with each hash. */
+    scryptCostLog2: z.number().int().min(10).max(20).default(15),
+    /** Password hashes computed at once per frontend; more wait in a queue of scryptQueueMax. */
+    scryptConcurrencyMax: z.number().int().min(1).max(64).default(2),
+    scryptQueueMax: z.number().int().min(0).default(64),
+    /** Failed logins allowed per user and per client address within loginWindowMs (per frontend). */
+    loginWindowMs: z.number().int().min(1000).default(60_000),
+    loginFailuresPerUserMax: z.number().int().min(1).default(5),
+    loginFailuresPerAddressMax: z.number().int().min(1).default(20),
   })
   .strict();
 

@@ -30,6 +30,8 @@ export interface ClusterOptions {
   replicas?: number;
   kvs?: Record<string, unknown>;
   coordinator?: Record<string, unknown>;
+  /** Other top-level config sections (lb, web, …), written into the same config file. */
+  config?: Record<string, unknown>;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
@@ -42,6 +44,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   }
   const boundaries = ['j', 's', 'w', 'y'].slice(0, groups - 1);
   const env = await makeTestEnv({
+    ...options.config,
     kvs: { groups, replicas, nodes, groupBoundaries: boundaries, ...options.kvs },
     coordinator: { port: ports[0], ...options.coordinator },
   });
@@ -82,8 +85,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
           const s = await cluster.status();
           const running = [...services.keys()].filter((n) => n !== 'coordinator');
           const groupsOk = s.groups.every((g) => g.primary !== '');
-          const nodesOk = running.every((id) => s.nodes.find((n) => n.id === id)?.inSync);
-          return groupsOk && nodesOk ? s : undefined;
+          const nodesOk = running.every((id) => {
+            const n = s.nodes.find((x) => x.id === id);
+            return n?.inSync && n.state === 'up';
+          });
+          if (!groupsOk || !nodesOk) return undefined;
+          // The coordinator's word is not enough: each primary must itself act as one, at that epoch.
+          for (const g of s.groups) {
+            const own = await cluster.node(g.primary).status();
+            if (own.role !== 'primary' || own.epoch !== g.epoch) return undefined;
+          }
+          return s;
         },
         { timeoutMs, what: 'every group to have a primary and every running node to be in sync' },
       );

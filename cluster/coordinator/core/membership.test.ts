@@ -43,6 +43,7 @@ class Harness {
       keyCount: 0,
       memoryBytes: 0,
       role: '',
+      incarnation: `${node}-1`,
       ...figures,
     };
     this.run({ kind: 'heartbeat', node, scheduled: true, ok: true, reply });
@@ -93,7 +94,7 @@ function checkStep(before: MembershipState, after: MembershipState, effects: Eff
     assert.ok(old);
     assert.ok(g.primary === '' || g.inSync.includes(g.primary), `group ${i}: primary outside in_sync`);
     assert.ok(g.epoch >= old.epoch, `group ${i}: epoch fell`);
-    const same = g.primary === old.primary && g.inSync.join() === old.inSync.join();
+    const same = g.primary === old.primary && g.primaryIncarnation === old.primaryIncarnation && g.inSync.join() === old.inSync.join();
     if (same) {
       assert.equal(g.epoch, old.epoch, `group ${i}: epoch rose without a change`);
     } else {
@@ -117,11 +118,11 @@ function groupZeroElected(lsns: [number, number, number] = [0, 0, 0]): Harness {
 describe('election', () => {
   test('the initial state has no primary, and the first alive node becomes primary', () => {
     const h = new Harness();
-    assert.deepEqual(h.config(0), { group: 0, epoch: 1, primary: '', inSync: ['g0r0', 'g0r1', 'g0r2'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 1, primary: '', inSync: ['g0r0', 'g0r1', 'g0r2'], primaryIncarnation: '' });
     assert.equal(h.tick(0).length, 0, 'no one alive, nothing happens');
     h.up('g0r1');
     const effects = h.tick(10);
-    assert.deepEqual(h.config(0), { group: 0, epoch: 2, primary: 'g0r1', inSync: ['g0r0', 'g0r1', 'g0r2'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 2, primary: 'g0r1', inSync: ['g0r0', 'g0r1', 'g0r2'], primaryIncarnation: 'g0r1-1' });
     assert.deepEqual(
       effects.map((e) => e.kind),
       ['persist', 'announce', 'log'],
@@ -137,7 +138,7 @@ describe('election', () => {
     assert.equal(h.config(0).primary, 'g0r0');
     // g0r0 drops g0r2, which then gets ahead of everyone but is no longer in sync.
     h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
-    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'], primaryIncarnation: 'g0r0-1' });
     h.up('g0r1', { lastLsn: 9, lastEpoch: 3 });
     h.up('g0r2', { lastLsn: 50, lastEpoch: 3 });
     const lease = h.reply({ kind: 'renewLease', now: 1000, group: 0, epoch: 3, node: 'g0r0' });
@@ -153,7 +154,7 @@ describe('election', () => {
     assert.equal(h.config(0).primary, 'g0r0', 'still within lastGrant + leaseMs');
 
     const effects = h.tick(1000 + LEASE + 1);
-    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: 'g0r1', inSync: ['g0r1'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: 'g0r1', inSync: ['g0r1'], primaryIncarnation: 'g0r1-1' });
     assert.ok(effects.some((e) => e.kind === 'log' && e.msg === 'group 0: g0r1 became primary at epoch 4 (g0r0 down)'));
   });
 
@@ -176,14 +177,14 @@ describe('election', () => {
 
   test('a restarted coordinator waits a full lease from its start before replacing a primary', () => {
     const persisted = initialGroups(config);
-    persisted[0] = { group: 0, epoch: 7, primary: 'g0r0', inSync: ['g0r0', 'g0r1'] };
+    persisted[0] = { group: 0, epoch: 7, primary: 'g0r0', inSync: ['g0r0', 'g0r1'], primaryIncarnation: 'g0r0-1' };
     const h = new Harness(persisted, 50_000);
     h.up('g0r1');
     h.down('g0r0');
     h.tick(50_000 + LEASE);
     assert.equal(h.config(0).primary, 'g0r0');
     h.tick(50_000 + LEASE + 1);
-    assert.deepEqual(h.config(0), { group: 0, epoch: 8, primary: 'g0r1', inSync: ['g0r1'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 8, primary: 'g0r1', inSync: ['g0r1'], primaryIncarnation: 'g0r1-1' });
   });
 
   test('a node knowing a newer epoch than the coordinator (a lost file) pushes the next epoch past it', () => {
@@ -195,6 +196,31 @@ describe('election', () => {
   });
 });
 
+describe('a primary that restarts', () => {
+  test('is not primary as its new incarnation until elected again at a new epoch', () => {
+    const h = groupZeroElected([5, 5, 5]);
+    assert.equal(h.config(0).primaryIncarnation, 'g0r0-1');
+    h.up('g0r0', { incarnation: 'g0r0-2', lastLsn: 4, lastEpoch: 2 });
+    h.tick(100);
+    assert.equal(h.config(0).primary, 'g0r0', 'no election within the last lease');
+    h.tick(100 + LEASE + 1);
+    const c = h.config(0);
+    assert.equal(c.epoch, 3);
+    assert.ok(c.primary !== 'g0r0', 'another in-sync member takes over');
+  });
+
+  test('leads again, at a new epoch, when no other in-sync member is alive', () => {
+    const h = groupZeroElected([5, 5, 5]);
+    h.down('g0r1');
+    h.down('g0r2');
+    h.tick(100);
+    assert.deepEqual(h.config(0).inSync, ['g0r0']);
+    h.up('g0r0', { incarnation: 'g0r0-2' });
+    h.tick(100 + LEASE + 1);
+    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: 'g0r0', inSync: ['g0r0'], primaryIncarnation: 'g0r0-2' });
+  });
+});
+
 describe('when every in-sync member is down', () => {
   test('the group has no primary, a returning out-of-sync node is not made primary, a returning in-sync one is', () => {
     const h = groupZeroElected();
@@ -203,7 +229,7 @@ describe('when every in-sync member is down', () => {
     h.down('g0r0');
     h.down('g0r1');
     const effects = h.tick(LEASE + 1);
-    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: '', inSync: ['g0r0', 'g0r1'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: '', inSync: ['g0r0', 'g0r1'], primaryIncarnation: '' });
     assert.ok(effects.some((e) => e.kind === 'log' && e.level === 'warn' && /no primary at epoch 4/.test(e.msg)));
 
     for (let t = 2; t < 10; t++) h.tick(t * LEASE);
@@ -212,7 +238,7 @@ describe('when every in-sync member is down', () => {
 
     h.up('g0r1', { lastLsn: 3, lastEpoch: 2 });
     h.tick(20 * LEASE);
-    assert.deepEqual(h.config(0), { group: 0, epoch: 5, primary: 'g0r1', inSync: ['g0r1'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 5, primary: 'g0r1', inSync: ['g0r1'], primaryIncarnation: 'g0r1-1' });
   });
 
   test('members that are down stay in in_sync while there is no primary', () => {
@@ -223,10 +249,10 @@ describe('when every in-sync member is down', () => {
     h.tick(LEASE + 1);
     assert.deepEqual(h.config(0).inSync, ['g0r0', 'g0r1', 'g0r2']);
     h.tick(10 * LEASE);
-    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: '', inSync: ['g0r0', 'g0r1', 'g0r2'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: '', inSync: ['g0r0', 'g0r1', 'g0r2'], primaryIncarnation: '' });
     h.up('g0r0');
     h.tick(11 * LEASE);
-    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: 'g0r0', inSync: ['g0r0'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 4, primary: 'g0r0', inSync: ['g0r0'], primaryIncarnation: 'g0r0-1' });
   });
 });
 
@@ -239,7 +265,7 @@ describe('backups', () => {
     assert.equal(h.config(0).inSync.length, 3, 'two misses are not enough');
     h.run({ kind: 'heartbeat', node: 'g0r2', scheduled: true, ok: false, error: 'deadline' });
     const effects = h.tick(200);
-    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'] });
+    assert.deepEqual(h.config(0), { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'], primaryIncarnation: 'g0r0-1' });
     assert.ok(effects.some((e) => e.kind === 'log' && e.msg === 'group 0: g0r2 left in_sync at epoch 3 (down)'));
   });
 
@@ -275,13 +301,13 @@ describe('reportFailure and requestJoin', () => {
     assert.equal(h.config(0).epoch, 2, 'no refused request changed anything');
 
     const removed = h.reply({ kind: 'reportFailure', ...base });
-    assert.deepEqual(removed, { type: 'config', config: { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'] } });
+    assert.deepEqual(removed, { type: 'config', config: { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'], primaryIncarnation: 'g0r0-1' } });
     const again = h.reply({ kind: 'reportFailure', ...base, epoch: 3 });
     assert.equal(again.type === 'config' && again.config.epoch, 3, 'reporting a node already out changes nothing');
     assert.equal(h.refusal({ kind: 'requestJoin', ...base, lsn: 10 }).code, 'failed_precondition', 'epoch 2 is old now');
 
     const joined = h.reply({ kind: 'requestJoin', ...base, epoch: 3, lsn: 10 });
-    assert.deepEqual(joined, { type: 'config', config: { group: 0, epoch: 4, primary: 'g0r0', inSync: ['g0r0', 'g0r1', 'g0r2'] } });
+    assert.deepEqual(joined, { type: 'config', config: { group: 0, epoch: 4, primary: 'g0r0', inSync: ['g0r0', 'g0r1', 'g0r2'], primaryIncarnation: 'g0r0-1' } });
     const twice = h.reply({ kind: 'requestJoin', ...base, epoch: 4, lsn: 10 });
     assert.equal(twice.type === 'config' && twice.config.epoch, 4, 'joining a member changes nothing');
   });

@@ -27,6 +27,7 @@ export function initialGroups(config: Readonly<Config>): GroupConfig[] {
     inSync: allNodes(config)
       .filter((n) => n.group === group)
       .map((n) => n.id),
+    primaryIncarnation: '',
   }));
 }
 
@@ -122,6 +123,16 @@ function onHeartbeat(s: MembershipState, out: Effect[], input: Extract<Input, { 
   }
 }
 
+/**
+ * The primary answers, but as a new process: the one elected crashed and came back. It may have
+ * lost entries it never fsync'd, so it must not go on in the same epoch: that would write
+ * different entries under (lsn, epoch) pairs its backups already hold.
+ */
+function restarted(s: MembershipState, cfg: GroupConfig): boolean {
+  const incarnation = healthOf(s, cfg.primary).last?.incarnation;
+  return incarnation !== undefined && incarnation !== cfg.primaryIncarnation;
+}
+
 // ---- Membership rules, per group, on every tick ----
 
 function tickGroup(s: MembershipState, out: Effect[], group: number, now: number): void {
@@ -134,7 +145,7 @@ function tickGroup(s: MembershipState, out: Effect[], group: number, now: number
     change(s, out, group, { primary: best, inSync }, (e) => `${best} became primary at epoch ${e} (the group had none)`);
     return;
   }
-  if (isDown(s, cfg.primary)) {
+  if (isDown(s, cfg.primary) || restarted(s, cfg)) {
     primaryDown(s, out, cfg, now);
     return;
   }
@@ -161,6 +172,12 @@ function primaryDown(s: MembershipState, out: Effect[], cfg: GroupConfig, now: n
     return;
   }
   const alive = cfg.inSync.filter((id) => id !== old && isLive(s, id));
+  if (alive.length === 0 && !isDown(s, old) && isLive(s, old)) {
+    // The primary restarted and no one else is alive: it holds every acknowledged write, so it
+    // leads again, at a new epoch and as its new incarnation.
+    change(s, out, cfg.group, { primary: old, inSync: cfg.inSync.filter((id) => !isDown(s, id)) }, (e) => `${old} restarted; primary again at epoch ${e}`);
+    return;
+  }
   const best = mostCaughtUp(s, alive);
   if (best !== undefined) {
     change(s, out, cfg.group, { primary: best, inSync: alive }, (e) => `${best} became primary at epoch ${e} (${old} down)`);
@@ -320,7 +337,9 @@ function change(
   assert.ok(next.primary === '' || next.inSync.includes(next.primary), 'a primary is always in its in-sync set');
   const epoch = Math.max(cur.epoch, rt.highestSeenEpoch) + 1;
   const inSync = s.nodes.filter((n) => next.inSync.includes(n.id)).map((n) => n.id);
-  s.groups[group] = { group, epoch, primary: next.primary, inSync };
+  const primaryIncarnation =
+    next.primary === '' ? '' : next.primary === cur.primary && !restarted(s, cur) ? cur.primaryIncarnation : (healthOf(s, next.primary).last?.incarnation ?? '');
+  s.groups[group] = { group, epoch, primary: next.primary, inSync, primaryIncarnation };
   rt.highestSeenEpoch = epoch;
   rt.waitLogged = false;
   out.push({ kind: 'persist', groups: s.groups.map(copyConfig) });
@@ -372,7 +391,7 @@ function groupOfNode(s: MembershipState, id: string): number {
 }
 
 function copyConfig(c: GroupConfig): GroupConfig {
-  return { group: c.group, epoch: c.epoch, primary: c.primary, inSync: [...c.inSync] };
+  return { group: c.group, epoch: c.epoch, primary: c.primary, inSync: [...c.inSync], primaryIncarnation: c.primaryIncarnation };
 }
 
 /** A copy the step may change; the input state stays as it was. */

@@ -9,6 +9,8 @@ export interface GroupConfig {
   /** '' when the group has no primary. */
   primary: string;
   inSync: string[];
+  /** The incarnation of the primary when it was elected; '' with no primary. */
+  primaryIncarnation: string;
 }
 
 /** What a node said about itself in its last Heartbeat reply. */
@@ -24,6 +26,8 @@ export interface NodeFigures {
   keyCount: number;
   memoryBytes: number;
   role: string;
+  /** Random per process start or revive. */
+  incarnation: string;
 }
 
 /**

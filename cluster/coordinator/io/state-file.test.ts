@@ -23,9 +23,9 @@ function freshConfig(name: string): Readonly<Config> {
 }
 
 const changed: GroupConfig[] = [
-  { group: 0, epoch: 12, primary: 'g0r2', inSync: ['g0r1', 'g0r2'] },
-  { group: 1, epoch: 3, primary: '', inSync: ['g1r0'] },
-  { group: 2, epoch: 1, primary: '', inSync: ['g2r0', 'g2r1', 'g2r2'] },
+  { group: 0, epoch: 12, primary: 'g0r2', inSync: ['g0r1', 'g0r2'], primaryIncarnation: '5e1f' },
+  { group: 1, epoch: 3, primary: '', inSync: ['g1r0'], primaryIncarnation: '' },
+  { group: 2, epoch: 1, primary: '', inSync: ['g2r0', 'g2r1', 'g2r2'], primaryIncarnation: '' },
 ];
 
 function assertRefused(fn: () => unknown, message: RegExp): void {
@@ -42,7 +42,7 @@ test('a missing file means the initial state: epoch 1, no primary, every replica
   const { groups, found } = await loadMembership(config);
   assert.equal(found, false);
   assert.deepEqual(groups, initialGroups(config));
-  assert.deepEqual(groups[1], { group: 1, epoch: 1, primary: '', inSync: ['g1r0', 'g1r1', 'g1r2'] });
+  assert.deepEqual(groups[1], { group: 1, epoch: 1, primary: '', inSync: ['g1r0', 'g1r1', 'g1r2'], primaryIncarnation: '' });
 });
 
 test('what is saved is loaded back, and saving again replaces it with no temp file left', async () => {

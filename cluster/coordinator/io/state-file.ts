@@ -25,6 +25,7 @@ const fileSchema = z
           epoch: z.number().int().min(1),
           primary: z.string(),
           inSync: z.array(z.string()),
+          primaryIncarnation: z.string().default(''),
         })
         .strict(),
     ),
@@ -92,7 +93,7 @@ export async function saveMembership(dataDir: string, groups: GroupConfig[]): Pr
 
 /** Over the values in a fixed order, so the hash does not depend on how keys were ordered. */
 function digest(groups: GroupConfig[]): string {
-  const canonical = groups.map((g) => [g.group, g.epoch, g.primary, g.inSync]);
+  const canonical = groups.map((g) => [g.group, g.epoch, g.primary, g.inSync, g.primaryIncarnation]);
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 

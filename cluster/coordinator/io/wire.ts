@@ -13,6 +13,7 @@ export interface WireGroupConfig {
   epoch: number;
   primary: string;
   in_sync: string[];
+  primary_incarnation: string;
 }
 
 export interface WireNodeAddress {
@@ -60,10 +61,11 @@ export interface WireHeartbeatReply {
   key_count: number;
   memory_bytes: number;
   role: string;
+  incarnation: string;
 }
 
 export function configToWire(c: GroupConfig): WireGroupConfig {
-  return { group: c.group, epoch: c.epoch, primary: c.primary, in_sync: [...c.inSync] };
+  return { group: c.group, epoch: c.epoch, primary: c.primary, in_sync: [...c.inSync], primary_incarnation: c.primaryIncarnation };
 }
 
 /** A message's config; proto3 leaves absent fields as defaults, so an absent one reads as epoch 0. */
@@ -73,6 +75,7 @@ export function configFromWire(c: WireGroupConfig | null | undefined): GroupConf
     epoch: c?.epoch ?? 0,
     primary: c?.primary ?? '',
     inSync: [...(c?.in_sync ?? [])],
+    primaryIncarnation: c?.primary_incarnation ?? '',
   };
 }
 
@@ -139,5 +142,6 @@ export function figuresFromWire(r: WireHeartbeatReply): NodeFigures {
     keyCount: r.key_count,
     memoryBytes: r.memory_bytes,
     role: r.role,
+    incarnation: r.incarnation,
   };
 }

@@ -31,6 +31,7 @@ export interface NodeStatusFigures {
   rssBytes: number;
   logFsyncs: number;
   logEntriesSynced: number;
+  incarnation: string;
 }
 
 export interface NodeDeps {
@@ -200,6 +201,7 @@ export class KvsNode {
       rssBytes: process.memoryUsage.rss(),
       logFsyncs: f?.logFsyncs ?? 0,
       logEntriesSynced: f?.logEntriesSynced ?? 0,
+      incarnation: this.replicator?.incarnation ?? '',
     };
   }
 

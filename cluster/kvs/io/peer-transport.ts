@@ -16,6 +16,7 @@ export interface WireConfig {
   epoch: number;
   primary: string;
   in_sync: string[];
+  primary_incarnation: string;
 }
 
 export interface WireEntry {
@@ -34,12 +35,19 @@ export interface WirePosition {
   checkpoint_epoch: number;
 }
 
-export const toWireConfig = (c: GroupConfig): WireConfig => ({ group: c.group, epoch: c.epoch, primary: c.primary, in_sync: c.inSync });
+export const toWireConfig = (c: GroupConfig): WireConfig => ({
+  group: c.group,
+  epoch: c.epoch,
+  primary: c.primary,
+  in_sync: c.inSync,
+  primary_incarnation: c.primaryIncarnation,
+});
 export const fromWireConfig = (c: WireConfig): GroupConfig => ({
   group: c.group,
   epoch: Number(c.epoch),
   primary: c.primary,
   inSync: [...c.in_sync],
+  primaryIncarnation: c.primary_incarnation,
 });
 
 export const toWireEntry = (e: LogEntry): WireEntry => ({

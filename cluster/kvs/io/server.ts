@@ -107,6 +107,7 @@ function addReplicaService(server: grpc.Server, node: KvsNode, log: Logger): voi
         key_count: s.keyCount,
         memory_bytes: s.memoryBytes,
         role: s.role,
+        incarnation: s.incarnation,
       };
     }),
     Probe: unary(log, 'Probe', async (r: ReplicaReq) => toWirePosition(await node.replica().onProbe(configOf(r)))),

@@ -9,6 +9,8 @@ export interface GroupConfig {
   /** '' when the group has no primary. */
   primary: string;
   inSync: string[];
+  /** The primary's process incarnation when it was elected (see Replicator.incarnation). */
+  primaryIncarnation: string;
 }
 
 export interface LogPosition {

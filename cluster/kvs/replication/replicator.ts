@@ -9,6 +9,7 @@
 // - commit = min(local durable, every in-sync backup's durable lsn), frozen while a join is
 //   pending, so a joining node holds every acknowledged write before it counts as in sync;
 // - any epoch change restarts the follower loops, which match logs again before streaming.
+import { randomBytes } from 'node:crypto';
 import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import type { LogEntry } from '../core/types.ts';
@@ -31,6 +32,8 @@ export interface ReplicatorOptions {
   checkpointEveryWrites: number;
   /** How long a client call waits for its write to commit before giving up (outcome unknown). */
   commitTimeoutMs?: number;
+  /** This process's incarnation; random unless a simulation fixes it. */
+  incarnation?: string;
 }
 
 interface Waiter {
@@ -44,6 +47,12 @@ const recentBytesMax = 64 * 1024 * 1024;
 
 export class Replicator {
   config: GroupConfig;
+  /**
+   * New for every start and revive. The coordinator elects a primary as (node, incarnation): a
+   * node that restarted may have lost unsynced entries its backups hold, so it must not lead in
+   * the epoch it led before the crash.
+   */
+  readonly incarnation: string;
   private leaseUntil = 0;
   /** Rises each time this node starts or stops being primary, or the epoch changes. */
   private term = 0;
@@ -61,7 +70,8 @@ export class Replicator {
   private appendChain: Promise<unknown> = Promise.resolve();
 
   constructor(readonly o: ReplicatorOptions) {
-    this.config = { group: o.group, epoch: 0, primary: '', inSync: [] };
+    this.config = { group: o.group, epoch: 0, primary: '', inSync: [], primaryIncarnation: '' };
+    this.incarnation = o.incarnation ?? randomBytes(8).toString('hex');
   }
 
   get store(): Store {
@@ -69,7 +79,11 @@ export class Replicator {
   }
 
   isPrimary(): boolean {
-    return !this.stopped && this.config.primary === this.o.id;
+    return !this.stopped && this.leads(this.config);
+  }
+
+  private leads(config: GroupConfig): boolean {
+    return config.primary === this.o.id && config.primaryIncarnation === this.incarnation;
   }
 
   role(): 'primary' | 'backup' | 'out-of-sync' | 'none' {
@@ -96,8 +110,8 @@ export class Replicator {
     if (this.stopped || next.epoch <= this.config.epoch) return;
     const prev = this.config;
     this.config = next;
-    const wasPrimary = prev.primary === this.o.id;
-    const isPrimary = next.primary === this.o.id;
+    const wasPrimary = this.leads(prev);
+    const isPrimary = this.leads(next);
     this.o.log.info(`${this.o.id} at epoch ${next.epoch}: primary ${next.primary || 'none'}, in sync ${next.inSync.join(',')}`, {
       epoch: next.epoch,
     });
