@@ -30,9 +30,12 @@ test("a replica that crashed first never comes back as primary over the others' 
       async () => {
         const s = await cluster.status();
         const node = s.nodes.find((n) => n.id === a)!;
-        return node.state === 'up' && !s.nodes.some((n) => n.id !== a && n.state === 'up') ? s : undefined;
+        const othersDown = !s.nodes.some((n) => n.id !== a && n.state === 'up');
+        // Wait out the old primary's lease too: until then the coordinator still names it.
+        const settled = s.groups[0]!.primary === '' || s.groups[0]!.primary === a;
+        return node.state === 'up' && othersDown && settled ? s : undefined;
       },
-      { timeoutMs: 30_000, what: `${a} up while the others are down` },
+      { timeoutMs: 30_000, what: `${a} up, the others down, and the old primary replaced` },
     );
     assert.equal(aUp.groups[0]!.primary, '', 'no primary while only the stale replica is up');
     assert.ok(!aUp.groups[0]!.inSync.includes(a), `${a} is not in sync`);

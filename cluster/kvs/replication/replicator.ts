@@ -42,6 +42,9 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
+/** A backup this close to the primary's last entry may join the in-sync set. */
+const joinLagEntriesMax = 256;
+
 /** Entries kept in memory for followers, beyond which they read the log file. */
 const recentBytesMax = 64 * 1024 * 1024;
 
@@ -306,7 +309,10 @@ export class Replicator {
   /** A backup outside the in-sync set has caught up: freeze commits, ask the coordinator. */
   async maybeJoin(peer: string, ackedLsn: number): Promise<void> {
     if (this.joinPending || this.config.inSync.includes(peer) || !this.isPrimary()) return;
-    if (ackedLsn < this.store.figures().lastLsn || ackedLsn < this.commitLsn) return;
+    // Safety needs only that the node holds everything acknowledged so far (commits freeze until
+    // the coordinator answers); the lag bound keeps the frozen time short. Under steady writes
+    // the node may never be exactly at the tail, so that cannot be the condition.
+    if (ackedLsn < this.commitLsn || this.store.figures().lastLsn - ackedLsn > joinLagEntriesMax) return;
     this.joinPending = peer;
     const term = this.term;
     try {
