@@ -31,6 +31,8 @@ export interface MembershipChange {
   node: string;
   /** requestJoin: the lsn the node has made durable; ignored by reportFailure. */
   lsn?: number;
+  /** requestJoin: rises with each attempt within an epoch (see coordinator.proto). */
+  requestId?: number;
 }
 
 export class CoordinatorClient {
@@ -77,7 +79,8 @@ export class CoordinatorClient {
 
   /** Adds change.node to in_sync: the primary vouches that it holds every acknowledged entry (up to lsn). */
   async requestJoin(change: MembershipChange & { lsn: number }): Promise<GroupConfig> {
-    return configFromWire(await callUnary<WireGroupConfig>(this.client, 'RequestJoin', change, this.timeoutMs));
+    const request = { group: change.group, epoch: change.epoch, primary: change.primary, node: change.node, lsn: change.lsn, request_id: change.requestId ?? 0 };
+    return configFromWire(await callUnary<WireGroupConfig>(this.client, 'RequestJoin', request, this.timeoutMs));
   }
 
   async getConfig(group: number): Promise<GroupConfig> {

@@ -294,7 +294,7 @@ describe('reportFailure and requestJoin', () => {
     assert.equal(h.refusal({ kind: 'reportFailure', ...base, epoch: 1 }).code, 'failed_precondition');
     assert.match(h.refusal({ kind: 'reportFailure', ...base, epoch: 3 }).message, /epoch 3 is not group 0's current epoch 2/);
     assert.match(h.refusal({ kind: 'reportFailure', ...base, primary: 'g0r1' }).message, /"g0r1" is not the primary of group 0 at epoch 2/);
-    assert.equal(h.refusal({ kind: 'requestJoin', ...base, primary: 'g0r1', lsn: 0 }).code, 'failed_precondition');
+    assert.equal(h.refusal({ kind: 'requestJoin', ...base, primary: 'g0r1', lsn: 0, requestId: 1 }).code, 'failed_precondition');
     assert.equal(h.refusal({ kind: 'reportFailure', ...base, group: 7 }).code, 'invalid_argument');
     assert.equal(h.refusal({ kind: 'reportFailure', ...base, node: 'g1r0' }).code, 'invalid_argument');
     assert.equal(h.refusal({ kind: 'reportFailure', ...base, node: 'g0r0' }).code, 'invalid_argument');
@@ -304,12 +304,28 @@ describe('reportFailure and requestJoin', () => {
     assert.deepEqual(removed, { type: 'config', config: { group: 0, epoch: 3, primary: 'g0r0', inSync: ['g0r0', 'g0r1'], primaryIncarnation: 'g0r0-1' } });
     const again = h.reply({ kind: 'reportFailure', ...base, epoch: 3 });
     assert.equal(again.type === 'config' && again.config.epoch, 3, 'reporting a node already out changes nothing');
-    assert.equal(h.refusal({ kind: 'requestJoin', ...base, lsn: 10 }).code, 'failed_precondition', 'epoch 2 is old now');
+    assert.equal(h.refusal({ kind: 'requestJoin', ...base, lsn: 10, requestId: 2 }).code, 'failed_precondition', 'epoch 2 is old now');
 
-    const joined = h.reply({ kind: 'requestJoin', ...base, epoch: 3, lsn: 10 });
+    const joined = h.reply({ kind: 'requestJoin', ...base, epoch: 3, lsn: 10, requestId: 3 });
     assert.deepEqual(joined, { type: 'config', config: { group: 0, epoch: 4, primary: 'g0r0', inSync: ['g0r0', 'g0r1', 'g0r2'], primaryIncarnation: 'g0r0-1' } });
-    const twice = h.reply({ kind: 'requestJoin', ...base, epoch: 4, lsn: 10 });
+    const twice = h.reply({ kind: 'requestJoin', ...base, epoch: 4, lsn: 10, requestId: 1 });
     assert.equal(twice.type === 'config' && twice.config.epoch, 4, 'joining a member changes nothing');
+  });
+
+  test('a join attempt no newer than one already answered in its epoch is refused as stale', () => {
+    const h = groupZeroElected();
+    h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
+    const join = { kind: 'requestJoin', group: 0, epoch: 3, primary: 'g0r0', node: 'g0r2', lsn: 5 } as const;
+    h.up('g0r2');
+    // Attempt 2 was answered (here: refused because g0r2 looked down a moment before)…
+    h.down('g0r2');
+    assert.match(h.refusal({ ...join, requestId: 2 }).message, /g0r2 is down/);
+    h.up('g0r2');
+    // …so attempt 1, arriving late, must not apply now.
+    assert.match(h.refusal({ ...join, requestId: 1 }).message, /stale join request 1 of epoch 3/);
+    assert.equal(h.config(0).epoch, 3);
+    const joined = h.reply({ ...join, requestId: 3 });
+    assert.equal(joined.type === 'config' && joined.config.inSync.includes('g0r2'), true);
   });
 
   test('a group without a primary takes neither', () => {
@@ -321,7 +337,7 @@ describe('reportFailure and requestJoin', () => {
     const h = groupZeroElected();
     h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
     h.down('g0r2');
-    assert.match(h.refusal({ kind: 'requestJoin', group: 0, epoch: 3, primary: 'g0r0', node: 'g0r2', lsn: 0 }).message, /g0r2 is down/);
+    assert.match(h.refusal({ kind: 'requestJoin', group: 0, epoch: 3, primary: 'g0r0', node: 'g0r2', lsn: 0, requestId: 1 }).message, /g0r2 is down/);
   });
 });
 
@@ -454,6 +470,7 @@ describe('under any sequence of events', () => {
         let now = 0;
         const primaryOf = new Map<number, string>();
         const epochsSeen = new Set<number>([1]);
+        let joinIds = 0;
         for (const e of events) {
           const before = h.config(0);
           const lastGrant = h.state.runtime[0]?.lastGrant ?? 0;
@@ -464,7 +481,7 @@ describe('under any sequence of events', () => {
           else if (e.t === 'tick') h.tick((now += e.dt));
           else if (e.t === 'renew') h.run({ kind: 'renewLease', now, group: 0, epoch: before.epoch - (e.stale ? 1 : 0), node: e.node });
           else if (e.t === 'report') h.run({ kind: 'reportFailure', group: 0, epoch: before.epoch, primary: before.primary, node: e.node });
-          else h.run({ kind: 'requestJoin', group: 0, epoch: before.epoch, primary: before.primary, node: e.node, lsn: 0 });
+          else h.run({ kind: 'requestJoin', group: 0, epoch: before.epoch, primary: before.primary, node: e.node, lsn: 0, requestId: ++joinIds });
           const after = h.config(0);
           if (after.epoch !== before.epoch) {
             assert.ok(!epochsSeen.has(after.epoch), 'an epoch is never reused');

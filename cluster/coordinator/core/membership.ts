@@ -46,7 +46,13 @@ export function createMembership(config: Readonly<Config>, groups: GroupConfig[]
     nodes,
     groups: groups.map(copyConfig),
     health,
-    runtime: groups.map((g) => ({ lastGrant: now, cursor: 0, waitLogged: false, highestSeenEpoch: g.epoch })),
+    runtime: groups.map((g) => ({
+      lastGrant: now,
+      cursor: 0,
+      waitLogged: false,
+      highestSeenEpoch: g.epoch,
+      joinSeen: { epoch: 0, requestId: 0 },
+    })),
   };
 }
 
@@ -260,6 +266,15 @@ function onReportFailure(s: MembershipState, out: Effect[], input: Extract<Input
 function onRequestJoin(s: MembershipState, out: Effect[], input: Extract<Input, { kind: 'requestJoin' }>): void {
   const cfg = checkMembershipRequest(s, out, input);
   if (!cfg) return;
+  // The primary keeps its commits frozen until it has a definite answer, retrying with a newer
+  // id after a timeout. An attempt no newer than one already answered is stale: applying it now
+  // could add a node after the primary took the later answer as final and went on without it.
+  const rt = runtimeOf(s, cfg.group);
+  if (rt.joinSeen.epoch === input.epoch && input.requestId <= rt.joinSeen.requestId) {
+    refuse(out, 'failed_precondition', `stale join request ${input.requestId} of epoch ${input.epoch}`);
+    return;
+  }
+  rt.joinSeen = { epoch: input.epoch, requestId: input.requestId };
   if (!cfg.inSync.includes(input.node)) {
     // It would be removed again by rule 3 on the next tick.
     if (isDown(s, input.node)) {
@@ -403,6 +418,6 @@ function draft(s: MembershipState): MembershipState {
     nodes: s.nodes,
     groups: s.groups.map(copyConfig),
     health,
-    runtime: s.runtime.map((r) => ({ ...r })),
+    runtime: s.runtime.map((r) => ({ ...r, joinSeen: { ...r.joinSeen } })),
   };
 }

@@ -55,6 +55,8 @@ export interface GroupRuntime {
   waitLogged: boolean;
   /** The highest epoch any node of the group has reported, so a lost file cannot reuse one. */
   highestSeenEpoch: number;
+  /** The newest RequestJoin answered, per epoch: older attempts arriving late are refused. */
+  joinSeen: { epoch: number; requestId: number };
 }
 
 export interface MembershipState {
@@ -78,7 +80,7 @@ export type Input =
   | { kind: 'tick'; now: number }
   | { kind: 'renewLease'; now: number; group: number; epoch: number; node: string }
   | { kind: 'reportFailure'; group: number; epoch: number; primary: string; node: string }
-  | { kind: 'requestJoin'; group: number; epoch: number; primary: string; node: string; lsn: number }
+  | { kind: 'requestJoin'; group: number; epoch: number; primary: string; node: string; lsn: number; requestId: number }
   | { kind: 'lookup'; row: string };
 
 export interface NodeAddress {

@@ -88,8 +88,8 @@ export class MembershipLoop {
     return r.config;
   }
 
-  async requestJoin(group: number, epoch: number, primary: string, node: string, lsn: number): Promise<GroupConfig> {
-    const r = await this.request({ kind: 'requestJoin', group, epoch, primary, node, lsn });
+  async requestJoin(group: number, epoch: number, primary: string, node: string, lsn: number, requestId: number): Promise<GroupConfig> {
+    const r = await this.request({ kind: 'requestJoin', group, epoch, primary, node, lsn, requestId });
     if (r.type !== 'config') throw unexpected(r);
     return r.config;
   }

@@ -14,6 +14,7 @@ interface Req {
   node?: string;
   primary?: string;
   lsn?: number;
+  request_id?: number;
 }
 
 export function addCoordinatorService(server: grpc.Server, loop: MembershipLoop, log: Logger): void {
@@ -28,7 +29,7 @@ export function addCoordinatorService(server: grpc.Server, loop: MembershipLoop,
       configToWire(await loop.reportFailure(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '')),
     ),
     RequestJoin: unary(log, 'RequestJoin', async (r: Req) =>
-      configToWire(await loop.requestJoin(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '', r.lsn ?? 0)),
+      configToWire(await loop.requestJoin(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '', r.lsn ?? 0, r.request_id ?? 0)),
     ),
     GetConfig: unary(log, 'GetConfig', async (r: Req) => configToWire(await loop.getConfig(r.group ?? 0))),
   });

@@ -44,6 +44,8 @@ export interface MembershipChange {
   primary: string;
   node: string;
   lsn: number;
+  /** RequestJoin: rises with every attempt within an epoch, so a late old attempt is refused. */
+  requestId?: number;
 }
 
 export interface CoordinatorPort {

@@ -10,7 +10,7 @@
 //   pending, so a joining node holds every acknowledged write before it counts as in sync;
 // - any epoch change restarts the follower loops, which match logs again before streaming.
 import { randomBytes } from 'node:crypto';
-import { PennError } from '../../common/errors.ts';
+import { PennError, isPennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import type { LogEntry } from '../core/types.ts';
 import type { Store, WriteOp } from '../io/store.ts';
@@ -63,6 +63,7 @@ export class Replicator {
   private localDurable = 0;
   private readonly acked = new Map<string, number>();
   private joinPending: string | null = null;
+  private joinRequestId = 0;
   private waiters: Waiter[] = [];
   private recent: LogEntry[] = [];
   private recentBytes = 0;
@@ -125,6 +126,16 @@ export class Replicator {
     if (isPrimary) this.startFollowers();
   }
 
+  /**
+   * Inside a queued backup call: the config may have changed while it waited its turn (a new
+   * epoch, or this node elected); a message from the old one must not touch the log now.
+   */
+  private stillCurrent(config: GroupConfig): void {
+    if (this.stopped || config.epoch !== this.config.epoch || this.isPrimary()) {
+      throw new PennError('failed_precondition', `stale epoch ${config.epoch}: ${this.o.id} moved on to epoch ${this.config.epoch}`);
+    }
+  }
+
   /** A message from a primary: refused when older than what this node knows. */
   accept(config: GroupConfig): void {
     if (this.stopped) throw new PennError('unavailable', `${this.o.id} is not serving`);
@@ -144,6 +155,17 @@ export class Replicator {
     this.localDurable = this.store.figures().durableLsn;
     this.writesSinceCheckpoint = 0;
     void this.leaseLoop(this.term);
+    // Entries from the old primary may still be landing (an Append accepted just before the
+    // election) or be in the log but not yet fsync'd: count them once they are durable, or
+    // reads would wait forever on entries nothing else would mark durable.
+    const term = this.term;
+    void this.serial(async () => {
+      const last = this.store.figures().lastLsn;
+      await this.store.waitDurable(last);
+      if (this.term !== term) return;
+      this.localDurable = Math.max(this.localDurable, last);
+      this.recompute();
+    }).catch(() => {});
   }
 
   private stepDown(): void {
@@ -306,7 +328,12 @@ export class Replicator {
     waiting.forEach((wake) => wake());
   }
 
-  /** A backup outside the in-sync set has caught up: freeze commits, ask the coordinator. */
+  /**
+   * A backup outside the in-sync set has caught up: freeze commits, ask the coordinator, and
+   * keep them frozen until the answer is definite. A RequestJoin that timed out may still be
+   * applied, so only a reply, or a config newer than the one asked from, ends the freeze
+   * (each retry carries a newer id; the coordinator refuses ids older than one it answered).
+   */
   async maybeJoin(peer: string, ackedLsn: number): Promise<void> {
     if (this.joinPending || this.config.inSync.includes(peer) || !this.isPrimary()) return;
     // Safety needs only that the node holds everything acknowledged so far (commits freeze until
@@ -315,20 +342,34 @@ export class Replicator {
     if (ackedLsn < this.commitLsn || this.store.figures().lastLsn - ackedLsn > joinLagEntriesMax) return;
     this.joinPending = peer;
     const term = this.term;
+    const epoch = this.config.epoch;
     try {
-      const config = await this.o.coordinator.requestJoin({
-        group: this.o.group,
-        epoch: this.config.epoch,
-        primary: this.o.id,
-        node: peer,
-        lsn: ackedLsn,
-      });
-      this.o.log.info(`${peer} caught up at lsn ${ackedLsn} and rejoined group ${this.o.group}`);
-      this.adoptConfig(config);
-    } catch (err) {
-      this.o.log.warn(`join of ${peer} refused`, { err });
+      for (let attempt = 1; this.term === term && this.isPrimary(); attempt++) {
+        try {
+          const config = await this.o.coordinator.requestJoin({
+            group: this.o.group,
+            epoch,
+            primary: this.o.id,
+            node: peer,
+            lsn: ackedLsn,
+            requestId: ++this.joinRequestId,
+          });
+          if (config.inSync.includes(peer)) this.o.log.info(`${peer} caught up at lsn ${ackedLsn} and rejoined group ${this.o.group}`);
+          this.adoptConfig(config);
+          return;
+        } catch (err) {
+          if (isPennError(err, 'failed_precondition') || isPennError(err, 'invalid_argument')) {
+            // A definite no (stale epoch or request, node down): take the current config and stop.
+            this.o.log.warn(`join of ${peer} refused: ${(err as Error).message}`);
+            await this.refreshConfig();
+            return;
+          }
+          // No answer: it may yet apply. Stay frozen and ask again.
+          await this.o.clock.sleep(Math.min(50 * attempt, 500));
+        }
+      }
     } finally {
-      if (this.term === term || this.joinPending === peer) this.joinPending = null;
+      if (this.joinPending === peer) this.joinPending = null;
       this.recompute();
     }
   }
@@ -399,6 +440,7 @@ export class Replicator {
   async onTruncate(config: GroupConfig, afterLsn: number): Promise<LogPosition> {
     this.accept(config);
     return this.serial(async () => {
+      this.stillCurrent(config);
       await this.store.truncateLogAfter(afterLsn);
       this.o.log.warn(`${this.o.id} dropped its log after lsn ${afterLsn}: the primary lacks it`);
       return this.position();
@@ -408,6 +450,7 @@ export class Replicator {
   async onAppend(config: GroupConfig, prevLsn: number, entries: LogEntry[]): Promise<{ durableLsn: number }> {
     this.accept(config);
     return this.serial(async () => {
+      this.stillCurrent(config);
       const last = this.store.figures().lastLsn;
       if (prevLsn > last) throw new PennError('failed_precondition', `gap: ${this.o.id} has lsn ${last}, entries start after ${prevLsn}`);
       const fresh = entries.filter((e) => e.lsn > last);
@@ -421,6 +464,7 @@ export class Replicator {
   async onInstallSnapshot(config: GroupConfig): Promise<LogPosition> {
     this.accept(config);
     return this.serial(async () => {
+      this.stillCurrent(config);
       const chunks = this.o.transport.readSnapshot(config.primary, config.epoch)[Symbol.asyncIterator]();
       const first = await chunks.next();
       const manifest = first.done ? undefined : first.value.manifest;
@@ -445,7 +489,10 @@ export class Replicator {
 
   async onCheckpoint(config: GroupConfig, version: number): Promise<void> {
     this.accept(config);
-    await this.serial(() => this.store.checkpoint(version));
+    await this.serial(async () => {
+      this.stillCurrent(config);
+      await this.store.checkpoint(version);
+    });
   }
 
   /** The primary's side of ReadSnapshot: its checkpoint, manifest first, then each file in order. */
