@@ -60,18 +60,30 @@ export interface Service {
 /** Starts `node --import tsx <script> ...args` with its output in <dir>/logs/<name>.log. */
 export function startService(env: TestEnv, name: string, script: string, args: string[] = []): Service {
   const logFile = createWriteStream(path.join(env.dir, `${name}.log`), { flags: 'a' });
+  // A log file is a debugging aid: failing to write one must not fail the test that owns it.
+  logFile.on('error', (err) => process.stderr.write(`log of ${name}: ${err.message}\n`));
+  const logClosed = new Promise<void>((resolve) => logFile.once('close', () => resolve()));
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, script), ...args], {
     cwd: repoRoot,
     env: env.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(logFile);
-  child.stderr?.pipe(logFile);
+  // Both streams feed one file, which ends only when both have ended.
+  let open = 2;
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.pipe(logFile, { end: false });
+    stream?.once('close', () => {
+      if (--open === 0) logFile.end();
+    });
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const signalAndWait = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+      await exited;
+    }
+    // The pipe ends with the process; wait for the file, so cleanup never races its open.
+    await logClosed;
   };
   return {
     name,
