@@ -2,13 +2,16 @@
 // logs under <dataDir>/logs/, waits until they serve, prints the status, and stops everything
 // it started on Ctrl-C (SIGINT) or SIGTERM.
 //
-// Today that is the coordinator and the 9 storage nodes (the web tier comes with its issue).
+// Today that is the coordinator and the 9 storage nodes, then the mail daemon, the load balancer
+// and the frontends (the web app is built first when its build is missing or older than its sources).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allNodes, loadConfig } from '../cluster/common/config.ts';
 import { CoordinatorClient } from '../cluster/coordinator/client.ts';
+import { LbClient } from '../cluster/lb/client.ts';
+import { ensureWebBuild } from '../web/build.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const config = loadConfig();
@@ -66,6 +69,12 @@ async function stopAll(signal: string): Promise<void> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
+  try {
+    await ensureWebBuild();
+  } catch (err) {
+    console.log(`cannot build the web app: ${(err as Error).message}`);
+    process.exit(1);
+  }
   start('coordinator', 'cluster/coordinator/main.ts', []);
   const nodes = allNodes(config);
   for (const node of nodes) start(node.id, 'cluster/kvs/main.ts', [node.id]);
@@ -83,7 +92,29 @@ async function main(): Promise<void> {
     }
   }
   console.log(`logs: ${logDir}`);
-  console.log('The web tier (http://localhost:8080) is not built yet. Ctrl-C stops everything.');
+  startMailDaemon();
+  await startWebTier();
+}
+
+/** The mail daemon (cluster/smtp/), once storage is up: SMTP, POP3 and gRPC Mail.Send. */
+function startMailDaemon(): void {
+  start('mail', 'cluster/smtp/main.ts', []);
+  const host = config.mail.host ?? config.host;
+  console.log(`mail for @${config.mail.domain}: SMTP ${host}:${config.mail.smtpPort}, POP3 ${host}:${config.mail.pop3Port}`);
+}
+
+/** The load balancer and web.frontends frontends, once storage is up; prints the URL. */
+async function startWebTier(): Promise<void> {
+  start('lb', 'cluster/lb/main.ts', []);
+  for (let n = 1; n <= config.web.frontends; n++) start(`web${n}`, 'web/main.ts', [String(n)]);
+  const lb = new LbClient(config, 1000);
+  const ready = await waitUntil(async () => (await lb.frontendStatus()).frontends.every((f) => f.alive), 60_000);
+  const status = await lb.frontendStatus().catch(() => null);
+  console.log(ready ? 'frontends:' : 'some frontends did not come up in 60 s:');
+  for (const f of status?.frontends ?? []) console.log(`  frontend ${f.frontend}  http://${f.address}  ${f.alive ? 'alive' : 'down'}`);
+  lb.close();
+  const host = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(`\nPennCloud is at http://${host}:${config.lb.httpPort}  (Ctrl-C stops everything)`);
 }
 
 void main();

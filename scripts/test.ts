@@ -1,8 +1,13 @@
 // `npm test` (all suites) and the fast part of `npm run check`. Runs each suite as its own
 // process, reads its counts, and ends with one line `N passed, N failed` over every suite.
 // Exit code 1 when any test failed or any suite could not report.
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+//
+// Modes: `all` (default), `fast` (unit only), `e2e` (browser tests only), `mail` (the mail
+// daemon's real-process tests only). The browser suite is Playwright with Debian's Chromium,
+// installed here with apt-get when missing (as root); its counts come from its JSON report and
+// its exit code, since its own last line says "N passed" even when tests failed.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +18,8 @@ interface Suite {
   files: string[];
   /** Real-process suites run one file at a time: they share two cores. */
   concurrency: number;
+  /** The Playwright suite (playwright.config.ts) instead of node's runner. */
+  playwright?: boolean;
 }
 
 function findTests(dir: string, out: string[] = []): string[] {
@@ -30,11 +37,16 @@ function findTests(dir: string, out: string[] = []): string[] {
 function suites(mode: string): Suite[] {
   const fast: Suite = {
     name: 'unit',
-    files: [...findTests('cluster'), ...findTests('tests/lib'), ...findTests('tests/sim')],
+    files: [...findTests('cluster'), ...findTests('tests/lib'), ...findTests('tests/sim'), ...findTests('web/lib')],
     concurrency: 2,
   };
   if (mode === 'fast') return [fast];
-  return [fast, { name: 'reliability', files: findTests('tests/reliability'), concurrency: 1 }];
+  const e2e: Suite = { name: 'e2e', files: [], concurrency: 1, playwright: true };
+  if (mode === 'e2e') return [e2e];
+  // The mail daemon against real clusters and real clients (cluster/smtp/, tests/mail/).
+  const mail: Suite = { name: 'mail', files: findTests('tests/mail'), concurrency: 1 };
+  if (mode === 'mail') return [mail];
+  return [fast, { name: 'reliability', files: findTests('tests/reliability'), concurrency: 1 }, mail, e2e];
 }
 
 interface Counts {
@@ -42,7 +54,63 @@ interface Counts {
   failed: number;
 }
 
+const chromium = '/usr/bin/chromium';
+const e2eResults = path.join(root, 'test-results', 'e2e-results.json');
+
+/** Debian's Chromium for Playwright: installed with apt-get when missing, only as root. */
+function ensureChromium(): boolean {
+  if (existsSync(chromium)) return true;
+  if (process.getuid?.() !== 0) {
+    process.stdout.write(`${chromium} is missing; install it with \`apt-get install -y chromium\` (as root)\n`);
+    return false;
+  }
+  process.stdout.write(`${chromium} is missing; installing Debian's chromium…\n`);
+  const install = () => spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  // A fresh machine may have no package lists yet.
+  if (install().status !== 0) {
+    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+    install();
+  }
+  return existsSync(chromium);
+}
+
+interface PlaywrightStats {
+  expected: number;
+  unexpected: number;
+  flaky: number;
+  skipped: number;
+}
+
+function runPlaywright(suite: Suite): Promise<Counts> {
+  process.stdout.write(`\n=== ${suite.name}: Playwright (playwright.config.ts) ===\n`);
+  if (!ensureChromium()) return Promise.resolve({ passed: 0, failed: 1 });
+  rmSync(e2eResults, { force: true });
+  const cli = path.join(root, 'node_modules', '@playwright', 'test', 'cli.js');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'test'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code) => {
+      let stats: PlaywrightStats | undefined;
+      try {
+        stats = (JSON.parse(readFileSync(e2eResults, 'utf8')) as { stats: PlaywrightStats }).stats;
+      } catch {
+        stats = undefined;
+      }
+      if (!stats) {
+        process.stdout.write(`suite ${suite.name} ended (exit ${code}) without its JSON report\n`);
+        resolve({ passed: 0, failed: 1 });
+        return;
+      }
+      // A skipped browser test is a test that did not run: it counts as failed here.
+      if (stats.skipped > 0) process.stdout.write(`${stats.skipped} browser tests were skipped; counted as failed\n`);
+      const counts = { passed: stats.expected + stats.flaky, failed: stats.unexpected + stats.skipped };
+      if (code !== 0 && counts.failed === 0) counts.failed = 1;
+      resolve(counts);
+    });
+  });
+}
+
 function runSuite(suite: Suite): Promise<Counts> {
+  if (suite.playwright) return runPlaywright(suite);
   if (suite.files.length === 0) return Promise.resolve({ passed: 0, failed: 0 });
   process.stdout.write(`\n=== ${suite.name}: ${suite.files.length} files ===\n`);
   const args = [

@@ -91,6 +91,31 @@ const webSchema = z
     loginWindowMs: z.number().int().min(1000).default(60_000),
     loginFailuresPerUserMax: z.number().int().min(1).default(5),
     loginFailuresPerAddressMax: z.number().int().min(1).default(20),
+    /** Time to receive a whole request, body included (Node's requestTimeout); a drive upload is
+     *  one request, so this bounds how long the largest upload may take. */
+    requestTimeoutMs: z.number().int().min(1000).default(3600_000),
+  })
+  .strict();
+
+/** The drive (web/lib/server/drive/): file content in chunks spread over rows of chunksPerRow. */
+const driveSchema = z
+  .object({
+    /** One chunk is one KVS value (ARCHITECTURE.md: at most 1 MiB). */
+    chunkBytes: z.number().int().min(1024).max(1 * MiB).default(1 * MiB),
+    /** Chunks per `<user>#file#<id>#<n>` row, so no row of a large file grows without bound. */
+    chunksPerRow: z.number().int().min(1).max(256).default(16),
+    /** Chunk writes (upload) and reads (download) in flight per transfer. */
+    writeAheadChunks: z.number().int().min(1).max(16).default(4),
+    readAheadChunks: z.number().int().min(1).max(16).default(4),
+    /** A live upload renews its record this often; one not renewed for uploadStaleMs is reclaimed. */
+    uploadTouchMs: z.number().int().min(100).default(10_000),
+    uploadStaleMs: z.number().int().min(500).default(120_000),
+    /** An upload that receives no bytes for this long is abandoned. */
+    uploadIdleMs: z.number().int().min(1000).default(60_000),
+    /** Uploads open at once per user. */
+    uploadsOpenMax: z.number().int().min(1).max(1000).default(64),
+    /** Entries (files and folders) in one folder; a folder's listing is one KVS value. */
+    folderEntriesMax: z.number().int().min(1).max(20_000).default(10_000),
   })
   .strict();
 
@@ -103,6 +128,41 @@ const mailSchema = z
     /** host:port that receives all outbound mail instead of an MX lookup. */
     relay: address.nullable().default(null),
     messageBytesMax: z.number().int().min(1024).default(25 * MiB),
+    /** Address the SMTP and POP3 listeners bind to; null: the top-level host. Mail often faces
+     *  the network while the store stays on loopback. gRPC always binds to the top-level host. */
+    host: z.string().min(1).nullable().default(null),
+    /** Raw messages are stored in chunks of this size (each one KVS value). */
+    chunkBytes: z.number().int().min(1024).max(4 * MiB).default(1 * MiB),
+    /** STARTTLS/STLS with tlsCertFile/tlsKeyFile, or a self-signed certificate generated once
+     *  into <dataDir>/mail-tls/ when those are null. Off: plain-text AUTH only on loopback. */
+    tls: z.boolean().default(true),
+    tlsCertFile: z.string().min(1).nullable().default(null),
+    tlsKeyFile: z.string().min(1).nullable().default(null),
+    /** Open connections per protocol in total and per client address. */
+    connectionsMax: z.number().int().min(1).default(200),
+    connectionsPerAddressMax: z.number().int().min(1).default(20),
+    /** Failed logins (SMTP AUTH and POP3 together) per user and per address within loginWindowMs. */
+    loginWindowMs: z.number().int().min(1000).default(60_000),
+    loginFailuresPerUserMax: z.number().int().min(1).default(5),
+    loginFailuresPerAddressMax: z.number().int().min(1).default(20),
+    recipientsMax: z.number().int().min(1).max(1000).default(100),
+    /** Idle time before a session is closed (RFC 1939 §3: at least 10 minutes for POP3). */
+    smtpIdleTimeoutMs: z.number().int().min(1000).default(5 * 60_000),
+    pop3IdleTimeoutMs: z.number().int().min(1000).default(10 * 60_000),
+    /** POP3 shows at most this many (the newest) inbox messages per session. */
+    pop3MessagesMax: z.number().int().min(1).default(10_000),
+    /** POP3 commands that fail (unknown, bad arguments) before the server hangs up. */
+    pop3ErrorsMax: z.number().int().min(1).default(20),
+    /** Outbound mail waiting in the queue; submissions beyond it get a temporary failure. */
+    queueLengthMax: z.number().int().min(1).default(10_000),
+    /** Deliveries in flight at once. */
+    deliveryConcurrencyMax: z.number().int().min(1).max(100).default(4),
+    /** Delivery attempts before the sender gets a bounce; the wait doubles from retryBaseMs up to retryMaxMs. */
+    deliveryAttemptsMax: z.number().int().min(1).max(100).default(20),
+    retryBaseMs: z.number().int().min(10).default(60_000),
+    retryMaxMs: z.number().int().min(10).default(4 * 3600_000),
+    /** Connect, greeting and idle timeout of one outbound SMTP connection. */
+    deliveryTimeoutMs: z.number().int().min(100).default(60_000),
   })
   .strict();
 
@@ -117,6 +177,7 @@ export const configSchema = z
     lb: lbSchema.default(lbSchema.parse({})),
     web: webSchema.default(webSchema.parse({})),
     mail: mailSchema.default(mailSchema.parse({})),
+    drive: driveSchema.default(driveSchema.parse({})),
   })
   .strict();
 

@@ -1,10 +1,13 @@
 // A real cluster in real processes for tests and benchmarks: the coordinator and G×R storage
 // nodes on free ports with a temp data dir, each started through its own entry point so a test
 // can kill -9 and restart any of them.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { allNodes, parseConfig, type Config, type NodeRef } from '../../cluster/common/config.ts';
 import { NodeClient } from '../../cluster/kvs/client.ts';
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { CoordinatorClient, type ClusterStatus } from '../../cluster/coordinator/client.ts';
+import { MailClient } from '../../cluster/smtp/client.ts';
 import { freePorts, makeTestEnv, startService, waitFor, type Service, type TestEnv } from './processes.ts';
 
 export interface TestCluster {
@@ -118,4 +121,44 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   for (const n of cluster.nodes) cluster.start(n.id);
   await cluster.waitHealthy(60_000);
   return cluster;
+}
+
+// ---- The mail daemon (cluster/smtp/) on top of a test cluster ----
+
+export interface MailPorts {
+  smtpPort: number;
+  pop3Port: number;
+  grpcPort: number;
+}
+
+/** Free ports for the mail daemon, to put under `config.mail` of startCluster's options. */
+export async function mailPorts(): Promise<MailPorts> {
+  const [smtpPort, pop3Port, grpcPort] = (await freePorts(3)) as [number, number, number];
+  return { smtpPort, pop3Port, grpcPort };
+}
+
+/**
+ * Starts the mail daemon through its entry point (`npm run mail`'s cluster/smtp/main.ts) with
+ * the cluster's config, plus `env` overrides (PENNCLOUD__mail__relay=… and the like), and waits
+ * until its gRPC Status answers — it listens for SMTP and POP3 before gRPC. Not added to
+ * cluster.services (waitHealthy reads those as storage nodes): stop or kill9 it yourself;
+ * cluster.close() does not.
+ */
+export async function startMailDaemon(cluster: TestCluster, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Service> {
+  const service = startService({ ...cluster.env, env: { ...cluster.env.env, ...env } }, 'mail', 'cluster/smtp/main.ts');
+  const client = new MailClient(cluster.config, 1000);
+  try {
+    const exited = service.exited.then(async (code) => {
+      const log = await readFile(path.join(cluster.env.dir, 'mail.log'), 'utf8').catch(() => '');
+      throw new Error(`the mail daemon exited with ${code} while starting; its log ends:\n${log.split('\n').slice(-15).join('\n')}`);
+    });
+    exited.catch(() => {});
+    await Promise.race([waitFor(() => client.status(), { timeoutMs, what: 'the mail daemon to answer Status' }), exited]);
+  } catch (err) {
+    await service.kill9();
+    throw err;
+  } finally {
+    client.close();
+  }
+  return service;
 }

@@ -1,0 +1,49 @@
+// The balancer's gRPC side: heartbeats from frontends, and the frontend status for the admin
+// console. Every handler goes through the shared unary adapter.
+import * as grpc from '@grpc/grpc-js';
+import { PennError } from '../../common/errors.ts';
+import { unary } from '../../common/grpc.ts';
+import type { Logger } from '../../common/log.ts';
+import type { FrontendTable } from '../core/frontend-table.ts';
+import { LoadBalancerService, type WireFrontendStatusReply, type WireHeartbeatRequest } from './wire.ts';
+
+const addressPattern = /^[^\s:]+:\d{1,5}$/;
+const hostPattern = /^[A-Za-z0-9.-]*$/;
+
+export function addLoadBalancerService(server: grpc.Server, table: FrontendTable, timeoutMs: number, now: () => number, log: Logger): void {
+  server.addService(LoadBalancerService.service, {
+    Heartbeat: unary(log, 'Heartbeat', (req: WireHeartbeatRequest) => {
+      if (!addressPattern.test(req.address)) throw new PennError('invalid_argument', `address "${req.address}" is not host:port`);
+      if (!hostPattern.test(req.public_host)) throw new PennError('invalid_argument', `public_host "${req.public_host}" is not a host name`);
+      const known = table.heartbeat(
+        {
+          frontend: req.frontend,
+          address: req.address,
+          publicHost: req.public_host,
+          startedAtMs: req.started_at_ms,
+          rssBytes: req.rss_bytes,
+          leaving: req.leaving,
+        },
+        now(),
+      );
+      if (!known) throw new PennError('invalid_argument', `frontend ${req.frontend} is not one of 1…${table.size}`);
+      return { timeout_ms: timeoutMs };
+    }),
+    FrontendStatus: unary(log, 'FrontendStatus', (): WireFrontendStatusReply => {
+      const at = now();
+      return {
+        frontends: table.view(at).map((f) => ({
+          frontend: f.frontend,
+          address: f.address,
+          alive: f.alive,
+          last_heartbeat_at_ms: f.lastHeartbeatAtMs,
+          started_at_ms: f.startedAtMs,
+          rss_bytes: f.rssBytes,
+          redirects: f.redirects,
+        })),
+        heartbeat_timeout_ms: timeoutMs,
+        now_ms: at,
+      };
+    }),
+  });
+}

@@ -1,0 +1,34 @@
+// `npm run lb`: the load balancer from the shared config — HTTP redirects on lb.httpPort, the
+// frontends' heartbeats and the status on lb.grpcPort. SIGTERM or SIGINT stops it cleanly.
+import { loadConfig } from '../common/config.ts';
+import { createLogger } from '../common/log.ts';
+import { startBalancer } from './io/balancer.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ component: 'lb' }, { level: config.logLevel });
+  let balancer;
+  try {
+    balancer = await startBalancer(config, log);
+  } catch (err) {
+    log.error(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  const running = balancer;
+  log.info(`load balancer on http://${config.host}:${running.httpPort}, gRPC ${config.host}:${running.grpcPort}, ${config.web.frontends} frontends`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`load balancer stopping on ${signal}`);
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`load balancer failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

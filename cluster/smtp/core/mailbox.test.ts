@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  chunkColumn,
+  decodeSummary,
+  encodeSummary,
+  folderIds,
+  indexColumn,
+  pageOfIds,
+  parseIndexColumn,
+  splitChunks,
+  summaryLimits,
+  type MessageSummary,
+} from './mailbox.ts';
+import { isMessageId, messageIdTime, newMessageId } from './message-id.ts';
+import { parseMessage, summarize } from './message-summary.ts';
+
+const id = (ms: number, n = 0) => newMessageId(ms, n.toString(16).padStart(16, '0'));
+
+describe('mailbox layout', () => {
+  test('ids are valid POP3 unique-ids, sort by arrival and carry their time', () => {
+    const a = id(1_700_000_000_000, 5);
+    assert.ok(isMessageId(a));
+    assert.ok(a.length <= 70 && /^[\x21-\x7e]+$/.test(a));
+    assert.equal(messageIdTime(a), 1_700_000_000_000);
+    assert.ok(id(1000) < id(1001) && id(99_999) < id(100_000));
+    assert.throws(() => newMessageId(1, 'xyz'));
+  });
+
+  test('index columns name a folder and an id; anything else is ignored', () => {
+    const i = id(5);
+    assert.deepEqual(parseIndexColumn(indexColumn('sent', i)), { folder: 'sent', id: i });
+    assert.equal(parseIndexColumn('trash/' + i), undefined);
+    assert.equal(parseIndexColumn('inbox/not-an-id'), undefined);
+    assert.equal(parseIndexColumn('c/000001'), undefined);
+    assert.deepEqual(folderIds([indexColumn('inbox', id(3)), indexColumn('sent', id(2)), indexColumn('inbox', id(1)), 'junk'], 'inbox'), [id(1), id(3)]);
+    assert.equal(chunkColumn(7), 'c/000007');
+  });
+
+  test('splitChunks covers the message exactly, in chunks of at most chunkBytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5000 }), fc.integer({ min: 1, max: 700 }), (bytes, size) => {
+        const buf = Buffer.from(bytes);
+        const chunks = splitChunks(buf, size);
+        assert.ok(chunks.length >= 1 && chunks.every((c) => c.length <= size));
+        assert.deepEqual(Buffer.concat(chunks), buf);
+      }),
+    );
+  });
+
+  test('pages run newest first, keyed by id, and end with next = null', () => {
+    const ids = Array.from({ length: 7 }, (_, i) => id(1000 + i));
+    const p1 = pageOfIds(ids, { limit: 3 });
+    assert.deepEqual(p1.ids, [ids[6], ids[5], ids[4]]);
+    assert.equal(p1.total, 7);
+    const p2 = pageOfIds(ids, { before: p1.next!, limit: 3 });
+    assert.deepEqual(p2.ids, [ids[3], ids[2], ids[1]]);
+    const p3 = pageOfIds(ids, { before: p2.next!, limit: 3 });
+    assert.deepEqual(p3, { ids: [ids[0]], next: null, total: 7 });
+    // A message arriving between pages does not shift the next page.
+    const grown = [...ids, id(2000)];
+    assert.deepEqual(pageOfIds(grown, { before: p1.next!, limit: 3 }).ids, p2.ids);
+    assert.deepEqual(pageOfIds([], { limit: 5 }), { ids: [], next: null, total: 0 });
+  });
+
+  test('summaries round-trip; stored garbage decodes to undefined, never throws', () => {
+    const s: MessageSummary = {
+      id: id(1),
+      folder: 'inbox',
+      from: 'A <a@b>',
+      to: ['b@c'],
+      cc: [],
+      subject: 'hi',
+      date: new Date(0).toISOString(),
+      receivedAt: new Date(1).toISOString(),
+      size: 10,
+      hasAttachments: false,
+      unread: true,
+      messageId: '<x@y>',
+      chunks: 1,
+    };
+    assert.deepEqual(decodeSummary(encodeSummary(s)), s);
+    assert.equal(decodeSummary(Buffer.from('{')), undefined);
+    assert.equal(decodeSummary(Buffer.from('{"id":"x"}')), undefined);
+    assert.throws(() => encodeSummary({ ...s, subject: 'x'.repeat(summaryLimits.textChars + 1) }));
+  });
+});
+
+describe('message summary', () => {
+  test('from, to, cc, subject, date and attachments come from the message', async () => {
+    const raw = Buffer.from(
+      [
+        'From: "Alice A." <alice@localhost>',
+        'To: bob@localhost, Carol <carol@example.com>',
+        'Cc: team: dave@localhost, erin@localhost;',
+        'Subject: =?UTF-8?Q?caf=C3=A9?=',
+        'Date: Tue, 1 Dec 2026 10:00:00 +0100',
+        'Message-ID: <m1@localhost>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'body',
+        '--b',
+        'Content-Type: application/pdf; name=x.pdf',
+        'Content-Disposition: attachment; filename=x.pdf',
+        'Content-Transfer-Encoding: base64',
+        '',
+        'AAEC',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const parsed = await parseMessage(raw, new Date(0));
+    assert.deepEqual(parsed, {
+      from: 'Alice A. <alice@localhost>',
+      to: ['bob@localhost', 'Carol <carol@example.com>'],
+      cc: ['dave@localhost', 'erin@localhost'],
+      subject: 'café',
+      date: '2026-12-01T09:00:00.000Z',
+      hasAttachments: true,
+      messageId: '<m1@localhost>',
+    });
+    const s = summarize(parsed, { id: id(9), folder: 'inbox', size: raw.length, chunks: 1, receivedAt: new Date(9), unread: true });
+    assert.equal(decodeSummary(encodeSummary(s))?.subject, 'café');
+  });
+
+  test('a message without headers or with a bad date still gets a summary', async () => {
+    const arrival = new Date(1234);
+    assert.deepEqual(await parseMessage(Buffer.from('just text'), arrival), {
+      from: '',
+      to: [],
+      cc: [],
+      subject: '',
+      date: arrival.toISOString(),
+      hasAttachments: false,
+      messageId: '',
+    });
+    const bad = await parseMessage(Buffer.from('Date: yesterday-ish\r\nSubject: ' + 'long '.repeat(400) + '\r\n\r\nx'), arrival);
+    assert.equal(bad.date, arrival.toISOString());
+    assert.ok(bad.subject.length <= summaryLimits.textChars);
+  });
+});

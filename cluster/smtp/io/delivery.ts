@@ -1,0 +1,87 @@
+// Accepting a message, the same for SMTP (onData) and Mail.Send: a copy in each local
+// recipient's inbox, one queued job for all remote recipients, and a copy in the sender's Sent
+// when the sender is a local user. Everything is stored before accept() returns, so the SMTP
+// 250 or the gRPC reply promises durable mail. If a write fails midway the caller answers with
+// a temporary error and the client sends again: a recipient may then get the message twice,
+// but none loses it (the usual at-least-once of mail).
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../common/log.ts';
+import { hasHeader, rfc5322Date, traceHeaders, toCrlf, type TraceInfo } from '../core/message-format.ts';
+import { parseMessage } from '../core/message-summary.ts';
+import type { MailboxStore } from './mailbox-store.ts';
+import type { OutboundQueue } from './outbound.ts';
+
+export interface Incoming {
+  /** The message as the client sent it. */
+  raw: Buffer;
+  /** The sender's copy when it differs from raw (Mail.Send keeps the Bcc header there). */
+  sentCopy?: Buffer;
+  /** Envelope sender ('' for the null sender). */
+  from: string;
+  /** The authenticated local sender, or null. */
+  senderUser: string | null;
+  localUsers: string[];
+  remoteRecipients: string[];
+  /** How it arrived, for the Received header; null for messages made here (Mail.Send). */
+  trace: Omit<TraceInfo, 'returnPath' | 'date' | 'id'> | null;
+}
+
+export interface Accepted {
+  id: string;
+  /** Id of the copy in the sender's Sent, if any. */
+  sentId: string | null;
+  queued: boolean;
+}
+
+export class MailDelivery {
+  constructor(
+    private readonly log: Logger,
+    private readonly mailbox: MailboxStore,
+    private readonly queue: OutboundQueue,
+  ) {}
+
+  async accept(incoming: Incoming): Promise<Accepted> {
+    const receivedAt = new Date();
+    const message = completeSubmission(toCrlf(incoming.raw), incoming, receivedAt);
+    const id = incoming.trace ? randomToken() : '';
+    const received = incoming.trace
+      ? traceHeaders({ ...incoming.trace, returnPath: incoming.from, id, date: receivedAt })
+      : Buffer.alloc(0);
+    // Return-Path belongs to final delivery (RFC 5321 §4.4); the copy that travels on carries
+    // only the Received line.
+    const receivedOnly = received.length ? received.subarray(received.indexOf('Received:')) : received;
+    const parsed = await parseMessage(message, receivedAt);
+    const users = [...new Set(incoming.localUsers)];
+    const tasks: Promise<unknown>[] = users.map((user) =>
+      this.mailbox.store(user, 'inbox', Buffer.concat([received, message]), { unread: true, receivedAt, parsed }),
+    );
+    let queued = false;
+    if (incoming.remoteRecipients.length) {
+      if (incoming.senderUser === null) throw new Error('remote recipients need an authenticated sender');
+      queued = true;
+      tasks.push(this.queue.enqueue(incoming.senderUser, incoming.from, [...new Set(incoming.remoteRecipients)], Buffer.concat([receivedOnly, message])));
+    }
+    const sent = incoming.senderUser ? this.mailbox.store(incoming.senderUser, 'sent', incoming.sentCopy ?? message, { unread: false, receivedAt, parsed }) : null;
+    const [sentSummary] = await Promise.all([sent, ...tasks]);
+    const sentId = sentSummary ? sentSummary.id : null;
+    this.log.debug('accepted', { from: incoming.from, local: users.length, remote: incoming.remoteRecipients.length, size: message.length });
+    return { id: sentId ?? id, sentId, queued };
+  }
+}
+
+function randomToken(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/**
+ * RFC 6409 §8.2–8.3: a submission server may add a missing Date and Message-ID. Only for
+ * messages our own users submit over SMTP; mail from other servers is stored as it came.
+ */
+function completeSubmission(message: Buffer, incoming: Incoming, now: Date): Buffer {
+  if (incoming.senderUser === null || incoming.trace === null) return message;
+  const domain = incoming.from.slice(incoming.from.lastIndexOf('@') + 1);
+  let added = '';
+  if (!hasHeader(message, 'date')) added += `Date: ${rfc5322Date(now)}\r\n`;
+  if (!hasHeader(message, 'message-id')) added += `Message-ID: <${now.getTime().toString(36)}.${randomBytes(8).toString('hex')}@${domain}>\r\n`;
+  return added ? Buffer.concat([Buffer.from(added), message]) : message;
+}

@@ -1,0 +1,146 @@
+// The mailbox in the store (layout: core/mailbox.ts), for the mail daemon and the webmail:
+// deliver a raw message into a folder, list a folder (whole or by pages), read one, mark it
+// read or unread, delete it. Every call goes through the ClusterClient, which retries through
+// failovers. A message is durable once store() returns: its chunks and then its index column
+// are acknowledged by every in-sync replica.
+import { randomBytes } from 'node:crypto';
+import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import { PennError } from '../../common/errors.ts';
+import {
+  decodeSummary,
+  encodeSummary,
+  folderIds,
+  indexColumn,
+  indexRow,
+  messageRow,
+  pageOfIds,
+  splitChunks,
+  type Folder,
+  type MessageSummary,
+  type PageRequest,
+} from '../core/mailbox.ts';
+import { toCrlf } from '../core/message-format.ts';
+import { newMessageId } from '../core/message-id.ts';
+import { parseMessage, summarize, type ParsedFields } from '../core/message-summary.ts';
+import { deleteChunks, mapLimit, readChunks, writeChunks } from './chunks.ts';
+
+/** Index reads in flight while listing a folder. */
+const summaryReadsInFlightMax = 32;
+
+export interface StoreOptions {
+  unread: boolean;
+  /** Arrival time; now when absent. */
+  receivedAt?: Date;
+  /** Parsed fields when the caller already has them (one parse for many copies). */
+  parsed?: ParsedFields;
+}
+
+export interface MessagePage {
+  /** Newest first. */
+  messages: MessageSummary[];
+  /** Pass as `before` for the next page; null on the last. */
+  next: string | null;
+  total: number;
+}
+
+export class MailboxStore {
+  constructor(
+    private readonly cluster: ClusterClient,
+    private readonly chunkBytes: number,
+  ) {}
+
+  /** A new id: arrival time plus 64 random bits. */
+  static newId(now = Date.now()): string {
+    return newMessageId(now, randomBytes(8).toString('hex'));
+  }
+
+  /** Stores a raw message (line ends made CRLF) in the user's folder and returns its summary. */
+  async store(user: string, folder: Folder, raw: Buffer, options: StoreOptions): Promise<MessageSummary> {
+    const receivedAt = options.receivedAt ?? new Date();
+    const message = toCrlf(raw);
+    const parsed = options.parsed ?? (await parseMessage(message, receivedAt));
+    const id = MailboxStore.newId(receivedAt.getTime());
+    const chunks = splitChunks(message, this.chunkBytes);
+    const summary = summarize(parsed, { id, folder, size: message.length, chunks: chunks.length, receivedAt, unread: options.unread });
+    await writeChunks(this.cluster, messageRow(user, id), chunks);
+    const value = encodeSummary(summary);
+    // The commit point. A retried CPut whose first attempt applied reports "not applied": it is
+    // ours when the stored value is byte for byte what we wrote (the id holds 64 random bits).
+    if (!(await this.cluster.cput(indexRow(user), indexColumn(folder, id), null, value))) {
+      const stored = await this.cluster.get(indexRow(user), indexColumn(folder, id));
+      if (!stored?.equals(value)) throw new PennError('aborted', `message id ${id} collided in ${user}'s ${folder}`);
+    }
+    return summary;
+  }
+
+  /** A folder's ids, oldest first (column names only: one call). */
+  async ids(user: string, folder: Folder): Promise<string[]> {
+    const columns = await this.cluster.listColumns(indexRow(user));
+    return folderIds(
+      columns.map((c) => c.name),
+      folder,
+    );
+  }
+
+  /** Every message of a folder (or only the newest `newestMax`), oldest first. Entries deleted meanwhile are left out. */
+  async list(user: string, folder: Folder, newestMax = Infinity): Promise<MessageSummary[]> {
+    const ids = await this.ids(user, folder);
+    return this.summaries(user, folder, ids.length > newestMax ? ids.slice(ids.length - newestMax) : ids);
+  }
+
+  /** One page, newest first (core/mailbox.ts pageOfIds). */
+  async page(user: string, folder: Folder, request: PageRequest): Promise<MessagePage> {
+    const page = pageOfIds(await this.ids(user, folder), request);
+    const messages = await this.summaries(user, folder, page.ids);
+    return { messages, next: page.next, total: page.total };
+  }
+
+  async summary(user: string, folder: Folder, id: string): Promise<MessageSummary | undefined> {
+    const value = await this.cluster.get(indexRow(user), indexColumn(folder, id));
+    return value ? decodeSummary(value) : undefined;
+  }
+
+  /** The raw message (CRLF line ends), or undefined when it does not exist (any more). */
+  async read(user: string, folder: Folder, id: string): Promise<{ summary: MessageSummary; raw: Buffer } | undefined> {
+    const summary = await this.summary(user, folder, id);
+    if (!summary) return undefined;
+    const raw = await this.readRaw(user, summary);
+    return raw ? { summary, raw } : undefined;
+  }
+
+  /** The raw message of a summary already in hand (POP3 holds its maildrop's summaries). */
+  readRaw(user: string, summary: Pick<MessageSummary, 'id' | 'chunks'>): Promise<Buffer | undefined> {
+    return readChunks(this.cluster, messageRow(user, summary.id), summary.chunks);
+  }
+
+  /** Sets the unread flag; false when the message does not exist. CPut, so a concurrent change is never overwritten with stale fields. */
+  async setUnread(user: string, folder: Folder, id: string, unread: boolean): Promise<boolean> {
+    const row = indexRow(user);
+    const column = indexColumn(folder, id);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const value = await this.cluster.get(row, column);
+      const summary = value && decodeSummary(value);
+      if (!value || !summary) return false;
+      if (summary.unread === unread) return true;
+      if (await this.cluster.cput(row, column, value, encodeSummary({ ...summary, unread }))) return true;
+    }
+    throw new PennError('aborted', 'The message changed too often at once; try again.');
+  }
+
+  /** Deletes a message: index column first (it disappears at once), then its chunks. False when it was not there. */
+  async remove(user: string, folder: Folder, id: string): Promise<boolean> {
+    const row = indexRow(user);
+    const column = indexColumn(folder, id);
+    const value = await this.cluster.get(row, column);
+    if (!value) return false;
+    const summary = decodeSummary(value);
+    await this.cluster.delete(row, column);
+    if (summary) await deleteChunks(this.cluster, messageRow(user, id), summary.chunks);
+    return true;
+  }
+
+  private async summaries(user: string, folder: Folder, ids: readonly string[]): Promise<MessageSummary[]> {
+    const found = await mapLimit(ids, summaryReadsInFlightMax, (id) => this.summary(user, folder, id));
+    return found.filter((s): s is MessageSummary => s !== undefined);
+  }
+}

@@ -1,0 +1,221 @@
+// The SMTP side: smtp-server does the protocol (EHLO, SIZE, 8BITMIME, PIPELINING, STARTTLS,
+// AUTH PLAIN/LOGIN, dot-stuffing of RFC 5321 §4.5.2 on input); this file answers its questions
+// with the decisions of core/smtp-policy.ts and hands complete messages to MailDelivery.
+//
+// AUTH on a connection that is neither loopback nor TLS: not advertised and refused, so no
+// password ever crosses the network in the clear; after STARTTLS it is offered again.
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Config } from '../../common/config.ts';
+import { PennError } from '../../common/errors.ts';
+import type { Logger } from '../../common/log.ts';
+import { ConnectionLimits } from '../core/connection-limits.ts';
+import { LineLengthGuard, textLineBytesMax } from '../core/message-format.ts';
+import {
+  SmtpError,
+  authAllowed,
+  authNotAllowedError,
+  checkSender,
+  noSuchUser,
+  routeRecipient,
+  transmissionType,
+  type SessionFacts,
+} from '../core/smtp-policy.ts';
+import type { Accounts } from './accounts.ts';
+import type { MailDelivery } from './delivery.ts';
+import type { LoginCheck } from './login-check.ts';
+import type { OutboundQueue } from './outbound.ts';
+import type { TlsMaterial } from './tls.ts';
+
+export interface SmtpDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  accounts: Accounts;
+  login: LoginCheck;
+  delivery: MailDelivery;
+  queue: OutboundQueue;
+  tls: TlsMaterial | null;
+}
+
+export interface SmtpCounters {
+  connections: number;
+  messages: number;
+}
+
+interface SessionUser {
+  username: string;
+}
+
+function facts(session: SMTPServerSession): SessionFacts {
+  const user = session.user as SessionUser | undefined;
+  return { user: user?.username ?? null, remoteAddress: session.remoteAddress, secure: session.secure };
+}
+
+/** Runs a policy step and answers smtp-server's callback exactly once. */
+function answer(callback: (err?: Error | null) => void, log: Logger, step: () => Promise<void> | void): void {
+  Promise.resolve()
+    .then(step)
+    .then(
+      () => callback(),
+      (err: unknown) => callback(toSmtpError(err, log)),
+    );
+}
+
+function toSmtpError(err: unknown, log: Logger): SmtpError {
+  if (err instanceof SmtpError) return err;
+  if (err instanceof PennError && ['unavailable', 'deadline_exceeded', 'aborted', 'resource_exhausted'].includes(err.code)) {
+    log.warn('storage unavailable during an SMTP transaction', { err });
+    return new SmtpError(451, 'Mail storage is temporarily unavailable; try again later');
+  }
+  log.error('SMTP handler failed', { err });
+  return new SmtpError(451, 'Local error in processing; try again later');
+}
+
+export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters: SmtpCounters } {
+  const { config, log } = deps;
+  const mail = config.mail;
+  const connections = new ConnectionLimits(mail.connectionsMax, mail.connectionsPerAddressMax);
+  const userSessions = new ConnectionLimits(Number.MAX_SAFE_INTEGER, mail.connectionsPerAddressMax);
+  /** Sessions counted in `connections`, by id, with the user they logged in as. */
+  const counted = new Map<string, { address: string; user: string | null }>();
+  const counters: SmtpCounters = { connections: 0, messages: 0 };
+  const tlsAvailable = deps.tls !== null;
+
+  const server = new SMTPServer({
+    name: mail.domain,
+    banner: 'PennCloud ESMTP',
+    size: mail.messageBytesMax,
+    rejectOversized: true,
+    disableReverseLookup: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: true,
+    // The policy is per connection (loopback or TLS), decided in onConnect/onAuth below.
+    allowInsecureAuth: true,
+    disabledCommands: tlsAvailable ? [] : ['STARTTLS'],
+    ...(deps.tls ? { key: deps.tls.key, cert: deps.tls.cert } : {}),
+    maxClients: mail.connectionsMax,
+    socketTimeout: mail.smtpIdleTimeoutMs,
+    closeTimeout: 5000,
+    logger: false,
+
+    onConnect(session, callback) {
+      const opened = connections.tryOpen(session.remoteAddress);
+      if (opened !== 'ok') {
+        log.info('SMTP connection refused', { address: session.remoteAddress, why: opened });
+        return callback(new SmtpError(421, opened === 'address-full' ? 'Too many connections from your address' : 'Too many connections; try again later'));
+      }
+      counted.set(session.id, { address: session.remoteAddress, user: null });
+      counters.connections++;
+      if (authAllowed(session, tlsAvailable) !== 'ok') session.disabledCommands = tlsAvailable ? ['AUTH'] : ['AUTH', 'STARTTLS'];
+      callback();
+    },
+
+    onSecure(_socket, session, callback) {
+      // RFC 3207 §4.2: after TLS the client starts over with EHLO, which now offers AUTH.
+      session.disabledCommands = [];
+      callback();
+    },
+
+    onAuth(auth, session, callback) {
+      const allowed = authAllowed(session, tlsAvailable);
+      if (allowed !== 'ok') return callback(authNotAllowedError(allowed));
+      if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') return callback(new SmtpError(504, 'Unrecognized authentication type'));
+      if (auth.method === 'PLAIN' && auth.authzid && auth.authzid !== auth.username) {
+        return callback(new SmtpError(535, 'Acting as another user is not allowed'));
+      }
+      deps.login.check(auth.username ?? '', auth.password ?? '', session.remoteAddress, 'smtp').then((result) => {
+        if (result.outcome === 'ok') {
+          if (userSessions.tryOpen(result.user) !== 'ok') return callback(new SmtpError(454, 'Too many sessions for this user; try again later'));
+          const entry = counted.get(session.id);
+          if (entry) entry.user = result.user;
+          const user: SessionUser = { username: result.user };
+          return callback(null, { user });
+        }
+        if (result.outcome === 'rate-limited') return callback(new SmtpError(454, 'Too many failed logins; try again later'));
+        if (result.outcome === 'unavailable') return callback(new SmtpError(454, 'Temporary authentication failure; try again later'));
+        callback(new SmtpError(535, 'Authentication credentials invalid'));
+      }, (err: unknown) => callback(toSmtpError(err, log)));
+    },
+
+    onMailFrom(address: SMTPServerAddress, session, callback) {
+      answer(callback, log, () => checkSender(address.address, facts(session), mail.domain));
+    },
+
+    onRcptTo(address: SMTPServerAddress, session, callback) {
+      answer(callback, log, async () => {
+        const route = routeRecipient(address.address, facts(session), mail.domain, session.envelope.rcptTo.length, mail.recipientsMax);
+        if (route.kind === 'local' && !(await deps.accounts.exists(route.user))) throw noSuchUser(address.address);
+        if (route.kind === 'remote' && !deps.queue.hasRoom()) throw new SmtpError(452, 'The outbound queue is full; try again later');
+      });
+    },
+
+    onData(stream: SMTPServerDataStream, session, callback) {
+      receive(stream, mail.messageBytesMax).then(
+        ({ raw, longLine }) => {
+          if (stream.sizeExceeded) return callback(new SmtpError(552, `Message exceeds the fixed maximum message size of ${mail.messageBytesMax} bytes`));
+          if (longLine) return callback(new SmtpError(550, `Message has a line longer than ${textLineBytesMax} octets (RFC 5321 §4.5.3.1.6)`));
+          answerData(deps, session, raw).then(
+            (reply) => {
+              counters.messages++;
+              callback(null, reply);
+            },
+            (err: unknown) => callback(toSmtpError(err, log)),
+          );
+        },
+        (err: unknown) => callback(toSmtpError(err, log)),
+      );
+    },
+
+    onClose(session) {
+      const entry = counted.get(session.id);
+      if (!entry) return;
+      counted.delete(session.id);
+      connections.close(entry.address);
+      if (entry.user) userSessions.close(entry.user);
+    },
+  });
+  server.on('error', (err) => log.warn('SMTP connection error', { err }));
+  return { server, counters };
+}
+
+/** Reads the DATA stream to its end, keeping at most sizeMax bytes and watching line lengths. */
+function receive(stream: SMTPServerDataStream, sizeMax: number): Promise<{ raw: Buffer; longLine: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const guard = new LineLengthGuard();
+    stream.on('data', (chunk: Buffer) => {
+      guard.push(chunk);
+      if (bytes + chunk.length <= sizeMax) chunks.push(chunk);
+      bytes += chunk.length;
+    });
+    stream.once('end', () => resolve({ raw: Buffer.concat(chunks), longLine: guard.exceeded }));
+    stream.once('error', reject);
+  });
+}
+
+async function answerData(deps: SmtpDeps, session: SMTPServerSession, raw: Buffer): Promise<string> {
+  const f = facts(session);
+  const mailFrom = session.envelope.mailFrom;
+  const from = mailFrom ? mailFrom.address : '';
+  const localUsers: string[] = [];
+  const remoteRecipients: string[] = [];
+  session.envelope.rcptTo.forEach((rcpt, i) => {
+    const route = routeRecipient(rcpt.address, f, deps.config.mail.domain, i, Number.MAX_SAFE_INTEGER);
+    if (route.kind === 'local') localUsers.push(route.user);
+    else remoteRecipients.push(route.address);
+  });
+  const accepted = await deps.delivery.accept({
+    raw,
+    from,
+    senderUser: f.user,
+    localUsers,
+    remoteRecipients,
+    trace: {
+      heloName: session.hostNameAppearsAs || '',
+      remoteAddress: session.remoteAddress,
+      by: deps.config.mail.domain,
+      protocol: transmissionType(f),
+    },
+  });
+  return `OK: message stored as ${accepted.id || 'accepted'}${accepted.queued ? ', queued for remote delivery' : ''}`;
+}

@@ -1,0 +1,66 @@
+// `npm run bench:web`: one frontend of a real cluster (coordinator, 3 groups × 3 storage nodes,
+// the load balancer), 64 keep-alive connections, BENCH_SECONDS (default 10) per phase:
+// requests/s and p50/p99 for an authenticated JSON read (GET /api/me: unseal the cookie, check
+// the session version in the store) and for the login page (GET /, server-rendered), then the
+// frontend's resident memory. Any answer other than 200 counts as an error.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { startWebCluster } from '../../tests/lib/web-cluster.ts';
+import { ensureWebBuild } from '../../web/build.ts';
+import { formatLoad, runLoad } from './load.ts';
+
+const connections = 64;
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+function get(agent: http.Agent, url: string, cookie?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, headers: cookie ? { Cookie: cookie } : {} }, (res) => {
+      res.resume();
+      res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+  });
+}
+
+function rssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) / 1024;
+}
+
+async function main(): Promise<void> {
+  await ensureWebBuild();
+  const cloud = await startWebCluster({ groups: 3, replicas: 3, frontends: 1 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  try {
+    const origin = cloud.frontendUrl(1);
+    const signup = await fetch(`${origin}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: origin },
+      body: JSON.stringify({ username: 'bench-user', password: 'bench password' }),
+    });
+    if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
+    const cookie = signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const pid = cloud.services.get('web1')!.child.pid!;
+    const idle = rssMiB(pid);
+
+    // A short warm-up, so the first phase does not measure Next loading its route bundles.
+    await runLoad(8, 1, () => Promise.all([get(agent, `${origin}/api/me`, cookie), get(agent, `${origin}/`)]));
+    const me = await runLoad(connections, seconds, () => get(agent, `${origin}/api/me`, cookie));
+    const login = await runLoad(connections, seconds, () => get(agent, `${origin}/`));
+    const after = rssMiB(pid);
+
+    console.log(`bench:web — one frontend, ${connections} connections, ${seconds} s per phase`);
+    console.log(formatLoad('GET /api/me (logged in)', me));
+    console.log(formatLoad('GET / (login page)', login));
+    console.log(`frontend resident memory: ${after.toFixed(0)} MiB after the run (${idle.toFixed(0)} MiB idle before it)`);
+  } finally {
+    agent.destroy();
+    await cloud.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

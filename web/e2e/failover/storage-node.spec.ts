@@ -1,0 +1,31 @@
+// A storage node failure the user never notices: halt the KVS node remembered in the session,
+// and the menu still loads (the frontend asks the coordinator again); the session then names
+// another node of the same group.
+import { expect, logInThroughUi, seedUser, test, uniqueName } from '../fixtures';
+import type { Me } from '../../lib/queries/me';
+
+test('halt the storage node in the session: the menu still loads', async ({ page, request, cloud }) => {
+  const username = uniqueName('hal');
+  await seedUser(request, cloud.frontendUrl(1), username, 'hal password');
+  await logInThroughUi(page, username, 'hal password');
+  const meUrl = new URL('/api/me', page.url()).href;
+  const before = (await (await page.request.get(meUrl)).json()) as Me;
+
+  await cloud.cluster.node(before.storageNode.id).halt();
+  try {
+    await page.reload();
+    await expect(page.getByRole('heading', { name: `Welcome, ${username}` })).toBeVisible({ timeout: 30_000 });
+    // The page names a live node of the same group, and the session now remembers that one.
+    const footer = page.locator('.pc-footer');
+    await expect(footer).toContainText(new RegExp(`storage node g${before.storageNode.group}r\\d`));
+    await expect(footer).not.toContainText(`storage node ${before.storageNode.id}`);
+    const after = await page.request.get(meUrl);
+    expect(after.status()).toBe(200);
+    const me = (await after.json()) as Me;
+    expect(me.storageNode.group).toBe(before.storageNode.group);
+    expect(me.storageNode.id).not.toBe(before.storageNode.id);
+    await expect(footer).toContainText(`storage node ${me.storageNode.id}`);
+  } finally {
+    await cloud.cluster.node(before.storageNode.id).revive();
+  }
+});

@@ -1,0 +1,19 @@
+// What a page says when a form posted without JavaScript (before the page hydrated) comes back
+// with `?error=<code>`: the route redirects with a code, never with text of its own, so a link
+// cannot make the page say anything else.
+import { passwordRule, usernameRule } from './account-rules';
+
+const messages: Record<string, string> = {
+  wrong_credentials: 'Wrong username or password.',
+  rate_limited: 'Too many failed attempts; try again in a minute.',
+  already_exists: 'That username is taken.',
+  invalid_argument: `${usernameRule} ${passwordRule}`,
+  wrong_password: 'Your current password is not correct.',
+  unauthenticated: 'You are not logged in.',
+  unavailable: 'The service is unavailable right now; try again in a moment.',
+};
+
+export function formErrorMessage(code: string | string[] | undefined): string | undefined {
+  if (typeof code !== 'string') return undefined;
+  return messages[code] ?? 'That did not work; try again.';
+}

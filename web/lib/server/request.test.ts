@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HttpError } from './errors.ts';
+import { checkOrigin, readBody } from './request.ts';
+
+const post = (headers: Record<string, string>, body?: string | ReadableStream) =>
+  new Request('http://localhost:8081/api/auth/login', { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+
+function status(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof HttpError ? err.status : -1;
+  }
+  return undefined;
+}
+
+test('Origin must name the host the request was sent to, or an allowed origin', () => {
+  assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081', origin: 'http://localhost:8081' }), [])), undefined);
+  assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081', origin: 'http://localhost:8082' }), [])), 403);
+  assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081', origin: 'http://evil.example' }), [])), 403);
+  assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081', origin: 'null' }), [])), 403);
+  assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081' }), [])), 403);
+  assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081', origin: 'https://cloud.example' }), ['https://cloud.example'])), undefined);
+});
+
+test('JSON and form bodies are read; anything else is 415', async () => {
+  assert.deepEqual(await readBody(post({ 'content-type': 'application/json; charset=utf-8' }, '{"a":1}'), 100), { a: 1 });
+  assert.deepEqual(await readBody(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'a=1&b=x+y'), 100), { a: '1', b: 'x y' });
+  await assert.rejects(readBody(post({ 'content-type': 'text/plain' }, 'a'), 100), (e) => e instanceof HttpError && e.status === 415);
+  await assert.rejects(readBody(post({}, 'a'), 100), (e) => e instanceof HttpError && e.status === 415);
+  await assert.rejects(readBody(post({ 'content-type': 'application/json' }, '{oops'), 100), (e) => e instanceof HttpError && e.status === 400);
+});
+
+test('bodies over the limit are 413, whether declared or streamed', async () => {
+  const big = 'x'.repeat(101);
+  await assert.rejects(
+    readBody(post({ 'content-type': 'application/json', 'content-length': '101' }, `"${big}"`), 100),
+    (e) => e instanceof HttpError && e.status === 413,
+  );
+  const stream = new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(20)));
+      controller.close();
+    },
+  });
+  await assert.rejects(
+    readBody(post({ 'content-type': 'application/json' }, stream), 100),
+    (e) => e instanceof HttpError && e.status === 413,
+  );
+});

@@ -1,0 +1,134 @@
+// Sessions: an iron-session cookie (sealed and signed with the session secret; HttpOnly,
+// SameSite=Lax) holding the user, the session version it was issued at, and the KVS node the
+// coordinator assigned for the user's rows. A session is valid only while its version equals
+// the user's session-version in the store, so logout and a password change end every session.
+//
+// The node in the session is preferred for the user's rows; when it fails, the ClusterClient
+// asks the coordinator again, and the new node is written back into the cookie (by routes;
+// pages cannot set cookies, so the next API call does it).
+import { sealData, unsealData } from 'iron-session';
+import { cookies } from 'next/headers';
+import type { Assignment } from '../../../cluster/kvs/cluster-client.ts';
+import { accountRow, sessionVersion } from './accounts';
+import { isAdmin } from './admin/admin-users';
+import { serverContext, type ServerContext } from './context';
+
+export const sessionCookieName = 'penncloud_session';
+
+export interface SessionData {
+  user?: string;
+  version?: number;
+  node?: Assignment;
+}
+
+export interface Session extends SessionData {
+  /** Seals the fields into the cookie of the response. */
+  save(): Promise<void>;
+  /** Clears the cookie. */
+  destroy(): void;
+}
+
+export interface CurrentUser {
+  username: string;
+  /** web.admins ∪ granted users: decided in admin/admin-users.ts only. */
+  admin: boolean;
+  node: Assignment;
+}
+
+/**
+ * Unsealing (iron: PBKDF2 key derivation, HMAC, AES through WebCrypto) was the largest single
+ * cost of an authenticated request, so valid seals are remembered for a short while: the key
+ * is the whole sealed cookie, which only the secret can produce. Bounded in entries and age,
+ * so a seal past its ttl is honoured at most unsealCacheMs longer.
+ */
+const unsealCacheMs = 60_000;
+const unsealCacheEntriesMax = 10_000;
+
+async function unsealCached(ctx: ServerContext, seal: string): Promise<SessionData> {
+  const unsealed = ctx.unsealedSessions as Map<string, { data: SessionData; atMs: number }>;
+  const now = Date.now();
+  const hit = unsealed.get(seal);
+  if (hit && now - hit.atMs < unsealCacheMs) return hit.data;
+  const data = await unsealData<SessionData>(seal, { password: ctx.sessionSecret, ttl: ctx.config.web.sessionTtlSeconds });
+  if (data.user) {
+    unsealed.delete(seal);
+    unsealed.set(seal, { data, atMs: now });
+    if (unsealed.size > unsealCacheEntriesMax) unsealed.delete(unsealed.keys().next().value as string);
+  }
+  return data;
+}
+
+export async function getSession(): Promise<Session> {
+  const ctx = serverContext();
+  const jar = await cookies();
+  const seal = jar.get(sessionCookieName)?.value;
+  const data = seal ? await unsealCached(ctx, seal) : {};
+  const ttl = ctx.config.web.sessionTtlSeconds;
+  const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.web.secureCookies, path: '/' };
+  const session: Session = {
+    user: data.user,
+    version: data.version,
+    node: data.node,
+    async save() {
+      const fields: SessionData = { user: session.user, version: session.version, node: session.node };
+      // The cookie expires a minute before the seal does, so a browser never sends a dead seal.
+      jar.set(sessionCookieName, await sealData(fields, { password: ctx.sessionSecret, ttl }), { ...cookie, maxAge: ttl - 60 });
+    },
+    destroy() {
+      session.user = session.version = session.node = undefined;
+      jar.set(sessionCookieName, '', { ...cookie, maxAge: 0 });
+    },
+  };
+  return session;
+}
+
+/** Nodes that failed a session recently: not preferred again for this long (a frontend's memory). */
+const failedNodeMemoryMs = 10_000;
+
+/** Runs fn with the session's node preferred for the user's rows; notes in the session a node change. */
+async function onSessionNode<T>(session: Session, username: string, fn: () => Promise<T>): Promise<{ value: T; nodeChanged: boolean }> {
+  const { cluster, failedNodes } = serverContext();
+  const remembered = session.node;
+  const failedAt = remembered ? failedNodes.get(remembered.nodeId) : undefined;
+  const preferred = remembered !== undefined && (failedAt === undefined || Date.now() - failedAt > failedNodeMemoryMs);
+  if (preferred) cluster.prefer(remembered);
+  const value = await fn();
+  const node = await cluster.assignment(accountRow(username));
+  const nodeChanged = remembered?.nodeId !== node.nodeId;
+  // The client moved off the node we asked for: it failed (or, rarely, a concurrent request
+  // preferred another; then forgetting it for a few seconds costs nothing).
+  if (preferred && nodeChanged) failedNodes.set(remembered.nodeId, Date.now());
+  if (nodeChanged) session.node = node;
+  return { value, nodeChanged };
+}
+
+/**
+ * The user of a valid session, or null (no session, or one ended by a version change). The
+ * session's node is updated in place when the store moved the user elsewhere; `nodeChanged`
+ * says the caller should save the session.
+ */
+export async function resolveUser(session: Session): Promise<{ user: CurrentUser; nodeChanged: boolean } | null> {
+  const username = session.user;
+  if (!username || session.version === undefined) return null;
+  const { cluster, config } = serverContext();
+  // Both cells are in the user's account row, so they go to the same node at once.
+  const { value, nodeChanged } = await onSessionNode(session, username, () =>
+    Promise.all([sessionVersion(cluster, username), isAdmin(config, cluster, username)]),
+  );
+  const [version, admin] = value;
+  if (version !== session.version) return null;
+  return { user: { username, admin, node: session.node! }, nodeChanged };
+}
+
+/** Starts a session for a user just authenticated, at the store's current session version. */
+export async function beginSession(session: Session, username: string, version?: number): Promise<CurrentUser> {
+  const { cluster, config } = serverContext();
+  session.user = username;
+  session.node = undefined;
+  const { value } = await onSessionNode(session, username, () =>
+    Promise.all([version ?? sessionVersion(cluster, username), isAdmin(config, cluster, username)]),
+  );
+  session.version = value[0];
+  await session.save();
+  return { username, admin: value[1], node: session.node! };
+}

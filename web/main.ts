@@ -1,0 +1,141 @@
+// `npm run web -- <n>`: frontend n of web.frontends, serving the built Next app on
+// web.basePort + n - 1 at the configured host, and heartbeating the load balancer every
+// web.heartbeatIntervalMs.
+//
+// Why a small custom server around Next (its public `next()` API) rather than `next start`:
+// - one process per frontend, so the pid a test or operator holds is the server (kill -9 and
+//   SIGTERM reach it; a wrapper spawning `next start` could leave it orphaned);
+// - the heartbeat runs here under tsx, beside the server it vouches for, and stops with it;
+// - the client address is taken from the socket: X-Forwarded-For from the client is replaced,
+//   so the per-address login limit cannot be dodged with a forged header (`next start` keeps a
+//   client-sent one).
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { loadConfig } from '../cluster/common/config.ts';
+import { createLogger, type Logger } from '../cluster/common/log.ts';
+import { LbClient } from '../cluster/lb/client.ts';
+import { loadSessionSecret } from './lib/server/session-secret.ts';
+
+const webDir = path.dirname(fileURLToPath(import.meta.url));
+
+function frontendNumber(arg: string | undefined, frontends: number): number {
+  const n = Number(arg);
+  if (!Number.isInteger(n) || n < 1 || n > frontends) {
+    process.stderr.write(`usage: npm run web -- <n>   (n = 1…${frontends}, the frontend to start)\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const frontend = frontendNumber(process.argv[2], loadConfig().web.frontends);
+  // The Next side reads the same config; this tells it which frontend it is.
+  process.env.PENNCLOUD__web__frontend = String(frontend);
+  const config = loadConfig();
+  const log = createLogger({ component: 'web', frontend }, { level: config.logLevel });
+  const port = config.web.basePort + frontend - 1;
+  if (!existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
+    log.error('the web app is not built: run `npm run build:web` (npm start builds it when needed)');
+    process.exit(1);
+  }
+  // Created (once, atomically) before the first request rather than during it.
+  loadSessionSecret(config);
+
+  const app = next({ dev: false, dir: webDir, hostname: config.host, port, customServer: true });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    delete req.headers['x-forwarded-host'];
+    delete req.headers['x-forwarded-proto'];
+    delete req.headers['x-forwarded-port'];
+    restoreContentLength(res);
+    handle(req, res).catch((err: unknown) => {
+      log.error('request failed', { err, path: req.url });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  server.headersTimeout = 10_000;
+  // A drive upload is one long request: the whole-request limit comes from config (web.requestTimeoutMs).
+  server.requestTimeout = config.web.requestTimeoutMs;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, config.host, resolve);
+  });
+  log.info(`frontend ${frontend} serving http://${config.host}:${port}`);
+
+  const heartbeat = startHeartbeat(config, frontend, `${config.host}:${port}`, log);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`frontend ${frontend} stopping on ${signal}`);
+    await heartbeat.stop();
+    server.close();
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 5_000);
+    force.unref();
+    await app.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * Next drops Content-Length from a route handler's response (its send-response.js), so a large
+ * download would go out chunked and HEAD could not tell a file's size. A handler that knows the
+ * exact length (the drive's downloads) names it in X-Content-Length; it becomes Content-Length here,
+ * as the headers are written.
+ */
+function restoreContentLength(res: http.ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: http.ServerResponse, ...args: Parameters<typeof writeHead>) {
+    const length = this.getHeader('x-content-length');
+    if (length !== undefined) {
+      this.removeHeader('x-content-length');
+      if (/^\d+$/.test(String(length))) this.setHeader('Content-Length', String(length));
+    }
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
+
+/** Heartbeats until stopped; the last one says the frontend is leaving, so the LB skips it at once. */
+function startHeartbeat(config: ReturnType<typeof loadConfig>, frontend: number, address: string, log: Logger) {
+  const lb = new LbClient(config, Math.min(1000, config.web.heartbeatIntervalMs));
+  const startedAtMs = Date.now();
+  let failing = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const send = (leaving: boolean) =>
+    lb.heartbeat({ frontend, address, publicHost: config.web.publicHost ?? '', startedAtMs, rssBytes: process.memoryUsage.rss(), leaving });
+  const beat = async () => {
+    try {
+      await send(false);
+      if (failing) log.info(`load balancer at ${lb.address} reachable again`);
+      failing = false;
+    } catch (err) {
+      if (!failing) log.warn(`cannot reach the load balancer at ${lb.address}: ${(err as Error).message}`);
+      failing = true;
+    }
+    if (!stopped) timer = setTimeout(() => void beat(), config.web.heartbeatIntervalMs);
+  };
+  void beat();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await send(true).catch(() => {});
+      lb.close();
+    },
+  };
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`frontend failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+// The web app's build settings (`next build web`, see web/build.ts); its server is web/main.ts.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NextConfig } from 'next';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const nextConfig: NextConfig = {
+  // The route handlers bundle the cluster client from ../cluster, so the root is the repo.
+  turbopack: { root: repoRoot },
+  outputFileTracingRoot: repoRoot,
+  // Loaded at run time from node_modules (grpc-js has native-ish internals; proto files are read from ../proto).
+  serverExternalPackages: ['@grpc/grpc-js', '@grpc/proto-loader'],
+  // `npm run check` type-checks web/ (tsc -p web); skipping it here halves the build's time and memory.
+  typescript: { ignoreBuildErrors: true },
+  poweredByHeader: false,
+  // forbidden() and unauthorized(): the admin page answers 403 / 401 like the admin API (web/app/admin).
+  experimental: { authInterrupts: true },
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
