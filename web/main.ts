@@ -98,7 +98,8 @@ function restoreContentLength(res: http.ServerResponse): void {
     const length = this.getHeader('x-content-length');
     if (length !== undefined) {
       this.removeHeader('x-content-length');
-      if (/^\d+$/.test(String(length))) this.setHeader('Content-Length', String(length));
+      // A compressed body has another length: then it stays chunked.
+      if (/^\d+$/.test(String(length)) && !this.getHeader('content-encoding')) this.setHeader('Content-Length', String(length));
     }
     return writeHead.apply(this, args);
   } as typeof writeHead;

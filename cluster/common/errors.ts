@@ -49,7 +49,7 @@ export function toGrpcStatus(code: ErrorCode): GrpcStatus {
 
 /** Turns an error from a gRPC call back into a PennError; unknown statuses become 'internal'. */
 export function fromGrpcError(err: unknown): PennError {
-  if (err instanceof PennError) return err;
+  if (isPennError(err)) return err;
   const e = err as Partial<ServiceError>;
   if (typeof e?.code === 'number') {
     const code =
@@ -60,6 +60,13 @@ export function fromGrpcError(err: unknown): PennError {
   return new PennError('internal', err instanceof Error ? err.message : String(err), { cause: err });
 }
 
+/**
+ * By shape, not only instanceof: a bundler (Next's route bundles) may load this module more than
+ * once, and an error made by one copy is not an instance of another copy's class.
+ */
 export function isPennError(err: unknown, code?: ErrorCode): err is PennError {
-  return err instanceof PennError && (code === undefined || err.code === code);
+  const penn =
+    err instanceof PennError ||
+    (err instanceof Error && err.name === 'PennError' && (errorCodes as readonly string[]).includes((err as PennError).code));
+  return penn && (code === undefined || (err as PennError).code === code);
 }

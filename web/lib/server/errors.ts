@@ -1,7 +1,7 @@
 // The web tier's one place that turns a throw into an HTTP answer: `{"error": message, "code"}`
 // with a status. PennError codes (from the cluster or from our own checks) map to statuses here
 // and only here; HttpError carries statuses that have no PennError code (413, 415, 429).
-import { PennError, type ErrorCode } from '../../../cluster/common/errors.ts';
+import { isPennError, type ErrorCode } from '../../../cluster/common/errors.ts';
 import type { Logger } from '../../../cluster/common/log.ts';
 
 export class HttpError extends Error {
@@ -44,7 +44,7 @@ export function errorResponse(err: unknown, log: Logger, where: string): Respons
   if (err instanceof HttpError) {
     return Response.json(errorBody(err.code, err.message), { status: err.status, headers: err.headers });
   }
-  if (err instanceof PennError) {
+  if (isPennError(err)) {
     const status = statusByCode[err.code];
     if (status < 500) return Response.json(errorBody(err.code, err.message), { status });
     // Server-side trouble is told plainly; the details (node addresses, attempts) stay in the log.

@@ -1,0 +1,106 @@
+// `npm run admin -- grant <user>` / `revoke <user>` / `list`: who may open the admin console.
+// Admins are the users named in config `web.admins` plus the users granted here; a grant is the
+// column `admin` of the user's account row (web/lib/server/admin/admin-users.ts, the one place
+// that decides), so it holds on every frontend from the user's next request, with no restart.
+// Runs against the cluster named by the config (PENNCLOUD_CONFIG, environment), which must be up.
+//
+// Exit codes: 0 done, 1 refused or failed (unknown user, storage unavailable), 2 usage.
+import os from 'node:os';
+import { coordinatorAddress, groupNodes, loadConfig, type Config } from '../cluster/common/config.ts';
+import { PennError, isPennError } from '../cluster/common/errors.ts';
+import { CoordinatorClient } from '../cluster/coordinator/client.ts';
+import { ClusterClient } from '../cluster/kvs/cluster-client.ts';
+import {
+  adminGrantColumn,
+  grantAdmin,
+  isConfiguredAdmin,
+  mergeAdmins,
+  parseGrant,
+  revokeAdmin,
+  type AdminGrant,
+} from '../web/lib/server/admin/admin-users.ts';
+
+const usage = `usage: npm run admin -- grant <user>    make an existing user an administrator
+       npm run admin -- revoke <user>   take a granted user's administrator rights away
+       npm run admin -- list            every administrator, from the config and by grant`;
+
+const accountSuffix = '#account';
+const scanPageRows = 500;
+
+/** Granted users: every account row with an `admin` column, scanned group by group on a live in-sync node. */
+async function findGrants(config: Readonly<Config>, cluster: ClusterClient): Promise<Map<string, AdminGrant>> {
+  const coordinator = new CoordinatorClient(config);
+  try {
+    const status = await coordinator.clusterStatus();
+    const grants = new Map<string, AdminGrant>();
+    for (let group = 0; group < config.kvs.groups; group++) {
+      const live = status.nodes.filter((n) => n.group === group && n.inSync && n.state === 'up').map((n) => n.id);
+      const node = groupNodes(config, group).find((n) => live.includes(n.id));
+      if (!node) throw new PennError('unavailable', `group ${group} has no live in-sync node to list`);
+      let after = '';
+      do {
+        const page = await cluster.scanRows(node.address, after, scanPageRows);
+        for (const row of page.rows) {
+          if (!row.row.endsWith(accountSuffix) || !row.columns.some((c) => c.name === adminGrantColumn)) continue;
+          const username = row.row.slice(0, -accountSuffix.length);
+          const value = await cluster.get(row.row, adminGrantColumn);
+          if (value) grants.set(username, parseGrant(value));
+        }
+        after = page.nextAfterRow;
+      } while (after !== '');
+    }
+    return grants;
+  } finally {
+    coordinator.close();
+  }
+}
+
+async function run(args: string[], config: Readonly<Config>, cluster: ClusterClient): Promise<number> {
+  const [command, username, ...extra] = args;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  if ((command === 'grant' || command === 'revoke') && username && extra.length === 0) {
+    const name = username.trim().toLowerCase();
+    if (command === 'grant') {
+      const by = `${os.userInfo().username}@${os.hostname()} (npm run admin)`;
+      const result = await grantAdmin(cluster, name, by, new Date());
+      say(result === 'granted' ? `${name} is now an administrator.` : `${name} was already granted administrator rights.`);
+      return 0;
+    }
+    const removed = await revokeAdmin(cluster, name);
+    say(removed ? `${name} is no longer granted administrator rights.` : `${name} had no grant to revoke.`);
+    if (isConfiguredAdmin(config, name)) say(`${name} stays an administrator: the config names them in web.admins.`);
+    return 0;
+  }
+  if (command === 'list' && username === undefined) {
+    const admins = mergeAdmins(config, await findGrants(config, cluster));
+    if (admins.length === 0) say('No administrators: name them in web.admins or run `npm run admin -- grant <user>`.');
+    for (const a of admins) {
+      const from = a.source === 'config' ? 'config web.admins' : a.source === 'both' ? 'config web.admins and grant' : 'grant';
+      const when = a.grant?.grantedAt ? `, granted ${a.grant.grantedAt}${a.grant.by ? ` by ${a.grant.by}` : ''}` : '';
+      say(`${a.username}\t(${from}${when})`);
+    }
+    return 0;
+  }
+  process.stderr.write(`${usage}\n`);
+  return 2;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const cluster = new ClusterClient(config, { retryDeadlineMs: 10_000 });
+  let code: number;
+  try {
+    code = await run(process.argv.slice(2), config, cluster);
+  } catch (err) {
+    process.stderr.write(`admin: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (isPennError(err, 'unavailable') || isPennError(err, 'deadline_exceeded')) {
+      process.stderr.write(`admin: the cluster (coordinator ${coordinatorAddress(config)}) must be running: see \`npm start\`\n`);
+    }
+    code = 1;
+  } finally {
+    cluster.close();
+  }
+  process.exit(code);
+}
+
+void main();

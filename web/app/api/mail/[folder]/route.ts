@@ -1,0 +1,12 @@
+// GET /api/mail/<inbox|sent>?limit=25&before=<id> → one page of the folder, newest first.
+import { listFolder } from '../../../../lib/server/mail/mail-list';
+import { mailPath } from '../../../../lib/server/mail/mail-context';
+import { queryRoute, requireUser } from '../../../../lib/server/route';
+
+export const GET = queryRoute('mail.list', async ({ req }) => {
+  const { user } = await requireUser();
+  const { folder } = mailPath(req);
+  const params = new URL(req.url).searchParams;
+  const page = await listFolder(user.username, folder, params.get('before'), Number(params.get('limit') ?? 25));
+  return Response.json(page, { headers: { 'Cache-Control': 'private, no-store' } });
+});

@@ -1,0 +1,55 @@
+// How the console writes figures and states: sizes in B/KiB/MiB, counts with separators, and
+// one colour per state, used alike by the node cards, the tables and the change feed.
+import type { SemanticCOLORS } from 'semantic-ui-react';
+import type { NodeRole, NodeState, ServiceState } from '../../lib/queries/admin';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatAgo(ms: number | null): string {
+  if (ms === null) return 'never';
+  if (ms < 1000) return 'just now';
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s ago`;
+  return `${Math.round(ms / 60_000)} min ago`;
+}
+
+export function formatTime(date: Date): string {
+  return date.toLocaleTimeString('en-GB', { hour12: false });
+}
+
+export const stateColor: Record<NodeState | ServiceState, SemanticCOLORS> = {
+  up: 'green',
+  recovering: 'yellow',
+  halted: 'orange',
+  down: 'red',
+  unknown: 'grey',
+};
+
+export const roleText: Record<NodeRole, string> = {
+  primary: 'primary',
+  backup: 'backup',
+  'out-of-sync': 'out of sync',
+  none: 'no role',
+};
+
+/** "rows before j", "rows j–r", "rows s and after" (first character, lower-cased). */
+export function describeRows(rows: { from: string | null; before: string | null }): string {
+  const previous = (c: string) => String.fromCharCode(c.charCodeAt(0) - 1);
+  if (rows.from === null && rows.before === null) return 'all rows';
+  if (rows.from === null) return `rows before “${rows.before}”`;
+  if (rows.before === null) return `rows “${rows.from}” and after`;
+  return `rows “${rows.from}”–“${previous(rows.before)}”`;
+}

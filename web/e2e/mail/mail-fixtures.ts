@@ -1,0 +1,37 @@
+// The webmail's world: the shared fixtures (fixtures.ts), except that this worker's cluster also
+// runs the mail daemon (cluster/smtp/main.ts) on free ports that the frontends know from the
+// config. Outbound mail goes to `mail.relay` on a port where nothing listens, so mail for other
+// domains is accepted and waits in the queue (its retries are minutes away) — no DNS, no network.
+import { mailPorts, startMailDaemon } from '../../../tests/lib/cluster.ts';
+import { freePorts, type Service } from '../../../tests/lib/processes.ts';
+import { startWebCluster, type WebCluster } from '../../../tests/lib/web-cluster.ts';
+import { admins, test as base } from '../fixtures';
+
+// The mail ports are in cloud.config.mail like every other setting.
+export const test = base.extend<object, { cloud: WebCluster }>({
+  cloud: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const mail = await mailPorts();
+      const [deadPort] = await freePorts(1);
+      const cloud = await startWebCluster({
+        groups: 1,
+        replicas: 3,
+        frontends: 2,
+        web: { admins },
+        config: { mail: { ...mail, relay: `127.0.0.1:${deadPort}`, tls: false } },
+      });
+      let daemon: Service | undefined;
+      try {
+        daemon = await startMailDaemon(cloud.cluster);
+        await use(cloud);
+      } finally {
+        await daemon?.kill9();
+        await cloud.close();
+      }
+    },
+    { scope: 'worker', timeout: 180_000 },
+  ],
+});
+
+export { expect, logInThroughUi, originOf, seedUser, uniqueName } from '../fixtures';

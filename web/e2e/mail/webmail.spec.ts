@@ -1,0 +1,186 @@
+// The webmail as people use it, against a real cluster and the real mail daemon: one user
+// writes to two others and an outside address, the recipient reads, replies, forwards and
+// deletes; bad addresses are named. And hostile HTML mail (scripts, event handlers,
+// javascript: links, remote images, styles and frames) shows its text while running nothing
+// and loading nothing — checked by a server that counts every request it gets.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from '@playwright/test';
+import nodemailer from 'nodemailer';
+import { expect, originOf, seedUser, test, uniqueName } from './mail-fixtures';
+
+const password = 'correct horse';
+
+async function userPage(browser: Browser, origin: string, prefix: string, viewport?: { width: number; height: number }): Promise<{ name: string; page: Page }> {
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  const name = uniqueName(prefix);
+  await seedUser(context.request, origin, name, password);
+  // Signing up logged the context in.
+  const page = await context.newPage();
+  await page.goto('/mail');
+  await expect(page.getByRole('button', { name: 'Compose' })).toBeVisible();
+  return { name, page };
+}
+
+function row(page: Page, subject: string) {
+  return page.locator('.pc-mail-table tbody tr', { hasText: subject });
+}
+
+test('compose to several users, read, reply, forward and delete', async ({ browser, cloud }) => {
+  const origin = cloud.frontendUrl(1);
+  const alice = await userPage(browser, origin, 'alice');
+  const bob = await userPage(browser, origin, 'bob');
+  const carol = await userPage(browser, origin, 'carol');
+  const subject = `Lunch ${Date.now()}`;
+
+  // Compose: a bad address is named and nothing is sent; then two local users and an outside one.
+  await alice.page.getByRole('button', { name: 'Compose' }).click();
+  const modal = alice.page.getByRole('dialog');
+  await modal.getByLabel('To').fill(`${bob.name}, bob@@nowhere`);
+  await modal.getByLabel('Subject').fill(subject);
+  await modal.getByLabel('Message').fill('Hello Bob,\nnoon at the usual place?');
+  await modal.getByRole('button', { name: 'Send' }).click();
+  await expect(modal.getByRole('alert')).toHaveText('“bob@@nowhere” in To is not an email address.');
+  await modal.getByLabel('To').fill(`${bob.name}, nosuchuser9`);
+  await modal.getByRole('button', { name: 'Send' }).click();
+  await expect(modal.getByRole('alert')).toHaveText('There is no user nosuchuser9@localhost.');
+  await modal.getByLabel('To').fill(`${bob.name}@localhost; dave@example.com`);
+  await modal.getByLabel('Cc').fill(carol.name);
+  await modal.getByRole('button', { name: 'Send' }).click();
+  await expect(alice.page.getByRole('status')).toContainText('Waiting to be delivered: dave@example.com');
+  await alice.page.getByRole('tab', { name: 'Sent' }).click();
+  await expect(row(alice.page, subject)).toContainText(`${bob.name}@localhost`);
+
+  // Bob: unread in bold, opened (and so read), the text keeps its line break.
+  await bob.page.reload();
+  await expect(row(bob.page, subject)).toHaveAttribute('data-unread', 'true');
+  await expect(row(bob.page, subject).locator('td').first()).toHaveCSS('font-weight', '700');
+  await row(bob.page, subject).getByRole('link').click();
+  await expect(bob.page.getByRole('heading', { name: subject })).toBeVisible();
+  await expect(bob.page.locator('.pc-mail-text')).toHaveText('Hello Bob,\nnoon at the usual place?');
+  await expect(bob.page.locator('.pc-mail-headers')).toContainText(`Cc: ${carol.name}@localhost`);
+
+  // Reply: prefilled and editable.
+  await bob.page.getByRole('button', { name: 'Reply' }).click();
+  const reply = bob.page.getByRole('dialog');
+  await expect(reply.getByLabel('To')).toHaveValue(`${alice.name}@localhost`);
+  await expect(reply.getByLabel('Subject')).toHaveValue(`Re: ${subject}`);
+  await expect(reply.getByLabel('Message')).toHaveValue(/> Hello Bob,\n> noon at the usual place\?/);
+  const quoted = await reply.getByLabel('Message').inputValue();
+  await reply.getByLabel('Message').fill(`Yes, see you there.${quoted}`);
+  await reply.getByRole('button', { name: 'Send' }).click();
+  await expect(reply).toBeHidden();
+
+  // Forward to carol, with the original below.
+  await bob.page.getByRole('button', { name: 'Forward' }).click();
+  const forward = bob.page.getByRole('dialog');
+  await expect(forward.getByLabel('Subject')).toHaveValue(`Fwd: ${subject}`);
+  await expect(forward.getByLabel('Message')).toHaveValue(/Forwarded message[\s\S]*noon at the usual place/);
+  await forward.getByLabel('To').fill(carol.name);
+  await forward.getByRole('button', { name: 'Send' }).click();
+  await expect(forward).toBeHidden();
+
+  // Delete: back to the inbox, the message gone, and it stays gone.
+  await bob.page.getByRole('button', { name: 'Delete' }).click();
+  await expect(bob.page.getByText('Your inbox is empty.')).toBeVisible();
+  await bob.page.reload();
+  await expect(bob.page.getByText('Your inbox is empty.')).toBeVisible();
+
+  // Alice has the reply (read state: unread); the original was read by Bob only.
+  await alice.page.getByRole('tab', { name: 'Inbox' }).click();
+  await expect(row(alice.page, `Re: ${subject}`)).toHaveAttribute('data-unread', 'true');
+  await row(alice.page, `Re: ${subject}`).getByRole('link').click();
+  await expect(alice.page.locator('.pc-mail-text')).toContainText('Yes, see you there.');
+  await alice.page.getByRole('button', { name: 'Back' }).click();
+  await expect(row(alice.page, `Re: ${subject}`)).toHaveAttribute('data-unread', 'false');
+
+  // Carol got the original (Cc) and the forward.
+  await carol.page.reload();
+  await expect(row(carol.page, subject)).toHaveCount(2);
+  await expect(row(carol.page, `Fwd: ${subject}`)).toBeVisible();
+  // Sorting by subject, both ways ("Fwd: …" sorts before "Lunch …").
+  const subjects = carol.page.locator('.pc-mail-table tbody td.pc-mail-subject-cell');
+  await carol.page.getByRole('columnheader', { name: 'Subject' }).click();
+  await expect(subjects).toHaveText([`Fwd: ${subject}`, subject]);
+  await carol.page.getByRole('columnheader', { name: 'Subject' }).click();
+  await expect(subjects).toHaveText([subject, `Fwd: ${subject}`]);
+});
+
+test('hostile HTML mail shows its text and runs and loads nothing', async ({ browser, cloud, request }) => {
+  const hits: string[] = [];
+  const bait = http.createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.end('x');
+  });
+  await new Promise<void>((resolve) => bait.listen(0, '127.0.0.1', resolve));
+  const remote = `http://127.0.0.1:${(bait.address() as AddressInfo).port}`;
+  try {
+    const origin = cloud.frontendUrl(2);
+    // At phone width, which the list and the message view must fit without sideways scrolling.
+    const bob = await userPage(browser, origin, 'bob', { width: 375, height: 740 });
+    const dialogs: string[] = [];
+    bob.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const subject = `Offer ${Date.now()}`;
+    const html = `<html><head><link rel="stylesheet" href="${remote}/css"><style>body{background:url(${remote}/bg)}</style>
+      <script>fetch('${remote}/script'); alert('script')</script></head>
+      <body onload="fetch('${remote}/onload')"><h1>Great offer inside</h1>
+      <p onmouseover="alert('hover')">Read this paragraph.</p>
+      <a href="javascript:fetch('${remote}/js-link')">Click me</a>
+      <img src="${remote}/pixel.png" alt="pixel"><img src="x" onerror="fetch('${remote}/onerror')">
+      <iframe src="${remote}/frame"></iframe><form action="${remote}/form"><input name="q"></form>
+      <svg><script>alert('svg')</script></svg></body></html>`;
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: cloud.config.mail.smtpPort, secure: false, ignoreTLS: true });
+    await transport.sendMail({
+      from: 'spammer@example.com',
+      to: `${bob.name}@localhost`,
+      subject,
+      html,
+      text: 'Great offer inside',
+      attachments: [{ filename: 'notes.txt', content: 'attached notes' }],
+    });
+    transport.close();
+
+    await bob.page.reload();
+    await row(bob.page, subject).getByRole('link').click();
+    const frameElement = bob.page.locator('iframe[title="Message body"]');
+    await expect(frameElement).toHaveAttribute('sandbox', 'allow-popups allow-popups-to-escape-sandbox');
+    const frame = bob.page.frameLocator('iframe[title="Message body"]');
+    await expect(frame.getByRole('heading', { name: 'Great offer inside' })).toBeVisible();
+    await frame.getByText('Read this paragraph.').hover();
+    await frame.getByText('Click me').click();
+    // The frame's load event waits for every subresource it would fetch: after it, none can come.
+    const content = await (await frameElement.elementHandle())?.contentFrame();
+    await content!.waitForLoadState('load');
+    expect(hits).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(await bob.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    // The server's answer itself carries no script, handler, javascript: URL or remote address.
+    const api = bob.page.context().request;
+    const list = (await (await api.get(`${originOf(bob.page)}/api/mail/inbox?limit=1`)).json()) as { messages: { id: string }[] };
+    const message = (await (await api.get(`${originOf(bob.page)}/api/mail/inbox/${list.messages[0]!.id}`)).json()) as { htmlDocument: string };
+    expect(message.htmlDocument).not.toMatch(/<script|onload|onerror|onmouseover|javascript:|127\.0\.0\.1|<iframe|<form|<link/i);
+
+    // The attachment downloads as a file, never shown inline.
+    const download = bob.page.waitForEvent('download');
+    await bob.page.getByRole('link', { name: 'notes.txt' }).click();
+    expect((await download).suggestedFilename()).toBe('notes.txt');
+    const file = await api.get(`${originOf(bob.page)}/api/mail/inbox/${list.messages[0]!.id}/attachments/0`);
+    expect(file.headers()['content-disposition']).toMatch(/^attachment; filename="notes.txt"/);
+    expect(file.headers()['x-content-type-options']).toBe('nosniff');
+    expect(await file.text()).toBe('attached notes');
+
+    // Thunderbird's autoconfig names the POP3 and SMTP ports, as XML.
+    const autoconfig = await request.get(`${origin}/.well-known/autoconfig/mail/config-v1.1.xml`);
+    expect(autoconfig.headers()['content-type']).toMatch(/^application\/xml/);
+    const xml = await autoconfig.text();
+    expect(xml).toContain(`<port>${cloud.config.mail.pop3Port}</port>`);
+    expect(xml).toContain(`<port>${cloud.config.mail.smtpPort}</port>`);
+    expect(hits).toEqual([]);
+  } finally {
+    bait.close();
+  }
+});

@@ -1,0 +1,96 @@
+// The webmail's queries: one queryOptions per read, shared by the page's server prefetch (the
+// first inbox page) and the client components' useQuery; the shapes are the /api/mail answers.
+import { queryOptions } from '@tanstack/react-query';
+import { apiRequest } from '../api-client';
+
+export type MailFolder = 'inbox' | 'sent';
+
+/** One row of a folder listing (the daemon's summary, cluster/smtp/core/mailbox.ts). */
+export interface MailSummary {
+  id: string;
+  folder: MailFolder;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  /** ISO 8601 */
+  date: string;
+  receivedAt: string;
+  size: number;
+  hasAttachments: boolean;
+  unread: boolean;
+}
+
+export interface MailPage {
+  /** Newest first. */
+  messages: MailSummary[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  next: string | null;
+  total: number;
+}
+
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+export interface MailAttachment {
+  index: number;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export interface MailMessage {
+  id: string;
+  folder: MailFolder;
+  from: string;
+  fromAddresses: MailAddress[];
+  to: MailAddress[];
+  cc: MailAddress[];
+  subject: string;
+  date: string;
+  messageId: string;
+  references: string[];
+  text: string;
+  /** The sanitized HTML body as a whole document for a sandboxed iframe's srcdoc; null for plain text mail. */
+  htmlDocument: string | null;
+  attachments: MailAttachment[];
+}
+
+export interface SendMailInput {
+  to: string;
+  cc?: string;
+  subject: string;
+  text: string;
+  inReplyTo?: string;
+  references?: string[];
+}
+
+export interface SendMailResult {
+  sentId: string;
+  delivered: string[];
+  queued: string[];
+}
+
+export const mailPageSize = 25;
+
+export function mailFolderQuery(folder: MailFolder, before: string | null) {
+  const query = new URLSearchParams({ limit: String(mailPageSize) });
+  if (before) query.set('before', before);
+  return queryOptions({
+    queryKey: ['mail', folder, before ?? ''],
+    queryFn: ({ signal }) => apiRequest<MailPage>('GET', `/api/mail/${folder}?${query}`, undefined, signal),
+    staleTime: 5_000,
+    // New mail shows up without a reload.
+    refetchInterval: 30_000,
+  });
+}
+
+export function mailMessageQuery(folder: MailFolder, id: string) {
+  return queryOptions({
+    queryKey: ['mail', folder, 'message', id],
+    queryFn: ({ signal }) => apiRequest<MailMessage>('GET', `/api/mail/${folder}/${id}`, undefined, signal),
+    staleTime: Infinity,
+  });
+}

@@ -1,0 +1,40 @@
+// What the webmail's route handlers hold once per process: the mailbox store (the daemon's own
+// storage API, cluster/smtp/io/mailbox-store.ts, over this frontend's one ClusterClient) and a
+// gRPC client of the mail daemon for sending. Kept on globalThis like context.ts, because Next
+// may load this module once per route bundle.
+import { MailClient } from '../../../../cluster/smtp/client.ts';
+import { MailboxStore } from '../../../../cluster/smtp/io/mailbox-store.ts';
+import { isFolder, type Folder } from '../../../../cluster/smtp/core/mailbox.ts';
+import { isMessageId } from '../../../../cluster/smtp/core/message-id.ts';
+import { serverContext } from '../context';
+import { HttpError } from '../errors';
+
+export interface MailContext {
+  mailbox: MailboxStore;
+  sender: MailClient;
+  domain: string;
+}
+
+const key = Symbol.for('penncloud.web.mail');
+
+export function mailContext(): MailContext {
+  const holder = globalThis as { [key]?: MailContext };
+  if (!holder[key]) {
+    const { config, cluster } = serverContext();
+    holder[key] = { mailbox: new MailboxStore(cluster, config.mail.chunkBytes), sender: new MailClient(config), domain: config.mail.domain };
+  }
+  return holder[key];
+}
+
+/** The path segments after /api/mail/, checked: a folder, then optionally a message id and more. */
+export function mailPath(req: Request): { folder: Folder; id: string | undefined; rest: string[] } {
+  const parts = new URL(req.url).pathname.split('/').filter(Boolean).slice(2).map(decodeURIComponent);
+  const [folder, id, ...rest] = parts;
+  if (!folder || !isFolder(folder)) throw new HttpError(404, 'not_found', 'There is no such mail folder (inbox or sent).');
+  if (id !== undefined && !isMessageId(id)) throw new HttpError(404, 'not_found', 'There is no such message.');
+  return { folder, id, rest };
+}
+
+export function messageGone(): HttpError {
+  return new HttpError(404, 'not_found', 'The message does not exist (any more).');
+}
