@@ -1,0 +1,152 @@
+// `npm run bench:drive`: the drive through one frontend of a real cluster (coordinator, 3 groups
+// × 3 storage nodes, the load balancer): upload and download MB/s of one BENCH_DRIVE_MIB-MiB
+// file (default 256), streamed both ways, with the frontend's peak resident memory sampled every
+// 100 ms from a frontend at rest; then files/s for BENCH_DRIVE_FILES (default 1,000) uploads of
+// 4 KiB, 16 at a time, into one folder.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { startWebCluster } from '../../tests/lib/web-cluster.ts';
+import { ensureWebBuild } from '../../web/build.ts';
+
+const MiB = 1024 * 1024;
+const fileMiB = Number(process.env.BENCH_DRIVE_MIB ?? 256);
+const smallFiles = Number(process.env.BENCH_DRIVE_FILES ?? 1000);
+const smallBytes = 4096;
+const parallel = 16;
+
+function rssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) / 1024;
+}
+
+interface Session {
+  origin: string;
+  cookie: string;
+  agent: http.Agent;
+}
+
+function request(s: Session, method: string, path: string, headers: Record<string, string>, body?: (req: http.ClientRequest) => void): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${s.origin}${path}`, { method, agent: s.agent, headers: { Cookie: s.cookie, Origin: s.origin, ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body) body(req);
+    else req.end();
+  });
+}
+
+/** Streams `mib` MiB of generated data as one upload; answers the new file's id and the content's hash. */
+async function uploadLarge(s: Session, mib: number): Promise<{ id: string; sha256: string }> {
+  const hash = createHash('sha256');
+  const piece = randomBytes(MiB);
+  const answer = await request(s, 'POST', `/api/drive/files?folder=root&name=large-${Date.now()}.bin`, { 'Content-Length': String(mib * MiB) }, (req) => {
+    let i = 0;
+    const write = () => {
+      while (i < mib) {
+        piece.writeUInt32BE(i++, 0);
+        hash.update(piece);
+        if (!req.write(piece)) return void req.once('drain', write);
+      }
+      req.end();
+    };
+    write();
+  });
+  if (answer.status !== 201) throw new Error(`upload failed: ${answer.status} ${answer.text}`);
+  return { id: (JSON.parse(answer.text) as { item: { id: string } }).item.id, sha256: hash.digest('hex') };
+}
+
+function downloadLarge(s: Session, id: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${s.origin}/api/drive/files/${id}`, { agent: s.agent, headers: { Cookie: s.cookie } }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`download failed: ${res.statusCode}`));
+        const hash = createHash('sha256');
+        res.on('data', (d: Buffer) => hash.update(d));
+        res.on('end', () => resolve(hash.digest('hex')));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** Until resident memory has not fallen for 12 s: V8 shrinks the heap it grew at start ~8 s after activity. */
+async function settled(pid: number): Promise<void> {
+  let low = rssMiB(pid);
+  let lowSince = Date.now();
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline && Date.now() - lowSince < 12_000; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = rssMiB(pid);
+    if (now < low - 1) {
+      low = now;
+      lowSince = Date.now();
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  await ensureWebBuild();
+  const cloud = await startWebCluster({ groups: 3, replicas: 3, frontends: 1 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: parallel });
+  try {
+    const origin = cloud.frontendUrl(1);
+    const signup = await fetch(`${origin}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: origin },
+      body: JSON.stringify({ username: 'bench-drive', password: 'bench password' }),
+    });
+    if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
+    const s: Session = { origin, agent, cookie: signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+    const pid = cloud.services.get('web1')!.child.pid!;
+    await settled(pid);
+    const idle = rssMiB(pid);
+    let peak = idle;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
+
+    const t0 = performance.now();
+    const large = await uploadLarge(s, fileMiB);
+    const t1 = performance.now();
+    const downloaded = await downloadLarge(s, large.id);
+    const t2 = performance.now();
+    if (downloaded !== large.sha256) throw new Error('the download differs from the upload');
+    const largePeak = peak;
+
+    const payload = randomBytes(smallBytes);
+    let next = 0;
+    let errors = 0;
+    const t3 = performance.now();
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        for (let i = next++; i < smallFiles; i = next++) {
+          const answer = await request(s, 'POST', `/api/drive/files?folder=root&name=small-${i}.bin`, { 'Content-Length': String(smallBytes) }, (req) => req.end(payload));
+          if (answer.status !== 201) errors++;
+        }
+      }),
+    );
+    const t4 = performance.now();
+    clearInterval(sampler);
+
+    const mbps = (seconds: number) => ((fileMiB * MiB) / 1e6 / seconds).toFixed(1);
+    console.log(`bench:drive — one frontend, 3 groups × 3 storage nodes`);
+    console.log(`upload   ${fileMiB} MiB: ${((t1 - t0) / 1000).toFixed(1)} s, ${mbps((t1 - t0) / 1000)} MB/s`);
+    console.log(`download ${fileMiB} MiB: ${((t2 - t1) / 1000).toFixed(1)} s, ${mbps((t2 - t1) / 1000)} MB/s (SHA-256 matches)`);
+    console.log(`frontend resident memory: peak ${largePeak.toFixed(0)} MiB during the large file (${idle.toFixed(0)} MiB idle before)`);
+    console.log(
+      `small uploads: ${smallFiles} × 4 KiB, ${parallel} at a time: ${((t4 - t3) / 1000).toFixed(1)} s, ${(smallFiles / ((t4 - t3) / 1000)).toFixed(0)} files/s, ${errors} errors`,
+    );
+    console.log(`frontend resident memory: peak ${peak.toFixed(0)} MiB over the whole run`);
+  } finally {
+    agent.destroy();
+    await cloud.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,173 @@
+'use client';
+// The drive page: breadcrumbs and the room used, a toolbar (new folder, upload), the current
+// folder's contents, the uploads panel, and the dialogs. Files dropped anywhere on the page go
+// into the folder shown. Folders open without a page load: the URL (?folder=<id>) follows with
+// history.pushState, and Back works.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { Breadcrumb, Button, Header, Icon, Message, Progress, Segment } from 'semantic-ui-react';
+import { formatBytes } from '../../lib/server/drive/drive-format';
+import { createFolder, deleteItem, folderQuery, rootFolderId, updateItem, type DriveItem } from '../../lib/queries/drive';
+import { DeleteDialog, MoveDialog, NameDialog } from './dialogs';
+import { ItemTable, type Action } from './item-table';
+import { UploadList } from './upload-list';
+import { useUploads } from './use-uploads';
+
+type Dialog = { kind: 'create' } | { kind: Action; item: DriveItem } | undefined;
+
+function folderInUrl(): string {
+  return new URLSearchParams(window.location.search).get('folder') || rootFolderId;
+}
+
+export function DriveScreen({ initialFolder }: { initialFolder: string }) {
+  const [folderId, setFolderId] = useState(initialFolder);
+  const listing = useQuery(folderQuery(folderId));
+  const queryClient = useQueryClient();
+  const [dialog, setDialog] = useState<Dialog>();
+  const [dragging, setDragging] = useState(false);
+  const dragDepth = useRef(0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const usage = listing.data?.usage;
+  const uploads = useUploads(usage ? usage.quotaBytes - usage.usedBytes : undefined);
+
+  const open = useCallback((id: string) => {
+    setFolderId(id);
+    window.history.pushState(null, '', id === rootFolderId ? '/drive' : `/drive?folder=${encodeURIComponent(id)}`);
+  }, []);
+  useEffect(() => {
+    const onPop = () => setFolderId(folderInUrl());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['drive'] });
+  const here = listing.data?.folder;
+  const addFiles = (files: FileList | null) => {
+    if (files && files.length > 0 && here) uploads.add([...files], here.id, here.name);
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    dragDepth.current = 0;
+    setDragging(false);
+    addFiles(event.dataTransfer.files);
+  };
+  const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+
+  return (
+    <div
+      className={`pc-drive${dragging ? ' pc-dragging' : ''}`}
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        dragDepth.current++;
+        setDragging(true);
+      }}
+      onDragLeave={() => {
+        if (--dragDepth.current <= 0) setDragging(false);
+      }}
+      onDragOver={(e) => hasFiles(e) && e.preventDefault()}
+      onDrop={onDrop}
+      data-testid="drive-drop-zone"
+    >
+      <div className="pc-drive-top">
+        <Header as="h1" className="pc-drive-title">
+          <Icon name="folder open" color="teal" />
+          <Header.Content className="pc-name">{here?.name ?? 'Drive'}</Header.Content>
+        </Header>
+        <div className="pc-toolbar">
+          <Button basic color="teal" icon="folder" content="New folder" onClick={() => setDialog({ kind: 'create' })} disabled={!here || here.deleting} />
+          <Button color="teal" icon="upload" content="Upload" onClick={() => fileInput.current?.click()} disabled={!here || here.deleting} />
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            hidden
+            aria-label="Files to upload"
+            onChange={(e) => {
+              addFiles(e.target.files);
+              e.target.value = '';
+            }}
+          />
+        </div>
+      </div>
+
+      <Breadcrumb className="pc-crumbs" aria-label="Folder path">
+        {(listing.data?.path ?? []).map((c, i, all) => (
+          <span key={c.id}>
+            {i > 0 && <Breadcrumb.Divider icon="right angle" />}
+            {i === all.length - 1 ? (
+              <Breadcrumb.Section active className="pc-name">
+                {c.name}
+              </Breadcrumb.Section>
+            ) : (
+              <Breadcrumb.Section link className="pc-name" href={c.id === rootFolderId ? '/drive' : `/drive?folder=${c.id}`} onClick={(e: React.MouseEvent) => (e.preventDefault(), open(c.id))}>
+                {c.name}
+              </Breadcrumb.Section>
+            )}
+          </span>
+        ))}
+      </Breadcrumb>
+
+      {usage && (
+        <div className="pc-usage" aria-label="Storage used">
+          <Progress percent={Math.min(100, (usage.usedBytes / Math.max(1, usage.quotaBytes)) * 100)} size="tiny" color={usage.usedBytes > usage.quotaBytes * 0.9 ? 'red' : 'teal'} />
+          <span className="pc-muted">
+            {formatBytes(usage.usedBytes)} of {formatBytes(usage.quotaBytes)} used
+          </span>
+        </div>
+      )}
+
+      <UploadList uploads={uploads.uploads} onCancel={uploads.cancel} onClear={uploads.clearFinished} />
+
+      {here?.deleting && <Message warning icon="exclamation triangle" content="This folder is being deleted. Delete it again from its parent to finish." />}
+      {listing.error ? (
+        <Message error role="alert">
+          <Message.Header>{listing.error.message}</Message.Header>
+          <p>
+            <a href="/drive" onClick={(e) => (e.preventDefault(), open(rootFolderId))}>
+              Back to My Drive
+            </a>
+          </p>
+        </Message>
+      ) : listing.isLoading ? (
+        <Segment basic loading className="pc-loading" />
+      ) : listing.data && listing.data.items.length === 0 ? (
+        <Segment placeholder textAlign="center" className="pc-empty">
+          <Header icon>
+            <Icon name="cloud upload" color="grey" />
+            This folder is empty
+            <Header.Subheader>Drop files here, or use Upload. New folder makes a folder inside it.</Header.Subheader>
+          </Header>
+        </Segment>
+      ) : (
+        listing.data && <ItemTable items={listing.data.items} onOpen={(item) => open(item.id)} onAction={(kind, item) => setDialog({ kind, item })} />
+      )}
+
+      {dragging && (
+        <div className="pc-drop-overlay" aria-hidden>
+          <Icon name="cloud upload" size="huge" />
+          <p>Drop to upload to “{here?.name}”</p>
+        </div>
+      )}
+
+      {dialog?.kind === 'create' && here && (
+        <NameDialog title="New folder" action="Create" initial="" onSubmit={(name) => createFolder(here.id, name).then(refresh)} onClose={() => setDialog(undefined)} />
+      )}
+      {dialog?.kind === 'rename' && (
+        <NameDialog
+          title={`Rename ${dialog.item.kind}`}
+          action="Rename"
+          initial={dialog.item.name}
+          onSubmit={(name) => updateItem(dialog.item.id, { name }).then(refresh)}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'move' && here && (
+        <MoveDialog item={dialog.item} from={here.id} onMove={(parent) => updateItem(dialog.item.id, { parent }).then(refresh)} onClose={() => setDialog(undefined)} />
+      )}
+      {dialog?.kind === 'delete' && (
+        <DeleteDialog item={dialog.item} onDelete={() => deleteItem(dialog.item.id).then(refresh)} onClose={() => setDialog(undefined)} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+'use client';
+// The folder's contents: name, size and modified, each sortable (folders stay above files), a
+// folder opens on click, a file downloads; each row has a menu of actions. On a phone the size
+// and date move under the name.
+import { useMemo, useState } from 'react';
+import { Dropdown, Icon, Table, type SemanticICONS } from 'semantic-ui-react';
+import { formatBytes } from '../../lib/server/drive/drive-format';
+import { downloadUrl, type DriveItem } from '../../lib/queries/drive';
+
+export type Column = 'name' | 'size' | 'modified';
+export type Action = 'rename' | 'move' | 'delete';
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+function compare(a: DriveItem, b: DriveItem, column: Column): number {
+  if (column === 'size') return (a.size ?? -1) - (b.size ?? -1) || collator.compare(a.name, b.name);
+  if (column === 'modified') return a.modified.localeCompare(b.modified) || collator.compare(a.name, b.name);
+  return collator.compare(a.name, b.name);
+}
+
+function iconOf(item: DriveItem): SemanticICONS {
+  if (item.kind === 'folder') return 'folder';
+  const type = item.type ?? '';
+  if (type.startsWith('image/')) return 'file image outline';
+  if (type.startsWith('video/')) return 'file video outline';
+  if (type.startsWith('audio/')) return 'file audio outline';
+  if (type === 'application/pdf') return 'file pdf outline';
+  if (type.startsWith('text/') || type === 'application/json') return 'file alternate outline';
+  if (type.includes('zip') || type.includes('tar') || type.includes('gzip')) return 'file archive outline';
+  return 'file outline';
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function ItemTable({ items, onOpen, onAction }: { items: DriveItem[]; onOpen: (item: DriveItem) => void; onAction: (action: Action, item: DriveItem) => void }) {
+  const [sort, setSort] = useState<{ column: Column; ascending: boolean }>({ column: 'name', ascending: true });
+  const sorted = useMemo(() => {
+    const direction = sort.ascending ? 1 : -1;
+    return [...items].sort((a, b) => (a.kind !== b.kind ? (a.kind === 'folder' ? -1 : 1) : direction * compare(a, b, sort.column)));
+  }, [items, sort]);
+  const header = (column: Column, title: string, className?: string) => (
+    <Table.HeaderCell
+      className={className}
+      sorted={sort.column === column ? (sort.ascending ? 'ascending' : 'descending') : undefined}
+      onClick={() => setSort((s) => ({ column, ascending: s.column === column ? !s.ascending : true }))}
+    >
+      {title}
+    </Table.HeaderCell>
+  );
+  return (
+    <Table sortable unstackable selectable className="pc-items" aria-label="Files and folders">
+      <Table.Header>
+        <Table.Row>
+          {header('name', 'Name')}
+          {header('size', 'Size', 'pc-wide-cell pc-size')}
+          {header('modified', 'Modified', 'pc-wide-cell pc-modified')}
+          <Table.HeaderCell className="pc-actions" aria-label="Actions" />
+        </Table.Row>
+      </Table.Header>
+      <Table.Body>
+        {sorted.map((item) => {
+          const size = item.kind === 'file' ? formatBytes(item.size ?? 0) : '—';
+          const modified = dateFormat.format(new Date(item.modified));
+          return (
+            <Table.Row key={item.id} data-kind={item.kind}>
+              <Table.Cell className="pc-name-cell">
+                <Icon name={iconOf(item)} color={item.kind === 'folder' ? 'teal' : 'grey'} />
+                {item.kind === 'folder' ? (
+                  <a
+                    href={`/drive?folder=${encodeURIComponent(item.id)}`}
+                    className="pc-name"
+                    onClick={(e) => {
+                      e.preventDefault();
+                      onOpen(item);
+                    }}
+                  >
+                    {item.name}
+                  </a>
+                ) : (
+                  <a href={downloadUrl(item.id)} download={item.name} className="pc-name" title={`Download ${item.name}`}>
+                    {item.name}
+                  </a>
+                )}
+                <div className="pc-narrow-only pc-muted">
+                  {item.kind === 'file' ? `${size} · ` : ''}
+                  {modified}
+                </div>
+              </Table.Cell>
+              <Table.Cell className="pc-wide-cell pc-size">{size}</Table.Cell>
+              <Table.Cell className="pc-wide-cell pc-modified">{modified}</Table.Cell>
+              <Table.Cell className="pc-actions" textAlign="right">
+                <Dropdown icon="ellipsis vertical" direction="left" aria-label={`Actions for ${item.name}`} className="icon" button basic compact>
+                  <Dropdown.Menu>
+                    {item.kind === 'file' && <Dropdown.Item as="a" href={downloadUrl(item.id)} download={item.name} icon="download" text="Download" />}
+                    {item.kind === 'folder' && <Dropdown.Item icon="folder open" text="Open" onClick={() => onOpen(item)} />}
+                    <Dropdown.Item icon="pencil" text="Rename" onClick={() => onAction('rename', item)} />
+                    <Dropdown.Item icon="share" text="Move" onClick={() => onAction('move', item)} />
+                    <Dropdown.Item icon="trash alternate" text="Delete" onClick={() => onAction('delete', item)} />
+                  </Dropdown.Menu>
+                </Dropdown>
+              </Table.Cell>
+            </Table.Row>
+          );
+        })}
+      </Table.Body>
+    </Table>
+  );
+}

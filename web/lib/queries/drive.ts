@@ -1,0 +1,90 @@
+// The drive for the pages: one queryOptions per folder listing, shared by the page's server
+// prefetch and the client hook, the mutations as plain functions, and uploads through
+// XMLHttpRequest, whose upload events give the progress bar (fetch has none for request bodies).
+import { queryOptions } from '@tanstack/react-query';
+import { ApiError, apiRequest } from '../api-client';
+
+export interface DriveItem {
+  id: string;
+  kind: 'file' | 'folder';
+  name: string;
+  created: string;
+  modified: string;
+  size?: number;
+  type?: string;
+}
+
+export interface Crumb {
+  id: string;
+  name: string;
+}
+
+export interface FolderListing {
+  folder: { id: string; name: string; deleting: boolean };
+  path: Crumb[];
+  items: DriveItem[];
+  usage: { usedBytes: number; quotaBytes: number };
+}
+
+export const rootFolderId = 'root';
+
+export const folderQueryKey = (id: string) => ['drive', 'folder', id] as const;
+
+export const folderQuery = (id: string) =>
+  queryOptions({
+    queryKey: folderQueryKey(id),
+    queryFn: ({ signal }) => apiRequest<FolderListing>('GET', `/api/drive/folders/${encodeURIComponent(id)}`, undefined, signal),
+    staleTime: 5_000,
+  });
+
+export const downloadUrl = (id: string) => `/api/drive/files/${encodeURIComponent(id)}`;
+
+export const createFolder = (parent: string, name: string) => apiRequest<{ item: DriveItem }>('POST', '/api/drive/folders', { parent, name });
+
+export const deleteItem = (id: string) =>
+  apiRequest<{ deleted: { files: number; folders: number; bytes: number } }>('DELETE', `/api/drive/items/${encodeURIComponent(id)}`);
+
+/** Rename and/or move (PATCH, which apiRequest does not send). */
+export async function updateItem(id: string, change: { name?: string; parent?: string }): Promise<{ item: DriveItem }> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/drive/items/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(change),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach PennCloud; check your connection and try again.');
+  }
+  const data = (await response.json().catch(() => null)) as { item: DriveItem; error?: string; code?: string } | null;
+  if (!response.ok) throw new ApiError(response.status, data?.code ?? 'error', data?.error ?? `The server answered ${response.status}.`);
+  return data!;
+}
+
+export interface UploadHandle {
+  done: Promise<DriveItem>;
+  cancel(): void;
+}
+
+/** Sends one file as the raw body of POST /api/drive/files, reporting bytes sent. */
+export function uploadFile(folder: string, file: File, onProgress: (sent: number, total: number) => void): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<DriveItem>((resolve, reject) => {
+    const query = new URLSearchParams({ folder, name: file.name });
+    xhr.open('POST', `/api/drive/files?${query}`);
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+    xhr.onload = () => {
+      const data = xhr.response as { item?: DriveItem; error?: string; code?: string } | null;
+      if (xhr.status === 201 && data?.item) resolve(data.item);
+      else reject(new ApiError(xhr.status, data?.code ?? 'error', data?.error ?? `The server answered ${xhr.status}.`));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'The connection was lost during the upload.'));
+    xhr.onabort = () => reject(new ApiError(0, 'cancelled', 'Cancelled.'));
+    xhr.send(file);
+  });
+  return { done, cancel: () => xhr.abort() };
+}

@@ -1,0 +1,26 @@
+// What every drive operation needs: the store, the settings, and whose drive it is. Built once
+// per request from the server context (web/lib/server/context.ts).
+import type { Config } from '../../../../cluster/common/config.ts';
+import type { Logger } from '../../../../cluster/common/log.ts';
+import type { ClusterClient } from '../../../../cluster/kvs/cluster-client.ts';
+import type { ServerContext } from '../context';
+import { encodeFolder, decodeFolder, type Folder } from './drive-model';
+import type { CellCodec } from './drive-cells';
+
+export interface DriveContext {
+  cluster: ClusterClient;
+  config: Readonly<Config>;
+  log: Logger;
+  user: string;
+}
+
+export function driveContext(ctx: ServerContext, user: string): DriveContext {
+  return { cluster: ctx.cluster, config: ctx.config, log: ctx.log, user };
+}
+
+export const folderCodec: CellCodec<Folder> = { decode: decodeFolder, encode: encodeFolder };
+
+export const textCodec: CellCodec<string> = {
+  decode: (value) => value.toString('utf8'),
+  encode: (value) => Buffer.from(value, 'utf8'),
+};

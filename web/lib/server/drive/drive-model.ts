@@ -1,0 +1,136 @@
+// The drive's metadata values and the pure changes made to them. A folder is one column of the
+// user's files row: its parent and its entries (name, kind, size, times), so listing a folder is
+// one read and every change to it is one CPut of the whole value (drive-cells.ts retries it).
+// A change that finds the folder already as it wants it (a retry of a CPut that had applied)
+// answers `undefined`: nothing to write.
+import { z } from 'zod';
+import { HttpError } from '../errors';
+
+const entrySchema = z.object({
+  kind: z.enum(['file', 'folder']),
+  name: z.string(),
+  created: z.number(),
+  modified: z.number(),
+  /** Files only: bytes, media type, the chunk layout they were stored with, SHA-256 of the content. */
+  size: z.number().optional(),
+  type: z.string().optional(),
+  chunkBytes: z.number().optional(),
+  chunksPerRow: z.number().optional(),
+  sha256: z.string().optional(),
+});
+export type Entry = z.infer<typeof entrySchema>;
+
+const folderSchema = z.object({
+  /** null for the root. */
+  parent: z.string().nullable(),
+  created: z.number(),
+  /** Set when a recursive delete begins: nothing more is added, and the delete can be resumed. */
+  deleting: z.boolean().optional(),
+  entries: z.record(z.string(), entrySchema),
+});
+export type Folder = z.infer<typeof folderSchema>;
+
+/**
+ * A folder's cell. Only the frame is checked here, not every entry: a folder of thousands of
+ * entries is read on every change to it, and checking each entry (zod) doubled the garbage of a
+ * busy folder. The cells are written only by this module's encodeFolder, after folderSchema-shaped
+ * changes; `checkFolder` validates a whole folder where that matters (tests).
+ */
+export function decodeFolder(value: Buffer): Folder {
+  const folder = JSON.parse(value.toString('utf8')) as Folder;
+  if (typeof folder !== 'object' || folder === null || typeof folder.entries !== 'object' || folder.entries === null || !('parent' in folder)) {
+    throw new Error('a folder cell is malformed');
+  }
+  return folder;
+}
+
+export function checkFolder(value: unknown): Folder {
+  return folderSchema.parse(value);
+}
+
+export function encodeFolder(folder: Folder): Buffer {
+  return Buffer.from(JSON.stringify(folder), 'utf8');
+}
+
+export function newFolder(parent: string | null, nowMs: number): Folder {
+  return { parent, created: nowMs, entries: {} };
+}
+
+export function findByName(folder: Folder, name: string): string | undefined {
+  for (const [id, entry] of Object.entries(folder.entries)) if (entry.name === name) return id;
+  return undefined;
+}
+
+function taken(name: string): HttpError {
+  return new HttpError(409, 'already_exists', `Something named "${name}" is already in this folder.`);
+}
+
+export function folderGone(): HttpError {
+  return new HttpError(404, 'not_found', 'That folder does not exist (it may have been deleted).');
+}
+
+export function itemGone(): HttpError {
+  return new HttpError(404, 'not_found', 'That file or folder does not exist (it may have been moved or deleted).');
+}
+
+/** Adds an entry under a fresh id; refuses a taken name, a folder being deleted, a full folder. */
+export function withEntry(folder: Folder, id: string, entry: Entry, entriesMax: number): Folder | undefined {
+  const existing = folder.entries[id];
+  if (existing && existing.name === entry.name) return undefined;
+  if (folder.deleting) throw new HttpError(409, 'failed_precondition', 'This folder is being deleted.');
+  const other = findByName(folder, entry.name);
+  if (other !== undefined && other !== id) throw taken(entry.name);
+  if (Object.keys(folder.entries).length >= entriesMax) {
+    throw new HttpError(409, 'failed_precondition', `A folder holds at most ${entriesMax} files and folders; make a new folder.`);
+  }
+  return { ...folder, entries: { ...folder.entries, [id]: entry } };
+}
+
+export function withoutEntry(folder: Folder, id: string): Folder | undefined {
+  if (!folder.entries[id]) return undefined;
+  const entries = { ...folder.entries };
+  delete entries[id];
+  return { ...folder, entries };
+}
+
+export function withName(folder: Folder, id: string, name: string, nowMs: number): Folder | undefined {
+  const entry = folder.entries[id];
+  if (!entry) throw itemGone();
+  if (entry.name === name) return undefined;
+  if (findByName(folder, name) !== undefined) throw taken(name);
+  return { ...folder, entries: { ...folder.entries, [id]: { ...entry, name, modified: nowMs } } };
+}
+
+/** One entry as the API shows it. */
+export interface ItemView {
+  id: string;
+  kind: 'file' | 'folder';
+  name: string;
+  created: string;
+  modified: string;
+  size?: number;
+  type?: string;
+}
+
+export function viewOf(id: string, entry: Entry): ItemView {
+  const view: ItemView = {
+    id,
+    kind: entry.kind,
+    name: entry.name,
+    created: new Date(entry.created).toISOString(),
+    modified: new Date(entry.modified).toISOString(),
+  };
+  if (entry.kind === 'file') {
+    view.size = entry.size ?? 0;
+    view.type = entry.type ?? 'application/octet-stream';
+  }
+  return view;
+}
+
+/** Folders first, then by name the way people sort (numbers by value, case folded). */
+export function sortedViews(folder: Folder): ItemView[] {
+  const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+  return Object.entries(folder.entries)
+    .map(([id, e]) => viewOf(id, e))
+    .sort((a, b) => (a.kind === b.kind ? collator.compare(a.name, b.name) : a.kind === 'folder' ? -1 : 1));
+}

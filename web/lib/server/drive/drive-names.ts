@@ -1,0 +1,76 @@
+// Names and keys of the drive (ARCHITECTURE.md, "Key-value store"): what a user may call a file
+// or folder, the ids the drive hands out, and the rows and columns they live in. Pure.
+//
+//   <user>#files               folder:<id>   a folder: its parent and its entries (drive-model.ts)
+//                              at:<fileId>   the folder a file is in (the authority on where it lives)
+//                              usage         bytes used and the uploads in progress (drive-usage.ts)
+//                              lock:tree     held while a folder moves, so two moves cannot make a cycle
+//   <user>#file#<fileId>#<n>   c/<index>     chunk <index> of the file (n = index / chunksPerRow)
+import { randomBytes } from 'node:crypto';
+import { HttpError } from '../errors';
+
+export const rootId = 'root';
+export const nameBytesMax = 255;
+
+const idPattern = /^(root|[df][A-Za-z0-9_-]{16})$/;
+
+export type ItemKind = 'file' | 'folder';
+
+export function newId(kind: ItemKind): string {
+  return (kind === 'folder' ? 'd' : 'f') + randomBytes(12).toString('base64url');
+}
+
+export function isValidId(id: string): boolean {
+  return idPattern.test(id);
+}
+
+/** The kind an id names (root is a folder); undefined for a string that is no id at all. */
+export function kindOfId(id: string): ItemKind | undefined {
+  if (!isValidId(id)) return undefined;
+  return id === rootId || id.startsWith('d') ? 'folder' : 'file';
+}
+
+export const filesRow = (user: string) => `${user}#files`;
+export const folderColumn = (id: string) => `folder:${id}`;
+export const fileAtColumn = (fileId: string) => `at:${fileId}`;
+export const usageColumn = 'usage';
+export const treeLockColumn = 'lock:tree';
+
+export function chunkRow(user: string, fileId: string, index: number, chunksPerRow: number): string {
+  return `${user}#file#${fileId}#${Math.floor(index / chunksPerRow)}`;
+}
+
+export function chunkRowByNumber(user: string, fileId: string, rowNumber: number): string {
+  return `${user}#file#${fileId}#${rowNumber}`;
+}
+
+export function chunkColumn(index: number): string {
+  return `c/${String(index).padStart(6, '0')}`;
+}
+
+/** Rows a file of `bytes` occupies (at least one, so an empty file's row is also looked at). */
+export function chunkRowCount(bytes: number, chunkBytes: number, chunksPerRow: number): number {
+  return Math.max(1, Math.ceil(Math.ceil(bytes / chunkBytes) / chunksPerRow));
+}
+
+/**
+ * A valid name, NFC-normalized, or a 400 saying which rule it breaks. Names are shown as they
+ * are typed; `/` would read as a path, NUL and control characters break headers and terminals,
+ * "." and ".." mean something else everywhere, and 255 bytes is what common file systems hold.
+ */
+export function checkName(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length === 0) throw badName('A name is required.');
+  const name = raw.normalize('NFC');
+  if (name.includes('/')) throw badName('Names cannot contain "/".');
+  if (name.includes('\0')) throw badName('Names cannot contain the NUL character.');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw badName('Names cannot contain control characters (such as a line break).');
+  if (/^\.+$/.test(name)) throw badName('A name cannot be only dots.');
+  if (name.trim() !== name) throw badName('Names cannot start or end with a space.');
+  if (Buffer.byteLength(name, 'utf8') > nameBytesMax) throw badName(`Names are at most ${nameBytesMax} bytes long (UTF-8).`);
+  return name;
+}
+
+function badName(message: string): HttpError {
+  return new HttpError(400, 'invalid_argument', message);
+}

@@ -1,0 +1,53 @@
+// Reclaiming uploads whose frontend died (drive-usage.ts): a record nobody renewed for
+// drive.uploadStaleMs. One still writing is freed (its chunks, then its reservation). One that
+// was committing may have become a file: it did exactly when its pointer names a folder that
+// lists it (a later move keeps that true, a later delete drops the record itself); otherwise it
+// is freed like the others. Runs when an upload starts and, at most every reclaimIntervalMs per
+// user and frontend, when a folder is listed.
+import { readCell, updateCell } from './drive-cells';
+import { textCodec, type DriveContext } from './drive-context';
+import { freeChunks } from './drive-chunks';
+import { fileAtColumn, filesRow, usageColumn } from './drive-names';
+import { getFolder } from './drive-tree';
+import { finish, release, staleUploads, usageCodec, type OpenUpload } from './drive-usage';
+
+const reclaimIntervalMs = 30_000;
+const lastRunByUser = new Map<string, number>();
+
+export async function reclaimStaleUploads(d: DriveContext): Promise<number> {
+  const row = filesRow(d.user);
+  const usage = await readCell(d.cluster, row, usageColumn, usageCodec);
+  const stale = staleUploads(usage, Date.now(), d.config.drive.uploadStaleMs);
+  for (const [uploadId, upload] of stale) await reclaimOne(d, uploadId, upload);
+  return stale.length;
+}
+
+async function reclaimOne(d: DriveContext, uploadId: string, upload: OpenUpload): Promise<void> {
+  const row = filesRow(d.user);
+  const stillStale = (u: OpenUpload | undefined) => u !== undefined && u.touchedAt === upload.touchedAt;
+  if (upload.committing && (await isCommitted(d, upload))) {
+    await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => (stillStale(u?.uploads[uploadId]) ? finish(u, uploadId) : undefined));
+    d.log.info(`drive: stale upload ${uploadId} of ${d.user} had committed; record dropped`);
+    return;
+  }
+  // Chunks first, then the record: a crash in between leaves the record, and the next run frees again.
+  const chunks = await freeChunks(d.cluster, d.user, upload.fileId);
+  if (upload.committing) await d.cluster.delete(row, fileAtColumn(upload.fileId));
+  await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => (stillStale(u?.uploads[uploadId]) ? release(u, uploadId) : undefined));
+  d.log.info(`drive: reclaimed stale upload ${uploadId} of ${d.user} (${chunks} chunks)`);
+}
+
+async function isCommitted(d: DriveContext, upload: OpenUpload): Promise<boolean> {
+  const at = await readCell(d.cluster, filesRow(d.user), fileAtColumn(upload.fileId), textCodec);
+  if (at === undefined || at.startsWith('-')) return at !== undefined;
+  return (await getFolder(d, at))?.entries[upload.fileId] !== undefined;
+}
+
+/** Reclaims in the background, at most once per interval per user on this frontend. */
+export function reclaimSoon(d: DriveContext): void {
+  const now = Date.now();
+  if (now - (lastRunByUser.get(d.user) ?? 0) < Math.min(reclaimIntervalMs, d.config.drive.uploadStaleMs)) return;
+  lastRunByUser.set(d.user, now);
+  if (lastRunByUser.size > 10_000) lastRunByUser.delete(lastRunByUser.keys().next().value as string);
+  reclaimStaleUploads(d).catch((err: unknown) => d.log.warn(`drive: reclaiming uploads of ${d.user} failed: ${(err as Error).message}`));
+}

@@ -1,0 +1,119 @@
+// A user's bytes against the quota, and the uploads in progress, in one cell (`usage` of the
+// files row) so that reserving room for an upload and recording the upload are one CPut. An
+// upload reserves its declared size (or grows its reservation as bytes arrive) before it stores
+// anything, renews `touchedAt` while it runs, and on commit first turns its reservation into its
+// exact size (`committing`), then becomes visible in its folder, then drops its record. A record
+// nobody renewed for drive.uploadStaleMs belongs to a frontend that died: drive-reclaim.ts frees
+// its chunks and its bytes. Pure transforms; the I/O is in drive-reclaim.ts and drive-upload.ts.
+import { z } from 'zod';
+import { HttpError } from '../errors';
+import { formatBytes } from './drive-format';
+
+const uploadSchema = z.object({
+  fileId: z.string(),
+  folder: z.string(),
+  reservedBytes: z.number(),
+  touchedAt: z.number(),
+  committing: z.boolean().optional(),
+});
+export type OpenUpload = z.infer<typeof uploadSchema>;
+
+const usageSchema = z.object({
+  usedBytes: z.number(),
+  uploads: z.record(z.string(), uploadSchema),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export const usageCodec = {
+  decode: (value: Buffer): Usage => usageSchema.parse(JSON.parse(value.toString('utf8'))),
+  encode: (usage: Usage): Buffer => Buffer.from(JSON.stringify(usage), 'utf8'),
+};
+
+const empty: Usage = { usedBytes: 0, uploads: {} };
+
+export interface Limits {
+  quotaBytes: number;
+  uploadsOpenMax: number;
+}
+
+function quotaError(usedBytes: number, needBytes: number, quotaBytes: number): HttpError {
+  const free = Math.max(0, quotaBytes - usedBytes);
+  return new HttpError(
+    413,
+    'quota_exceeded',
+    `Not enough room: this needs ${formatBytes(needBytes)}, and ${formatBytes(free)} of your ${formatBytes(quotaBytes)} are free.`,
+  );
+}
+
+export function expired(): HttpError {
+  return new HttpError(409, 'aborted', 'The upload took too long and was abandoned; try again.');
+}
+
+/** Records a new upload holding `bytes` of the quota (a retry that finds it recorded changes nothing). */
+export function reserve(current: Usage | undefined, uploadId: string, upload: Omit<OpenUpload, 'reservedBytes'>, bytes: number, limits: Limits): Usage | undefined {
+  const usage = current ?? empty;
+  if (usage.uploads[uploadId]) return undefined;
+  if (Object.keys(usage.uploads).length >= limits.uploadsOpenMax) {
+    throw new HttpError(429, 'rate_limited', `At most ${limits.uploadsOpenMax} uploads can run at once; wait for some to finish.`, { 'Retry-After': '5' });
+  }
+  if (usage.usedBytes + bytes > limits.quotaBytes) throw quotaError(usage.usedBytes, bytes, limits.quotaBytes);
+  return { usedBytes: usage.usedBytes + bytes, uploads: { ...usage.uploads, [uploadId]: { ...upload, reservedBytes: bytes } } };
+}
+
+/** Raises an upload's reservation to `bytes` (an upload of undeclared size growing), and renews it. */
+export function grow(current: Usage | undefined, uploadId: string, bytes: number, limits: Limits, nowMs: number): Usage | undefined {
+  const upload = current?.uploads[uploadId];
+  if (!current || !upload) throw expired();
+  const extra = Math.max(0, bytes - upload.reservedBytes);
+  if (current.usedBytes + extra > limits.quotaBytes) throw quotaError(current.usedBytes - upload.reservedBytes, bytes, limits.quotaBytes);
+  return {
+    usedBytes: current.usedBytes + extra,
+    uploads: { ...current.uploads, [uploadId]: { ...upload, reservedBytes: upload.reservedBytes + extra, touchedAt: nowMs } },
+  };
+}
+
+export function touch(current: Usage | undefined, uploadId: string, nowMs: number): Usage | undefined {
+  const upload = current?.uploads[uploadId];
+  if (!current || !upload) throw expired();
+  return { ...current, uploads: { ...current.uploads, [uploadId]: { ...upload, touchedAt: nowMs } } };
+}
+
+/** The upload's bytes are all stored: its reservation becomes its exact size, and it may now commit. */
+export function markCommitting(current: Usage | undefined, uploadId: string, bytes: number, nowMs: number): Usage | undefined {
+  const upload = current?.uploads[uploadId];
+  if (!current || !upload) throw expired();
+  if (upload.committing) return undefined;
+  return {
+    usedBytes: Math.max(0, current.usedBytes + bytes - upload.reservedBytes),
+    uploads: { ...current.uploads, [uploadId]: { ...upload, reservedBytes: bytes, committing: true, touchedAt: nowMs } },
+  };
+}
+
+/** Drops the record of an upload that is now a file (its bytes stay counted). */
+export function finish(current: Usage | undefined, uploadId: string): Usage | undefined {
+  if (!current?.uploads[uploadId]) return undefined;
+  const uploads = { ...current.uploads };
+  delete uploads[uploadId];
+  return { ...current, uploads };
+}
+
+/** Drops the record of an upload that failed or was reclaimed, and gives its bytes back. */
+export function release(current: Usage | undefined, uploadId: string): Usage | undefined {
+  const upload = current?.uploads[uploadId];
+  if (!current || !upload) return undefined;
+  const uploads = { ...current.uploads };
+  delete uploads[uploadId];
+  return { usedBytes: Math.max(0, current.usedBytes - upload.reservedBytes), uploads };
+}
+
+/** A file was deleted: its bytes are free, and any upload record still naming it is done. */
+export function freeFile(current: Usage | undefined, fileId: string, bytes: number): Usage | undefined {
+  const usage = current ?? empty;
+  const uploads = Object.fromEntries(Object.entries(usage.uploads).filter(([, u]) => u.fileId !== fileId));
+  return { usedBytes: Math.max(0, usage.usedBytes - bytes), uploads };
+}
+
+/** Records nobody renewed within staleMs. */
+export function staleUploads(usage: Usage | undefined, nowMs: number, staleMs: number): [string, OpenUpload][] {
+  return Object.entries(usage?.uploads ?? {}).filter(([, u]) => nowMs - u.touchedAt > staleMs);
+}
