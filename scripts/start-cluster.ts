@@ -4,16 +4,15 @@
 //
 // Today that is the coordinator and the 9 storage nodes, then the mail daemon, the load balancer
 // and the frontends (the web app is built first when its build is missing or older than its sources).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { allNodes, loadConfig } from '../cluster/common/config.ts';
+import { launch } from '../cluster/common/launch.ts';
 import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 import { LbClient } from '../cluster/lb/client.ts';
 import { ensureWebBuild } from '../web/build.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const config = loadConfig();
 const logDir = path.join(config.dataDir, 'logs');
 mkdirSync(logDir, { recursive: true });
@@ -22,13 +21,7 @@ const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
 
 function start(name: string, script: string, args: string[]): void {
-  const out = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
+  const { child } = launch(script, args, path.join(logDir, `${name}.log`));
   child.on('exit', (code, signal) => {
     if (!stopping) console.log(`${name} exited (${signal ?? code}); see ${path.join(logDir, `${name}.log`)}`);
   });

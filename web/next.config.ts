@@ -15,7 +15,8 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   // forbidden() and unauthorized(): the admin page answers 403 / 401 like the admin API (web/app/admin).
-  experimental: { authInterrupts: true },
+  // No server source maps: a frontend would hold them in memory (see main.ts).
+  experimental: { authInterrupts: true, serverSourceMaps: false },
   async headers() {
     return [
       {

@@ -1,24 +1,17 @@
 // `npm run bench:drive`: the drive through one frontend of a real cluster (coordinator, 3 groups
 // × 3 storage nodes, the load balancer): upload and download MB/s of one BENCH_DRIVE_MIB-MiB
 // file (default 256), streamed both ways, with the frontend's peak resident memory sampled every
-// 100 ms from a frontend at rest; then files/s for BENCH_DRIVE_FILES (default 1,000) uploads of
+// 100 ms from a frontend that has rendered pages and then come to rest; then files/s for BENCH_DRIVE_FILES (default 1,000) uploads of
 // 4 KiB, 16 at a time, into one folder.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { startWebCluster } from '../../tests/lib/web-cluster.ts';
-import { ensureWebBuild } from '../../web/build.ts';
+import { rssMiB, startOneFrontend } from './one-frontend.ts';
 
 const MiB = 1024 * 1024;
 const fileMiB = Number(process.env.BENCH_DRIVE_MIB ?? 256);
 const smallFiles = Number(process.env.BENCH_DRIVE_FILES ?? 1000);
 const smallBytes = 4096;
 const parallel = 16;
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) / 1024;
-}
 
 interface Session {
   origin: string;
@@ -90,19 +83,14 @@ async function settled(pid: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await ensureWebBuild();
-  const cloud = await startWebCluster({ groups: 3, replicas: 3, frontends: 1 });
+  const { cloud, origin, cookie, pid } = await startOneFrontend('bench-drive');
   const agent = new http.Agent({ keepAlive: true, maxSockets: parallel });
   try {
-    const origin = cloud.frontendUrl(1);
-    const signup = await fetch(`${origin}/api/auth/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: origin },
-      body: JSON.stringify({ username: 'bench-drive', password: 'bench password' }),
-    });
-    if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
-    const s: Session = { origin, agent, cookie: signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
-    const pid = cloud.services.get('web1')!.child.pid!;
+    const s: Session = { origin, agent, cookie };
+    // A frontend as it usually is: it has rendered pages (Next loads their bundles on first use).
+    for (let i = 0; i < 20; i++) {
+      for (const page of ['/', '/menu', '/drive', '/mail']) await request(s, 'GET', page, {});
+    }
     await settled(pid);
     const idle = rssMiB(pid);
     let peak = idle;

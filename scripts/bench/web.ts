@@ -3,11 +3,9 @@
 // requests/s and p50/p99 for an authenticated JSON read (GET /api/me: unseal the cookie, check
 // the session version in the store) and for the login page (GET /, server-rendered), then the
 // frontend's resident memory. Any answer other than 200 counts as an error.
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { startWebCluster } from '../../tests/lib/web-cluster.ts';
-import { ensureWebBuild } from '../../web/build.ts';
 import { formatLoad, runLoad } from './load.ts';
+import { rssMiB, startOneFrontend } from './one-frontend.ts';
 
 const connections = 64;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -23,25 +21,10 @@ function get(agent: http.Agent, url: string, cookie?: string): Promise<void> {
   });
 }
 
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) / 1024;
-}
-
 async function main(): Promise<void> {
-  await ensureWebBuild();
-  const cloud = await startWebCluster({ groups: 3, replicas: 3, frontends: 1 });
+  const { cloud, origin, cookie, pid } = await startOneFrontend('bench-user');
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   try {
-    const origin = cloud.frontendUrl(1);
-    const signup = await fetch(`${origin}/api/auth/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: origin },
-      body: JSON.stringify({ username: 'bench-user', password: 'bench password' }),
-    });
-    if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
-    const cookie = signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const pid = cloud.services.get('web1')!.child.pid!;
     const idle = rssMiB(pid);
 
     // A short warm-up, so the first phase does not measure Next loading its route bundles.

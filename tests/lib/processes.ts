@@ -1,15 +1,14 @@
 // Real processes for tests: free ports, a config file in a temp dir, services started through
 // their own entry points (`node --import tsx cluster/<x>/main.ts`), kill -9, and waiting for a
 // condition with a deadline instead of sleeping.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { launch } from '../../cluster/common/launch.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { repoRoot } from '../../cluster/common/launch.ts';
 
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
@@ -57,25 +56,9 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** Starts `node --import tsx <script> ...args` with its output in <dir>/logs/<name>.log. */
+/** Starts `node --import tsx <script> ...args` with its output in <dir>/<name>.log. */
 export function startService(env: TestEnv, name: string, script: string, args: string[] = []): Service {
-  const logFile = createWriteStream(path.join(env.dir, `${name}.log`), { flags: 'a' });
-  // A log file is a debugging aid: failing to write one must not fail the test that owns it.
-  logFile.on('error', (err) => process.stderr.write(`log of ${name}: ${err.message}\n`));
-  const logClosed = new Promise<void>((resolve) => logFile.once('close', () => resolve()));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, script), ...args], {
-    cwd: repoRoot,
-    env: env.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Both streams feed one file, which ends only when both have ended.
-  let open = 2;
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.pipe(logFile, { end: false });
-    stream?.once('close', () => {
-      if (--open === 0) logFile.end();
-    });
-  }
+  const { child, logClosed } = launch(script, args, path.join(env.dir, `${name}.log`), env.env);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const signalAndWait = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -1,19 +1,9 @@
-// How the console writes figures and states: sizes in B/KiB/MiB, counts with separators, and
+// How the console writes figures and states: sizes (lib/format-bytes.ts), counts with separators, and
 // one colour per state, used alike by the node cards, the tables and the change feed.
 import type { SemanticCOLORS } from 'semantic-ui-react';
 import type { NodeRole, NodeState, ServiceState } from '../../lib/queries/admin';
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes } from '../../lib/format-bytes';
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');

@@ -6,7 +6,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { Breadcrumb, Button, Header, Icon, Message, Progress, Segment } from 'semantic-ui-react';
-import { formatBytes } from '../../lib/server/drive/drive-format';
+import { formatBytes } from '../../lib/format-bytes';
 import { createFolder, deleteItem, folderQuery, rootFolderId, updateItem, type DriveItem } from '../../lib/queries/drive';
 import { DeleteDialog, MoveDialog, NameDialog } from './dialogs';
 import { ItemTable, type Action } from './item-table';

@@ -4,7 +4,7 @@
 // and date move under the name.
 import { useMemo, useState } from 'react';
 import { Dropdown, Icon, Table, type SemanticICONS } from 'semantic-ui-react';
-import { formatBytes } from '../../lib/server/drive/drive-format';
+import { formatBytes } from '../../lib/format-bytes';
 import { downloadUrl, type DriveItem } from '../../lib/queries/drive';
 
 export type Column = 'name' | 'size' | 'modified';

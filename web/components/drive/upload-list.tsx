@@ -2,7 +2,7 @@
 // The uploads panel: one row per file with a progress bar and a cancel button, its outcome
 // when it ends, and "Clear finished".
 import { Button, Header, Icon, Progress, Segment } from 'semantic-ui-react';
-import { formatBytes } from '../../lib/server/drive/drive-format';
+import { formatBytes } from '../../lib/format-bytes';
 import type { Upload } from './use-uploads';
 
 const label: Record<Upload['state'], string> = {

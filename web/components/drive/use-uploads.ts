@@ -5,7 +5,7 @@
 // fetched again.
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { formatBytes } from '../../lib/server/drive/drive-format';
+import { formatBytes } from '../../lib/format-bytes';
 import { folderQueryKey, uploadFile, type UploadHandle } from '../../lib/queries/drive';
 
 export type UploadState = 'waiting' | 'sending' | 'saving' | 'done' | 'failed' | 'cancelled';

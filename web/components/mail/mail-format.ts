@@ -61,8 +61,4 @@ export function forwardDraft(m: MailMessage): Draft {
   return { to: '', cc: '', subject: withPrefix('Fwd:', m.subject), text: `\n\n${header}\n\n${m.text}\n` };
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
+export { formatBytes } from '../../lib/format-bytes';

@@ -194,10 +194,3 @@ async function waitServing(cloud: WebCluster, n: number, service: Service): Prom
     { timeoutMs: 60_000, what: `frontend ${n} to serve` },
   );
 }
-
-
-/** Kills frontend n and starts a fresh one in its place, answering once it serves. */
-export async function restartFrontend(cloud: WebCluster, n: number): Promise<void> {
-  await cloud.kill9(`web${n}`);
-  await waitServing(cloud, n, cloud.startFrontend(n));
-}

@@ -3,28 +3,9 @@
 // XMLHttpRequest, whose upload events give the progress bar (fetch has none for request bodies).
 import { queryOptions } from '@tanstack/react-query';
 import { ApiError, apiRequest } from '../api-client';
+import type { DriveItem, FolderListing } from '../drive-api';
 
-export interface DriveItem {
-  id: string;
-  kind: 'file' | 'folder';
-  name: string;
-  created: string;
-  modified: string;
-  size?: number;
-  type?: string;
-}
-
-export interface Crumb {
-  id: string;
-  name: string;
-}
-
-export interface FolderListing {
-  folder: { id: string; name: string; deleting: boolean };
-  path: Crumb[];
-  items: DriveItem[];
-  usage: { usedBytes: number; quotaBytes: number };
-}
+export type { Crumb, DriveItem, FolderListing } from '../drive-api';
 
 export const rootFolderId = 'root';
 

@@ -4,6 +4,7 @@
 // A change that finds the folder already as it wants it (a retry of a CPut that had applied)
 // answers `undefined`: nothing to write.
 import { z } from 'zod';
+import type { DriveItem } from '../../drive-api';
 import { HttpError } from '../errors';
 
 const entrySchema = z.object({
@@ -101,19 +102,9 @@ export function withName(folder: Folder, id: string, name: string, nowMs: number
   return { ...folder, entries: { ...folder.entries, [id]: { ...entry, name, modified: nowMs } } };
 }
 
-/** One entry as the API shows it. */
-export interface ItemView {
-  id: string;
-  kind: 'file' | 'folder';
-  name: string;
-  created: string;
-  modified: string;
-  size?: number;
-  type?: string;
-}
 
-export function viewOf(id: string, entry: Entry): ItemView {
-  const view: ItemView = {
+export function viewOf(id: string, entry: Entry): DriveItem {
+  const view: DriveItem = {
     id,
     kind: entry.kind,
     name: entry.name,
@@ -128,7 +119,7 @@ export function viewOf(id: string, entry: Entry): ItemView {
 }
 
 /** Folders first, then by name the way people sort (numbers by value, case folded). */
-export function sortedViews(folder: Folder): ItemView[] {
+export function sortedViews(folder: Folder): DriveItem[] {
   const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
   return Object.entries(folder.entries)
     .map(([id, e]) => viewOf(id, e))

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpError } from '../errors.ts';
 import { Pipeline } from './drive-chunks.ts';
-import { formatBytes } from './drive-format.ts';
+import { formatBytes } from '../../format-bytes.ts';
 import { contentDisposition, parseRange } from './drive-http.ts';
 import { mediaTypeOf } from './drive-media.ts';
 import { checkFolder, decodeFolder, encodeFolder, newFolder, withEntry, withName, withoutEntry, type Entry } from './drive-model.ts';

@@ -5,6 +5,7 @@
 // between two of them never loses an item: a move adds the entry to the target, then moves the
 // pointer, then removes the old entry (a crash may briefly show the item in both folders); a
 // delete claims the pointer, frees the content, then removes the entry.
+import type { Crumb, DriveItem, FolderListing } from '../../drive-api';
 import { HttpError } from '../errors';
 import { readCell, updateCell } from './drive-cells';
 import { folderCodec, textCodec, type DriveContext } from './drive-context';
@@ -19,7 +20,6 @@ import {
   withoutEntry,
   type Entry,
   type Folder,
-  type ItemView,
 } from './drive-model';
 import { checkName, fileAtColumn, filesRow, folderColumn, kindOfId, newId, rootId, treeLockColumn, usageColumn } from './drive-names';
 import { freeChunks } from './drive-chunks';
@@ -28,18 +28,6 @@ import { freeFile, usageCodec } from './drive-usage';
 
 export const rootName = 'My Drive';
 
-export interface Crumb {
-  id: string;
-  name: string;
-}
-
-export interface FolderListing {
-  folder: { id: string; name: string; deleting: boolean };
-  /** From the root down to this folder, both included. */
-  path: Crumb[];
-  items: ItemView[];
-  usage: { usedBytes: number; quotaBytes: number };
-}
 
 const busy = 'Too many changes at once to this folder; try again.';
 
@@ -120,7 +108,7 @@ async function breadcrumbs(d: DriveContext, id: string, folder: Folder): Promise
   return path;
 }
 
-export async function createFolder(d: DriveContext, parentId: string, rawName: unknown): Promise<ItemView> {
+export async function createFolder(d: DriveContext, parentId: string, rawName: unknown): Promise<DriveItem> {
   requireFolderId(parentId);
   const name = checkName(rawName);
   const id = newId('folder');
@@ -162,14 +150,14 @@ export async function locate(d: DriveContext, id: string): Promise<Located> {
   return { id, kind, parent, entry };
 }
 
-export async function renameItem(d: DriveContext, id: string, rawName: unknown): Promise<ItemView> {
+export async function renameItem(d: DriveContext, id: string, rawName: unknown): Promise<DriveItem> {
   const name = checkName(rawName);
   const item = await locate(d, id);
   const folder = await updateFolder(d, item.parent, (f) => withName(f, id, name, Date.now()));
   return viewOf(id, folder?.entries[id] ?? item.entry);
 }
 
-export async function moveItem(d: DriveContext, id: string, targetId: string): Promise<ItemView> {
+export async function moveItem(d: DriveContext, id: string, targetId: string): Promise<DriveItem> {
   if (kindOfId(targetId) !== 'folder') throw new HttpError(404, 'not_found', 'The target folder does not exist.');
   const item = await locate(d, id);
   if (item.parent === targetId) return viewOf(id, item.entry);

@@ -6,11 +6,12 @@
 // (client gone, idle too long, store down, name taken meanwhile) frees the chunks and the room;
 // if this frontend dies instead, the record goes stale and drive-reclaim.ts does the same later.
 import { createHash, randomBytes } from 'node:crypto';
+import type { DriveItem } from '../../drive-api';
 import { HttpError } from '../errors';
 import { updateCell } from './drive-cells';
 import { freeChunks, Pipeline, writeChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
-import { findByName, folderGone, viewOf, withEntry, type Entry, type ItemView } from './drive-model';
+import { findByName, folderGone, viewOf, withEntry, type Entry } from './drive-model';
 import { checkName, fileAtColumn, filesRow, kindOfId, newId, rootId, usageColumn } from './drive-names';
 import { reclaimSoon } from './drive-reclaim';
 import { getFolder, updateFolder } from './drive-tree';
@@ -27,7 +28,7 @@ export interface UploadInput {
   body: ReadableStream<Uint8Array> | null;
 }
 
-export async function uploadFile(d: DriveContext, input: UploadInput): Promise<ItemView> {
+export async function uploadFile(d: DriveContext, input: UploadInput): Promise<DriveItem> {
   const { folderId, declaredBytes } = input;
   if (kindOfId(folderId) !== 'folder') throw folderGone();
   const name = checkName(input.name);
@@ -73,7 +74,7 @@ class Upload {
     this.pipeline = new Pipeline(s.writeAheadChunks);
   }
 
-  async run(body: ReadableStream<Uint8Array> | null): Promise<ItemView> {
+  async run(body: ReadableStream<Uint8Array> | null): Promise<DriveItem> {
     const reader = body?.getReader();
     // Room for the whole file when its size is known, before a byte is stored; otherwise it
     // grows as the bytes come (growTo).

@@ -7,7 +7,7 @@
 // its chunks and its bytes. Pure transforms; the I/O is in drive-reclaim.ts and drive-upload.ts.
 import { z } from 'zod';
 import { HttpError } from '../errors';
-import { formatBytes } from './drive-format';
+import { formatBytes } from '../../format-bytes';
 
 const uploadSchema = z.object({
   fileId: z.string(),

@@ -1,4 +1,4 @@
-// Sizes for people, shared by the server's messages and the pages: binary units, as drives and
+// Sizes for people, shared by the server's messages and every page: binary units, as drives and
 // file managers show them. Pure, and safe to import in the browser.
 const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
 
