@@ -1,9 +1,11 @@
 // `npm run kvs -- <node-id>`: one storage node from the shared config, replicated through the
 // coordinator (or alone with kvs.standalone). SIGTERM or SIGINT
 // checkpoints and exits; a failed log write exits at once (the disk can no longer be trusted).
+// A node's directory is locked while it runs (common/dir-lock.ts): a second process exits at start.
 import * as grpc from '@grpc/grpc-js';
 import { loadConfig, nodeRef } from '../common/config.ts';
 import { bindServer, channelOptions, shutdownServer } from '../common/grpc.ts';
+import { lockDir } from '../common/dir-lock.ts';
 import { createLogger } from '../common/log.ts';
 import { CoordinatorClient } from '../coordinator/client.ts';
 import { KvsNode } from './io/node.ts';
@@ -18,6 +20,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const ref = nodeRef(config, id);
   const log = createLogger({ component: 'kvs', node: ref.id, group: ref.group }, { level: config.logLevel });
+  let lock;
+  try {
+    lock = lockDir(KvsNode.dirOf(config, ref.id), ref.id);
+  } catch (err) {
+    log.error(`cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  }
   const coordinator = config.kvs.standalone ? undefined : new CoordinatorClient(config, Math.max(100, config.coordinator.leaseMs / 3));
   const node = new KvsNode(ref, config, log, {
     coordinator,
@@ -39,6 +48,7 @@ async function main(): Promise<void> {
     log.info(`${ref.id} stopping on ${signal}`);
     await shutdownServer(server);
     await node.close();
+    lock.release();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     config: { web: { scryptCostLog2: 10 }, mail: { ...ports, connectionsPerAddressMax: sessions + 5 } },
   });
   const users = Array.from({ length: sessions }, (_, i) => `${'abcdefghijklmnopqrstuvwxyz'[(i * 7) % 26]}user${i}`);
-  const accounts = await Accounts.open(cluster.client, cluster.config);
+  const accounts = Accounts.open(cluster.client, cluster.config);
   await Promise.all([...users, 'popper'].map((u) => accounts.create(u, `${u}-password`)));
   const daemon = await startMailDaemon(cluster);
   const status = new MailClient(cluster.config);

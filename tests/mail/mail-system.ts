@@ -60,7 +60,7 @@ export async function startMailSystem(options: MailSystemOptions): Promise<MailS
       mail: { ...testMailSettings, ...ports, relay: `127.0.0.1:${sink.port}`, ...options.mail },
     },
   });
-  const accounts = await Accounts.open(cluster.client, cluster.config);
+  const accounts = Accounts.open(cluster.client, cluster.config);
   await Promise.all(options.users.map((u) => accounts.create(u, password(u))));
   let daemon: Service;
   try {

@@ -1,9 +1,12 @@
 // A real storage node over real gRPC: input validation, per-cell atomicity of CPut, the memory
-// budget, paging, restart, Halt and Revive.
+// budget, paging, restart, Halt and Revive, and one process per node directory.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NodeClient } from '../../cluster/kvs/client.ts';
 import { PennError } from '../../cluster/common/errors.ts';
+import { startService } from '../lib/processes.ts';
 import { startSingleNode, type SingleNode } from '../lib/single-node.ts';
 
 const MiB = 1024 * 1024;
@@ -109,5 +112,20 @@ describe('a storage node over gRPC', () => {
     assert.equal(after.checkpoint_version, before.checkpoint_version + 1);
     assert.equal((await node.client.get('restart#k', 'c'))?.toString(), 'v1');
     assert.equal(after.key_count, before.key_count);
+  });
+
+  test('a second process for the same node exits at start, and the node keeps serving; after kill -9 the lock is taken over', async () => {
+    await node.client.put('lock#k', 'c', 'v1');
+    const second = startService(node.env, 'g0r0-second', 'cluster/kvs/main.ts', ['g0r0']);
+    assert.equal(await second.exited, 1);
+    await second.stop(); // the log file closes
+    const log = await readFile(path.join(node.env.dir, 'g0r0-second.log'), 'utf8');
+    assert.match(log, /kvs\/g0r0 is in use by process \d+ \(g0r0\)/);
+    await node.client.put('lock#k', 'c', 'v2');
+    assert.equal((await node.client.get('lock#k', 'c'))?.toString(), 'v2');
+    // A LOCK left by a killed process names a process that is gone: the next start takes it.
+    await node.service.kill9();
+    await node.restart();
+    assert.equal((await node.client.get('lock#k', 'c'))?.toString(), 'v2');
   });
 });

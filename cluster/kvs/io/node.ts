@@ -57,7 +57,12 @@ export class KvsNode {
     private readonly deps: NodeDeps = {},
   ) {
     this.limits = config.kvs;
-    this.dir = path.join(config.dataDir, 'kvs', ref.id);
+    this.dir = KvsNode.dirOf(config, ref.id);
+  }
+
+  /** Where node `id` keeps its log, checkpoints and tablets. */
+  static dirOf(config: Readonly<Config>, id: string): string {
+    return path.join(config.dataDir, 'kvs', id);
   }
 
   get standalone(): boolean {

@@ -36,7 +36,7 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
   const mail = config.mail;
   const host = mail.host ?? config.host;
   const cluster = new ClusterClient(config, { retryDeadlineMs: 10_000 });
-  const accounts = await Accounts.open(cluster, config);
+  const accounts = Accounts.open(cluster, config);
   const tls = await loadTls(config, log);
   const mailbox = new MailboxStore(cluster, mail.chunkBytes);
   const queue = new OutboundQueue({ config, log: log.child({ part: 'outbound' }), store: new QueueStore(cluster, mail.chunkBytes), mailbox, ...(options.lookupMx ? { lookupMx: options.lookupMx } : {}) });

@@ -4,7 +4,8 @@
 import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/log.ts';
 import { loginName } from '../core/addresses.ts';
-import { FailureWindow, type Accounts } from './accounts.ts';
+import { FailureWindow } from '../../common/accounts/failure-window.ts';
+import type { Accounts } from './accounts.ts';
 
 export type LoginResult = { outcome: 'ok'; user: string } | { outcome: 'wrong' | 'rate-limited' | 'unavailable' };
 

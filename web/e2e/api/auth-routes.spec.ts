@@ -1,6 +1,7 @@
 // The JSON routes refuse bad requests with a 4xx and a message: a foreign or missing Origin,
 // a body that is not JSON or a form, an oversized body, missing or malformed fields; logins
-// are rate-limited per user and per address with 429; sign-up of one name wins once.
+// are rate-limited per user and per address with 429, counted across frontends; sign-up of one
+// name wins once.
 import http from 'node:http';
 import { expect, seedUser, test, uniqueName } from '../fixtures';
 
@@ -95,28 +96,35 @@ test.describe('auth routes', () => {
     await Promise.all(contexts.map((c) => c.dispose()));
   });
 
-  test('failed logins are limited per user with 429, the same for unknown and known users', async ({ request, cloud }) => {
+  test('failed logins are limited per user with 429 across frontends, the same for unknown and known users', async ({ request, cloud }) => {
     const known = uniqueName('limit');
     await seedUser(request, origin, known, 'known password');
     const limit = cloud.config.web.loginFailuresPerUserMax;
+    // The attempts alternate between the two frontends (as the load balancer's round robin
+    // would send them): the count is the cluster's, not one frontend's.
+    const login = (i: number, username: string, password: string) => {
+      const via = cloud.frontendUrl((i % 2) + 1);
+      return request.post(`${via}/api/auth/login`, { headers: { Origin: via }, data: { username, password } });
+    };
     const answers: Record<string, string> = {};
     for (const username of [known, uniqueName('ghost')]) {
       for (let i = 0; i < limit; i++) {
-        const r = await request.post(`${origin}/api/auth/login`, { headers: { Origin: origin }, data: { username, password: 'wrong password' } });
+        const r = await login(i, username, 'wrong password');
         expect(r.status()).toBe(401);
         answers[`401 ${i}`] = (await r.json()).error;
       }
-      const blocked = await request.post(`${origin}/api/auth/login`, { headers: { Origin: origin }, data: { username, password: 'wrong password' } });
-      expect(blocked.status()).toBe(429);
-      expect(Number(blocked.headers()['retry-after'])).toBeGreaterThan(0);
-      const message = (await blocked.json()).error as string;
-      expect(message).toMatch(/^Too many failed attempts; try again in \d+ s\.$/);
-      answers[`429 ${username === known ? 'known' : 'unknown'}`] = message.replace(/\d+/, 'N');
+      for (const i of [limit, limit + 1]) {
+        const blocked = await login(i, username, 'wrong password');
+        expect(blocked.status()).toBe(429);
+        expect(Number(blocked.headers()['retry-after'])).toBeGreaterThan(0);
+        const message = (await blocked.json()).error as string;
+        expect(message).toMatch(/^Too many failed attempts; try again in \d+ s\.$/);
+        answers[`429 ${username === known ? 'known' : 'unknown'}`] = message.replace(/\d+/, 'N');
+      }
     }
     expect(answers['429 known']).toBe(answers['429 unknown']);
-    // Even the right password waits until the window has passed.
-    const right = await request.post(`${origin}/api/auth/login`, { headers: { Origin: origin }, data: { username: known, password: 'known password' } });
-    expect(right.status()).toBe(429);
+    // Even the right password waits until the window has passed, on either frontend.
+    for (const i of [0, 1]) expect((await login(i, known, 'known password')).status()).toBe(429);
     // Other users are not affected.
     const other = uniqueName('free');
     await seedUser(request, origin, other, 'other password');
@@ -124,12 +132,13 @@ test.describe('auth routes', () => {
     expect(ok.status()).toBe(200);
   });
 
-  test('failed logins are limited per client address with 429', async ({ cloud }) => {
+  test('failed logins are limited per client address with 429 across frontends', async ({ cloud }) => {
     // From an address of our own in 127/8, so the browser tests' 127.0.0.1 keeps its budget.
     const from = '127.0.0.77';
     const limit = cloud.config.web.loginFailuresPerAddressMax;
     for (let i = 0; i < limit; i++) {
-      const r = await postFrom(from, `${origin}/api/auth/login`, origin, { username: uniqueName(`addr${i}`), password: 'wrong password' });
+      const via = cloud.frontendUrl((i % 2) + 1);
+      const r = await postFrom(from, `${via}/api/auth/login`, via, { username: uniqueName(`addr${i}`), password: 'wrong password' });
       expect(r.status).toBe(401);
     }
     const blocked = await postFrom(from, `${origin}/api/auth/login`, origin, { username: uniqueName('addr-next'), password: 'wrong password' });

@@ -1,11 +1,10 @@
 // What a frontend process holds once: the config, a logger, the one ClusterClient through which
-// every route reaches the store, the password hasher and the login limiters. Kept on globalThis
+// every route reaches the store, and the password hasher. Kept on globalThis
 // because Next may load this module once per route bundle; there is still one of each per process.
 import { loadConfig, type Config } from '../../../cluster/common/config.ts';
 import { createLogger, type Logger } from '../../../cluster/common/log.ts';
 import { ClusterClient } from '../../../cluster/kvs/cluster-client.ts';
-import { FailureWindow } from './failure-window';
-import { PasswordHasher } from './password-hash';
+import { PasswordHasher } from '../../../cluster/common/accounts/password-hash.ts';
 import { loadSessionSecret } from './session-secret';
 
 export interface ServerContext {
@@ -14,9 +13,6 @@ export interface ServerContext {
   cluster: ClusterClient;
   hasher: PasswordHasher;
   sessionSecret: string;
-  /** Failed logins per username and per client address. */
-  userFailures: FailureWindow;
-  addressFailures: FailureWindow;
   /** When a storage node last failed a session's request, by node id (session.ts). */
   failedNodes: Map<string, number>;
   /** Recently unsealed session cookies (session.ts). */
@@ -41,8 +37,6 @@ function createContext(): ServerContext {
     cluster: new ClusterClient(config, { retryDeadlineMs: 10_000 }),
     hasher: new PasswordHasher({ costLog2: web.scryptCostLog2, concurrencyMax: web.scryptConcurrencyMax, queueMax: web.scryptQueueMax }),
     sessionSecret: loadSessionSecret(config),
-    userFailures: new FailureWindow(web.loginFailuresPerUserMax, web.loginWindowMs),
-    addressFailures: new FailureWindow(web.loginFailuresPerAddressMax, web.loginWindowMs),
     failedNodes: new Map(),
     unsealedSessions: new Map(),
   };

@@ -9,7 +9,7 @@
 import { sealData, unsealData } from 'iron-session';
 import { cookies } from 'next/headers';
 import type { Assignment } from '../../../cluster/kvs/cluster-client.ts';
-import { accountRow, sessionVersion } from './accounts';
+import { accountRow, sessionVersion } from '../../../cluster/common/accounts/accounts.ts';
 import { isAdmin } from './admin/admin-users';
 import { serverContext, type ServerContext } from './context';
 

@@ -5,7 +5,7 @@ import type { Logger } from '../../../../cluster/common/log.ts';
 import type { ClusterClient } from '../../../../cluster/kvs/cluster-client.ts';
 import type { ServerContext } from '../context';
 import { encodeFolder, decodeFolder, type Folder } from './drive-model';
-import type { CellCodec } from './drive-cells';
+import type { CellCodec } from '../cells';
 
 export interface DriveContext {
   cluster: ClusterClient;

@@ -1,6 +1,6 @@
 // The drive's metadata values and the pure changes made to them. A folder is one column of the
 // user's files row: its parent and its entries (name, kind, size, times), so listing a folder is
-// one read and every change to it is one CPut of the whole value (drive-cells.ts retries it).
+// one read and every change to it is one CPut of the whole value (../cells.ts retries it).
 // A change that finds the folder already as it wants it (a retry of a CPut that had applied)
 // answers `undefined`: nothing to write.
 import { z } from 'zod';

@@ -4,7 +4,7 @@
 // lists it (a later move keeps that true, a later delete drops the record itself); otherwise it
 // is freed like the others. Runs when an upload starts and, at most every reclaimIntervalMs per
 // user and frontend, when a folder is listed.
-import { readCell, updateCell } from './drive-cells';
+import { readCell, updateCell } from '../cells';
 import { textCodec, type DriveContext } from './drive-context';
 import { freeChunks } from './drive-chunks';
 import { fileAtColumn, filesRow, usageColumn } from './drive-names';

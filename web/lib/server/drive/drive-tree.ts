@@ -1,5 +1,5 @@
 // The folder tree: list, create, rename, move, delete. Each folder is one cell (drive-model.ts)
-// changed only by CPut (drive-cells.ts). Where an item lives is decided by its pointer — a
+// changed only by CPut (../cells.ts). Where an item lives is decided by its pointer — a
 // folder's `parent`, a file's `at:<id>` cell — and changed only by CPut too, so a move and a
 // delete of one item cannot both win. The order of writes is chosen so that a frontend dying
 // between two of them never loses an item: a move adds the entry to the target, then moves the
@@ -7,7 +7,7 @@
 // delete claims the pointer, frees the content, then removes the entry.
 import type { Crumb, DriveItem, FolderListing } from '../../drive-api';
 import { HttpError } from '../errors';
-import { readCell, updateCell } from './drive-cells';
+import { readCell, updateCell } from '../cells';
 import { folderCodec, textCodec, type DriveContext } from './drive-context';
 import {
   folderGone,

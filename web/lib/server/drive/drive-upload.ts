@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DriveItem } from '../../drive-api';
 import { HttpError } from '../errors';
-import { updateCell } from './drive-cells';
+import { updateCell } from '../cells';
 import { freeChunks, Pipeline, writeChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
 import { findByName, folderGone, viewOf, withEntry, type Entry } from './drive-model';

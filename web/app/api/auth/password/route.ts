@@ -1,7 +1,7 @@
 // POST /api/auth/password {"current", "next"} → 200 {"ok": true}; this session stays, every
 // other session of the user ends. 403 when `current` is wrong (counted like a failed login).
 import { passwordChangeBody } from '../../../../lib/account-rules';
-import { changePassword } from '../../../../lib/server/accounts';
+import { changePassword } from '../../../../../cluster/common/accounts/accounts.ts';
 import { HttpError } from '../../../../lib/server/errors';
 import { checkLoginAllowed, recordLoginFailure } from '../../../../lib/server/login-limit';
 import { clientAddress, mutationRoute, requireUser } from '../../../../lib/server/route';
@@ -9,10 +9,10 @@ import { clientAddress, mutationRoute, requireUser } from '../../../../lib/serve
 export const POST = mutationRoute('password', passwordChangeBody, async ({ req, body, ctx }) => {
   const { user, session } = await requireUser();
   const address = clientAddress(req);
-  checkLoginAllowed(ctx, user.username, address, Date.now());
+  await checkLoginAllowed(ctx, user.username, address, Date.now());
   const result = await changePassword(ctx, user.username, body.current, body.next);
   if (!result.changed) {
-    recordLoginFailure(ctx, user.username, address, Date.now());
+    await recordLoginFailure(ctx, user.username, address, Date.now());
     throw new HttpError(403, 'wrong_password', 'Your current password is not correct.');
   }
   session.version = result.version;

@@ -4,9 +4,9 @@
 //   session-version  decimal; a session sealed with an older version is over (absent = 0)
 // Sign-up claims the name with CPut expect-absent on `password`, so of two sign-ups of one name
 // exactly one wins. Bumping session-version (logout, password change) ends every session.
-import { PennError } from '../../../cluster/common/errors.ts';
-import type { ClusterClient } from '../../../cluster/kvs/cluster-client.ts';
-import type { PasswordHasher } from './password-hash';
+import { PennError } from '../errors.ts';
+import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import type { PasswordHasher } from './password-hash.ts';
 
 export function accountRow(username: string): string {
   return `${username}#account`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FailureWindow } from './failure-window.ts';
+import { FailureWindow, recentFailures, retryAfterMs, withFailure } from './failure-window.ts';
 
 test('blocks after `limit` failures until the oldest leaves the window', () => {
   const w = new FailureWindow(3, 1000);
@@ -39,4 +39,17 @@ test('expired keys are forgotten', () => {
   assert.equal(w.size, 1);
   assert.equal(w.retryAfterMs('k', 500), 0);
   assert.equal(w.size, 0);
+});
+
+test('the pure functions on one key agree with the window', () => {
+  let times: number[] = [];
+  for (const t of [0, 100, 200]) times = withFailure(times, 3, 1000, t);
+  assert.deepEqual(times, [0, 100, 200]);
+  assert.equal(retryAfterMs(times, 3, 1000, 300), 700);
+  times = withFailure(times, 3, 1000, 1050); // 0 has aged out
+  assert.deepEqual(times, [100, 200, 1050]);
+  assert.equal(retryAfterMs(times, 3, 1000, 1099), 1);
+  assert.equal(retryAfterMs(times, 3, 1000, 1100), 0);
+  assert.deepEqual(recentFailures(times, 1000, 1150), [200, 1050]);
+  assert.equal(retryAfterMs([], 1, 1000, 0), 0);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isPennError } from '../../../cluster/common/errors.ts';
+import { isPennError } from '../errors.ts';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
 
 function deferred() {

@@ -4,7 +4,7 @@
 // Hashing is bounded by a ConcurrencyLimit: each hash takes 128·N·r bytes (32 MiB at the
 // default N = 2^15) and tens of milliseconds of a core.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { ConcurrencyLimit } from './concurrency-limit';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
 
 const keyBytes = 32;
 const saltBytes = 16;

@@ -1,15 +1,16 @@
 // Read-modify-write of one JSON cell with CPut, retried when another writer got there first: how
-// concurrent changes to one folder (or to the usage record) never lose one. A change function
-// sees the current value and returns the new one, `undefined` for "already so, write nothing",
-// or throws to refuse. It must be a pure function of its input: it may run several times.
+// concurrent changes to one cell (a drive folder, a usage record, login failures) never lose
+// one. A change function sees the current value and returns the new one, `undefined` for
+// "already so, write nothing", or throws to refuse. It must be a pure function of its input: it
+// may run several times.
 //
 // Changes to one cell from one frontend are batched: while a CPut of that cell is in flight,
 // new changes queue, and the next round applies all of them in order to one read and writes the
 // result with one CPut (each caller still gets its own outcome). Twenty uploads finishing at
 // once in one folder then cost a few CPuts instead of twenty rounds of collisions; across
 // frontends, CPut and retry keep them safe as before.
-import { PennError } from '../../../../cluster/common/errors.ts';
-import type { ClusterClient } from '../../../../cluster/kvs/cluster-client.ts';
+import { PennError } from '../../../cluster/common/errors.ts';
+import type { ClusterClient } from '../../../cluster/kvs/cluster-client.ts';
 
 const attemptsMax = 100;
 const batchMax = 256;

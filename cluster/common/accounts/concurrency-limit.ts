@@ -1,7 +1,7 @@
 // At most `running` tasks at once, at most `queued` more waiting in order; past that, run()
 // refuses at once with UNAVAILABLE instead of letting the queue grow. Guards CPU- and
 // memory-heavy work such as scrypt (32 MiB and tens of ms per hash).
-import { PennError } from '../../../cluster/common/errors.ts';
+import { PennError } from '../errors.ts';
 
 export class ConcurrencyLimit {
   private active = 0;
