@@ -1,5 +1,6 @@
-// The browser's side of the JSON API: one fetch wrapper that sends JSON, and turns an error
-// answer ({"error", "code"}) into an ApiError carrying the server's message.
+// The browser's side of the JSON API: one fetch wrapper that sends JSON (or a FormData, for
+// files), and turns an error answer ({"error", "code"}) into an ApiError carrying the server's
+// message.
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -18,8 +19,9 @@ export async function apiRequest<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', p
       method,
       signal,
       credentials: 'same-origin',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // A FormData body goes as multipart/form-data (the browser writes the type and boundary).
+      headers: body === undefined || body instanceof FormData ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     });
   } catch (err) {
     if (signal?.aborted) throw err;

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { Breadcrumb, Button, Header, Icon, Message, Progress, Segment } from 'semantic-ui-react';
 import { formatBytes } from '../../lib/format-bytes';
 import { createFolder, deleteItem, folderQuery, rootFolderId, updateItem, type DriveItem } from '../../lib/queries/drive';
+import { FilePickerButton } from '../file-picker-button';
 import { DeleteDialog, MoveDialog, NameDialog } from './dialogs';
 import { ItemTable, type Action } from './item-table';
 import { UploadList } from './upload-list';
@@ -26,7 +27,6 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
   const [dialog, setDialog] = useState<Dialog>();
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
-  const fileInput = useRef<HTMLInputElement>(null);
   const usage = listing.data?.usage;
   const uploads = useUploads(usage ? usage.quotaBytes - usage.usedBytes : undefined);
 
@@ -42,15 +42,15 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['drive'] });
   const here = listing.data?.folder;
-  const addFiles = (files: FileList | null) => {
-    if (files && files.length > 0 && here) uploads.add([...files], here.id, here.name);
+  const addFiles = (files: File[]) => {
+    if (files.length > 0 && here) uploads.add(files, here.id, here.name);
   };
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     dragDepth.current = 0;
     setDragging(false);
-    addFiles(event.dataTransfer.files);
+    addFiles([...event.dataTransfer.files]);
   };
   const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
 
@@ -76,18 +76,7 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
         </Header>
         <div className="pc-toolbar">
           <Button basic color="teal" icon="folder" content="New folder" onClick={() => setDialog({ kind: 'create' })} disabled={!here || here.deleting} />
-          <Button color="teal" icon="upload" content="Upload" onClick={() => fileInput.current?.click()} disabled={!here || here.deleting} />
-          <input
-            ref={fileInput}
-            type="file"
-            multiple
-            hidden
-            aria-label="Files to upload"
-            onChange={(e) => {
-              addFiles(e.target.files);
-              e.target.value = '';
-            }}
-          />
+          <FilePickerButton color="teal" icon="upload" content="Upload" disabled={!here || here.deleting} inputLabel="Files to upload" onFiles={addFiles} />
         </div>
       </div>
 

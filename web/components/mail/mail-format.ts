@@ -5,6 +5,7 @@ import type { MailMessage } from '../../lib/queries/mail';
 export interface Draft {
   to: string;
   cc: string;
+  bcc?: string;
   subject: string;
   text: string;
   inReplyTo?: string;

@@ -1,8 +1,10 @@
 // The webmail as people use it, against a real cluster and the real mail daemon: one user
 // writes to two others and an outside address, the recipient reads, replies, forwards and
-// deletes; bad addresses are named. And hostile HTML mail (scripts, event handlers,
-// javascript: links, remote images, styles and frames) shows its text while running nothing
-// and loading nothing — checked by a server that counts every request it gets.
+// deletes; bad addresses are named; a message goes out with a Bcc and attachments. And hostile
+// HTML mail (scripts, event handlers, javascript: links, remote images, styles and frames)
+// shows its text while running nothing and loading nothing — checked by a server that counts
+// every request it gets.
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from '@playwright/test';
@@ -45,7 +47,7 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
   await modal.getByRole('button', { name: 'Send' }).click();
   await expect(modal.getByRole('alert')).toHaveText('There is no user nosuchuser9@localhost.');
   await modal.getByLabel('To').fill(`${bob.name}@localhost; dave@example.com`);
-  await modal.getByLabel('Cc').fill(carol.name);
+  await modal.getByLabel('Cc', { exact: true }).fill(carol.name);
   await modal.getByRole('button', { name: 'Send' }).click();
   await expect(alice.page.getByRole('status')).toContainText('Waiting to be delivered: dave@example.com');
   await alice.page.getByRole('tab', { name: 'Sent' }).click();
@@ -104,6 +106,60 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
   await expect(subjects).toHaveText([`Fwd: ${subject}`, subject]);
   await carol.page.getByRole('columnheader', { name: 'Subject' }).click();
   await expect(subjects).toHaveText([subject, `Fwd: ${subject}`]);
+});
+
+test('compose with a Bcc and attachments: files arrive intact, the Bcc stays hidden', async ({ browser, cloud }) => {
+  const origin = cloud.frontendUrl(1);
+  const alice = await userPage(browser, origin, 'alice');
+  const bob = await userPage(browser, origin, 'bob');
+  const carol = await userPage(browser, origin, 'carol');
+  const subject = `Files ${Date.now()}`;
+  const photo = randomBytes(300 * 1024);
+  const notes = 'Agenda:\n1. budget\n2. dates\n';
+
+  await alice.page.getByRole('button', { name: 'Compose' }).click();
+  const modal = alice.page.getByRole('dialog');
+  await modal.getByLabel('To').fill(bob.name);
+  await modal.getByLabel('Bcc').fill(carol.name);
+  await modal.getByLabel('Subject').fill(subject);
+  await modal.getByLabel('Message').fill('Two files attached.');
+  await modal.getByLabel('Choose files').setInputFiles([
+    { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: photo },
+    { name: 'wrong.txt', mimeType: 'text/plain', buffer: Buffer.from('not this one') },
+  ]);
+  await modal.getByLabel('Choose files').setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(notes) }]);
+  await expect(modal.getByRole('group', { name: 'Attachments' })).toContainText('photo.jpg');
+  await modal.getByRole('button', { name: 'Remove wrong.txt' }).click();
+  await expect(modal.getByRole('group', { name: 'Attachments' })).not.toContainText('wrong.txt');
+  await modal.getByRole('button', { name: 'Send' }).click();
+  await expect(modal).toBeHidden();
+
+  // Bob has both files, byte for byte, and no trace of the Bcc.
+  await bob.page.reload();
+  await row(bob.page, subject).getByRole('link').click();
+  await expect(bob.page.getByRole('heading', { name: subject })).toBeVisible();
+  const attachments = bob.page.locator('.pc-mail-attachments');
+  await expect(attachments.getByRole('link')).toHaveText(['photo.jpg', 'notes.txt']);
+  const api = bob.page.context().request;
+  const photoLink = await attachments.getByRole('link', { name: 'photo.jpg' }).getAttribute('href');
+  const got = await api.get(`${originOf(bob.page)}${photoLink}`);
+  expect(createHash('sha256').update(await got.body()).digest('hex')).toBe(createHash('sha256').update(photo).digest('hex'));
+  const notesLink = await attachments.getByRole('link', { name: 'notes.txt' }).getAttribute('href');
+  expect(await (await api.get(`${originOf(bob.page)}${notesLink}`)).text()).toBe(notes);
+  await expect(bob.page.locator('.pc-mail-headers')).not.toContainText(carol.name);
+
+  // Carol, the Bcc, has it too.
+  await carol.page.reload();
+  await expect(row(carol.page, subject)).toBeVisible();
+
+  // Files that make the message larger than mail.messageBytesMax once encoded: a clear 413.
+  const aliceApi = alice.page.context().request;
+  const tooBig = await aliceApi.post(`${originOf(alice.page)}/api/mail/send`, {
+    headers: { Origin: originOf(alice.page) },
+    multipart: { to: bob.name, subject: 'big', attachments: { name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(cloud.config.mail.messageBytesMax * 0.8) } },
+  });
+  expect(tooBig.status()).toBe(413);
+  expect((await tooBig.json()).error).toMatch(/^The message is too large to send: its attachments may be about [\d.]+ MiB in all\.$/);
 });
 
 test('hostile HTML mail shows its text and runs and loads nothing', async ({ browser, cloud, request }) => {

@@ -61,10 +61,23 @@ export interface MailMessage {
 export interface SendMailInput {
   to: string;
   cc?: string;
+  bcc?: string;
   subject: string;
   text: string;
   inReplyTo?: string;
   references?: string[];
+  attachments?: File[];
+}
+
+/** The send request's body: JSON, or a multipart form when there are files to attach. */
+export function sendMailBody(input: SendMailInput): SendMailInput | FormData {
+  const { attachments = [], references, ...fields } = input;
+  if (attachments.length === 0) return input;
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value);
+  if (references) form.append('references', references.join(' '));
+  for (const file of attachments) form.append('attachments', file, file.name);
+  return form;
 }
 
 export interface SendMailResult {

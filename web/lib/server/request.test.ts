@@ -25,17 +25,17 @@ test('Origin must name the host the request was sent to, or an allowed origin', 
 });
 
 test('JSON and form bodies are read; anything else is 415', async () => {
-  assert.deepEqual(await readBody(post({ 'content-type': 'application/json; charset=utf-8' }, '{"a":1}'), 100), { a: 1 });
-  assert.deepEqual(await readBody(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'a=1&b=x+y'), 100), { a: '1', b: 'x y' });
-  await assert.rejects(readBody(post({ 'content-type': 'text/plain' }, 'a'), 100), (e) => e instanceof HttpError && e.status === 415);
-  await assert.rejects(readBody(post({}, 'a'), 100), (e) => e instanceof HttpError && e.status === 415);
-  await assert.rejects(readBody(post({ 'content-type': 'application/json' }, '{oops'), 100), (e) => e instanceof HttpError && e.status === 400);
+  assert.deepEqual(await readBody(post({ 'content-type': 'application/json; charset=utf-8' }, '{"a":1}'), { bytesMax: 100 }), { a: 1 });
+  assert.deepEqual(await readBody(post({ 'content-type': 'application/x-www-form-urlencoded' }, 'a=1&b=x+y'), { bytesMax: 100 }), { a: '1', b: 'x y' });
+  await assert.rejects(readBody(post({ 'content-type': 'text/plain' }, 'a'), { bytesMax: 100 }), (e) => e instanceof HttpError && e.status === 415);
+  await assert.rejects(readBody(post({}, 'a'), { bytesMax: 100 }), (e) => e instanceof HttpError && e.status === 415);
+  await assert.rejects(readBody(post({ 'content-type': 'application/json' }, '{oops'), { bytesMax: 100 }), (e) => e instanceof HttpError && e.status === 400);
 });
 
 test('bodies over the limit are 413, whether declared or streamed', async () => {
   const big = 'x'.repeat(101);
   await assert.rejects(
-    readBody(post({ 'content-type': 'application/json', 'content-length': '101' }, `"${big}"`), 100),
+    readBody(post({ 'content-type': 'application/json', 'content-length': '101' }, `"${big}"`), { bytesMax: 100 }),
     (e) => e instanceof HttpError && e.status === 413,
   );
   const stream = new ReadableStream({
@@ -45,7 +45,25 @@ test('bodies over the limit are 413, whether declared or streamed', async () => 
     },
   });
   await assert.rejects(
-    readBody(post({ 'content-type': 'application/json' }, stream), 100),
+    readBody(post({ 'content-type': 'application/json' }, stream), { bytesMax: 100 }),
     (e) => e instanceof HttpError && e.status === 413,
   );
+});
+
+test('multipart forms are read only where a route takes files: text fields, then files by field', async () => {
+  const form = new FormData();
+  form.append('to', 'bob');
+  form.append('attachments', new Blob([Buffer.from([0, 1, 2, 255])], { type: 'application/octet-stream' }), 'bytes.bin');
+  form.append('attachments', new Blob(['notes']), 'notes.txt');
+  const multipart = () => new Request('http://localhost:8081/api/mail/send', { method: 'POST', body: form });
+  await assert.rejects(readBody(multipart(), { bytesMax: 10_000 }), (e) => e instanceof HttpError && e.status === 415);
+  const body = (await readBody(multipart(), { bytesMax: 10_000, multipart: true })) as Record<string, unknown>;
+  assert.equal(body.to, 'bob');
+  assert.deepEqual(body.attachments, [
+    { filename: 'bytes.bin', contentType: 'application/octet-stream', content: Buffer.from([0, 1, 2, 255]) },
+    { filename: 'notes.txt', contentType: 'application/octet-stream', content: Buffer.from('notes') },
+  ]);
+  await assert.rejects(readBody(multipart(), { bytesMax: 100, multipart: true }), (e) => e instanceof HttpError && e.status === 413);
+  const broken = post({ 'content-type': 'multipart/form-data; boundary=x' }, 'not a form');
+  await assert.rejects(readBody(broken, { bytesMax: 100, multipart: true }), (e) => e instanceof HttpError && e.status === 400);
 });

@@ -1,5 +1,5 @@
 // Checks every mutating request passes before a handler sees it: the Origin names this site,
-// and the body is JSON or a form, at most bytesMax bytes. Pure functions of a Request, so they
+// and the body is JSON or a form (multipart where a route takes files), at most bytesMax bytes. Pure functions of a Request, so they
 // are tested without a server.
 import { HttpError } from './errors';
 
@@ -28,22 +28,43 @@ export function checkOrigin(req: Request, allowed: readonly string[]): void {
   throw new HttpError(403, 'bad_origin', 'Refused: the request comes from another site.');
 }
 
-type BodyKind = 'json' | 'form';
+type BodyKind = 'json' | 'form' | 'multipart';
 
 function bodyKind(contentType: string | null): BodyKind | undefined {
   const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (media === 'application/json') return 'json';
   if (media === 'application/x-www-form-urlencoded') return 'form';
+  if (media === 'multipart/form-data') return 'multipart';
   return undefined;
 }
 
-/** The body as a plain value: parsed JSON, or a form as an object of its (last) fields. */
-export async function readBody(req: Request, bytesMax: number): Promise<unknown> {
-  const kind = bodyKind(req.headers.get('content-type'));
-  if (!kind) {
-    throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json or application/x-www-form-urlencoded.');
+/** A file of a multipart body. */
+export interface UploadedFile {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+export interface BodyOptions {
+  bytesMax: number;
+  /** Accept multipart/form-data: its text fields as strings, its files as UploadedFile[] per field name. */
+  multipart?: boolean;
+}
+
+/**
+ * The body as a plain value: parsed JSON, or a form as an object of its (last) fields; with
+ * `multipart`, a multipart form likewise, each file field an array of its files.
+ */
+export async function readBody(req: Request, { bytesMax, multipart = false }: BodyOptions): Promise<unknown> {
+  const contentType = req.headers.get('content-type');
+  const kind = bodyKind(contentType);
+  if (!kind || (kind === 'multipart' && !multipart)) {
+    const accepted = multipart ? 'application/json, application/x-www-form-urlencoded or multipart/form-data' : 'application/json or application/x-www-form-urlencoded';
+    throw new HttpError(415, 'unsupported_media_type', `Send the body as ${accepted}.`);
   }
-  const text = await readText(req, bytesMax);
+  const bytes = await readBytes(req, bytesMax);
+  if (kind === 'multipart') return readMultipart(bytes, contentType!);
+  const text = bytes.toString('utf8');
   if (kind === 'form') return Object.fromEntries(new URLSearchParams(text));
   try {
     return JSON.parse(text) as unknown;
@@ -52,17 +73,36 @@ export async function readBody(req: Request, bytesMax: number): Promise<unknown>
   }
 }
 
+async function readMultipart(bytes: Buffer, contentType: string): Promise<Record<string, string | UploadedFile[]>> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length), { headers: { 'Content-Type': contentType } }).formData();
+  } catch {
+    throw new HttpError(400, 'invalid_argument', 'The body is not a valid multipart form.');
+  }
+  const out: Record<string, string | UploadedFile[]> = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') {
+      out[name] = value;
+      continue;
+    }
+    const files = Array.isArray(out[name]) ? out[name] : (out[name] = []);
+    files.push({ filename: value.name, contentType: value.type, content: Buffer.from(await value.arrayBuffer()) });
+  }
+  return out;
+}
+
 /** Reads a body of any type without keeping it, for routes that take none; size still bounded. */
 export async function discardBody(req: Request, bytesMax: number): Promise<void> {
   if (!req.body) return;
-  await readText(req, bytesMax);
+  await readBytes(req, bytesMax);
 }
 
-async function readText(req: Request, bytesMax: number): Promise<string> {
+async function readBytes(req: Request, bytesMax: number): Promise<Buffer> {
   const tooLarge = () => new HttpError(413, 'body_too_large', `The body is larger than ${bytesMax} bytes.`);
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (declared > bytesMax) throw tooLarge();
-  if (!req.body) return '';
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -76,5 +116,5 @@ async function readText(req: Request, bytesMax: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

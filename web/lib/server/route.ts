@@ -2,6 +2,7 @@
 // one error path: mutations check the Origin, then the body's type and size, then its shape
 // (zod); any throw becomes a JSON error (errors.ts). Handlers only call web/lib/server/*.
 import type { z } from 'zod';
+import type { Config } from '../../../cluster/common/config.ts';
 import { HttpError, errorResponse } from './errors';
 import { serverContext, type ServerContext } from './context';
 import { checkOrigin, discardBody, readBody } from './request';
@@ -35,9 +36,19 @@ async function asRedirect(response: Response, form: HtmlForm): Promise<Response>
   return new Response(null, { status: 303, headers: { Location: `${form.failure}?error=${encodeURIComponent(code)}` } });
 }
 
+export interface MutationOptions {
+  /** Where a plain HTML form post is sent back (forms that work before the page's JavaScript). */
+  htmlForm?: HtmlForm;
+  /** The largest body; web.bodyBytesMax when absent. */
+  bodyBytesMax?: (config: Readonly<Config>) => number;
+  /** Also accept multipart/form-data (request.ts, readBody). */
+  multipart?: boolean;
+}
+
 /** A POST/PUT/DELETE route; `schema` null for one that takes no body. */
-export function mutationRoute<S extends z.ZodType>(name: string, schema: S | null, handler: Handler<z.infer<S>>, htmlForm?: HtmlForm) {
-  const route = jsonMutation(name, schema, handler);
+export function mutationRoute<S extends z.ZodType>(name: string, schema: S | null, handler: Handler<z.infer<S>>, options: MutationOptions = {}) {
+  const route = jsonMutation(name, schema, handler, options);
+  const { htmlForm } = options;
   if (!htmlForm) return route;
   return async (req: Request): Promise<Response> => {
     const response = await route(req);
@@ -45,18 +56,19 @@ export function mutationRoute<S extends z.ZodType>(name: string, schema: S | nul
   };
 }
 
-function jsonMutation<S extends z.ZodType>(name: string, schema: S | null, handler: Handler<z.infer<S>>) {
+function jsonMutation<S extends z.ZodType>(name: string, schema: S | null, handler: Handler<z.infer<S>>, options: MutationOptions) {
   return async (req: Request): Promise<Response> => {
     const ctx = serverContext();
     try {
       checkOrigin(req, ctx.config.web.allowedOrigins);
+      const bytesMax = options.bodyBytesMax?.(ctx.config) ?? ctx.config.web.bodyBytesMax;
       let body: unknown;
       if (schema) {
-        const parsed = schema.safeParse(await readBody(req, ctx.config.web.bodyBytesMax));
+        const parsed = schema.safeParse(await readBody(req, { bytesMax, multipart: options.multipart }));
         if (!parsed.success) throw new HttpError(400, 'invalid_argument', parsed.error.issues[0]?.message ?? 'The request is not valid.');
         body = parsed.data;
       } else {
-        await discardBody(req, ctx.config.web.bodyBytesMax);
+        await discardBody(req, bytesMax);
       }
       return await handler({ req, body: body as z.infer<S>, ctx });
     } catch (err) {

@@ -21,4 +21,4 @@ export const POST = mutationRoute('login', loginBody, async ({ req, body, ctx })
   }
   const user = await beginSession(await getSession(), username);
   return Response.json({ username: user.username, admin: user.admin });
-}, { success: '/menu', failure: '/' });
+}, { htmlForm: { success: '/menu', failure: '/' } });

@@ -13,4 +13,4 @@ export const POST = mutationRoute('logout', null, async ({ ctx }) => {
   }
   session.destroy();
   return Response.json({ ok: true });
-}, { success: '/', failure: '/' });
+}, { htmlForm: { success: '/', failure: '/' } });

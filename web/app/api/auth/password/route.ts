@@ -19,4 +19,4 @@ export const POST = mutationRoute('password', passwordChangeBody, async ({ req, 
   await session.save();
   ctx.log.info('password changed', { user: user.username });
   return Response.json({ ok: true });
-}, { success: '/password?changed=1', failure: '/password' });
+}, { htmlForm: { success: '/password?changed=1', failure: '/password' } });

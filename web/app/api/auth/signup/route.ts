@@ -9,4 +9,4 @@ export const POST = mutationRoute('signup', signupBody, async ({ body, ctx }) =>
   const user = await beginSession(await getSession(), body.username, 0);
   ctx.log.info('signed up', { user: user.username });
   return Response.json({ username: user.username, admin: user.admin }, { status: 201 });
-}, { success: '/menu', failure: '/signup' });
+}, { htmlForm: { success: '/menu', failure: '/signup' } });
