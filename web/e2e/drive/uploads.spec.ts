@@ -1,16 +1,17 @@
-// Uploads that do not finish: one whose client goes away midway is undone at once (no file, no
-// chunk, its room given back); one whose frontend is killed midway leaves a stale record that a
-// frontend reclaims later. And the quota: an upload that would pass it is refused with a clear
-// message before any byte is stored. The last two need settings the shared cluster lacks, so
-// they run on a frontend started with them (drive-helpers.ts, frontendWithSettings).
+// Uploads and deletes that do not finish: an upload whose client goes away midway is undone at
+// once (no file, no chunk, its room given back); one whose frontend is killed midway leaves a
+// stale record that a frontend reclaims later; a delete whose frontend is killed midway can be
+// repeated, or is finished by another frontend later. And the quota: an upload that would pass
+// it is refused with a clear message before any byte is stored. Tests that need settings the
+// shared cluster lacks run on a frontend started with them (drive-helpers.ts, frontendWithSettings).
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '../../../tests/lib/processes.ts';
 import { expect, test } from '../fixtures';
-import { chunkCount, frontendWithSettings, list, signUp, streamUpload, uploadOk, via, waitForChunks } from './drive-helpers';
+import { call, chunkCount, frontendWithSettings, list, signUp, streamUpload, uploadOk, via, waitForChunks } from './drive-helpers';
 
 const MiB = 1024 * 1024;
 
-test.describe('drive uploads that do not finish', () => {
+test.describe('drive uploads and deletes that do not finish', () => {
   test('a client that goes away midway leaves no file and no chunk', async ({ cloud }) => {
     const alice = await signUp(cloud.frontendUrl(1));
     await uploadOk(alice, 'root', 'kept.txt', 'kept');
@@ -94,6 +95,48 @@ test.describe('drive uploads that do not finish', () => {
         { timeoutMs: 30_000, intervalMs: 500, what: 'the dead upload to be reclaimed' },
       );
       expect((await list(bobThere)).items).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+
+  test('a delete whose frontend dies midway can be repeated, and is otherwise finished by another frontend', async ({ cloud }) => {
+    // Small chunks, one per row, so a delete takes long enough to be cut short.
+    const stop = await frontendWithSettings(cloud, 2, {
+      PENNCLOUD__drive__uploadStaleMs: '2000',
+      PENNCLOUD__drive__chunkBytes: String(64 * 1024),
+      PENNCLOUD__drive__chunksPerRow: '1',
+    });
+    try {
+      const alice = await signUp(cloud.frontendUrl(2));
+      await uploadOk(alice, 'root', 'kept.txt', 'kept');
+      const files = [await uploadOk(alice, 'root', 'again.bin', randomBytes(8 * MiB)), await uploadOk(alice, 'root', 'left.bin', randomBytes(8 * MiB))];
+      for (const file of files) {
+        // Through frontend 1 (started afresh for the second file), killed midway.
+        if (!cloud.services.has('web1')) await frontendWithSettings(cloud, 1, {});
+        const before = await chunkCount(cloud, alice.name);
+        const deleting = call(via(alice, cloud.frontendUrl(1)), 'DELETE', `/api/drive/items/${file.id}`);
+        deleting.catch(() => {});
+        await waitFor(async () => (await chunkCount(cloud, alice.name)) < before, { timeoutMs: 20_000, intervalMs: 20, what: `the delete of ${file.name} to begin` });
+        await cloud.kill9('web1');
+        await expect(deleting).rejects.toThrow();
+        // Cut short: some of its chunks are still stored.
+        expect(await chunkCount(cloud, alice.name)).toBeGreaterThan(before - 128);
+        if (file.name === 'again.bin') {
+          // The user deletes it again: done at once.
+          const again = await call(alice, 'DELETE', `/api/drive/items/${file.id}`);
+          expect(again.status, JSON.stringify(again.body)).toBe(200);
+          expect(await chunkCount(cloud, alice.name)).toBe(before - 128);
+          expect((await list(alice)).usage.usedBytes).toBe(4 + 8 * MiB);
+        } else {
+          // Left alone, frontend 2 finishes it once its record is stale (2 s here), when the drive is listed.
+          await waitFor(
+            async () => (await list(alice)).usage.usedBytes === 4 && (await chunkCount(cloud, alice.name)) === 1,
+            { timeoutMs: 30_000, intervalMs: 500, what: 'the cut-short delete to be finished' },
+          );
+        }
+      }
+      expect((await list(alice)).items.map((i) => i.name)).toEqual(['kept.txt']);
     } finally {
       await stop();
     }

@@ -1,25 +1,32 @@
-// Reclaiming uploads whose frontend died (drive-usage.ts): a record nobody renewed for
-// drive.uploadStaleMs. One still writing is freed (its chunks, then its reservation). One that
-// was committing may have become a file: it did exactly when its pointer names a folder that
-// lists it (a later move keeps that true, a later delete drops the record itself); otherwise it
-// is freed like the others. Runs when an upload starts and, at most every reclaimIntervalMs per
-// user and frontend, when a folder is listed.
+// Finishing the work of frontends that died (drive-usage.ts): upload and delete records nobody
+// renewed for drive.uploadStaleMs. An upload still writing is freed (its chunks, then its
+// reservation). One that was committing may have become a file: it did exactly when its pointer
+// names a folder that lists it (a later move keeps that true, a later delete drops the record
+// itself); otherwise it is freed like the others. A delete is finished (drive-tree.ts,
+// finishDelete). Runs when an upload starts and, at most every reclaimIntervalMs per user and
+// frontend, when a folder is listed.
 import { readCell, updateCell } from '../cells';
 import { textCodec, type DriveContext } from './drive-context';
 import { freeChunks } from './drive-chunks';
 import { fileAtColumn, filesRow, usageColumn } from './drive-names';
-import { getFolder } from './drive-tree';
-import { finish, release, staleUploads, usageCodec, type OpenUpload } from './drive-usage';
+import { finishDelete, getFolder } from './drive-tree';
+import { finish, release, staleDeletes, staleUploads, usageCodec, type OpenUpload } from './drive-usage';
 
 const reclaimIntervalMs = 30_000;
 const lastRunByUser = new Map<string, number>();
 
-export async function reclaimStaleUploads(d: DriveContext): Promise<number> {
+export async function reclaimStale(d: DriveContext): Promise<number> {
   const row = filesRow(d.user);
   const usage = await readCell(d.cluster, row, usageColumn, usageCodec);
-  const stale = staleUploads(usage, Date.now(), d.config.drive.uploadStaleMs);
-  for (const [uploadId, upload] of stale) await reclaimOne(d, uploadId, upload);
-  return stale.length;
+  const now = Date.now();
+  const uploads = staleUploads(usage, now, d.config.drive.uploadStaleMs);
+  for (const [uploadId, upload] of uploads) await reclaimOne(d, uploadId, upload);
+  const deletes = staleDeletes(usage, now, d.config.drive.uploadStaleMs);
+  for (const [fileId, open] of deletes) {
+    await finishDelete(d, fileId, open.folder, (await getFolder(d, open.folder))?.entries[fileId]);
+    d.log.info(`drive: finished the delete of ${fileId} of ${d.user}, cut short by a frontend`);
+  }
+  return uploads.length + deletes.length;
 }
 
 async function reclaimOne(d: DriveContext, uploadId: string, upload: OpenUpload): Promise<void> {
@@ -49,5 +56,5 @@ export function reclaimSoon(d: DriveContext): void {
   if (now - (lastRunByUser.get(d.user) ?? 0) < Math.min(reclaimIntervalMs, d.config.drive.uploadStaleMs)) return;
   lastRunByUser.set(d.user, now);
   if (lastRunByUser.size > 10_000) lastRunByUser.delete(lastRunByUser.keys().next().value as string);
-  reclaimStaleUploads(d).catch((err: unknown) => d.log.warn(`drive: reclaiming uploads of ${d.user} failed: ${(err as Error).message}`));
+  reclaimStale(d).catch((err: unknown) => d.log.warn(`drive: reclaiming for ${d.user} failed: ${(err as Error).message}`));
 }

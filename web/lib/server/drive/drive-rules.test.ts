@@ -9,7 +9,7 @@ import { contentDisposition, parseRange } from './drive-http.ts';
 import { mediaTypeOf } from './drive-media.ts';
 import { checkFolder, decodeFolder, encodeFolder, newFolder, withEntry, withName, withoutEntry, type Entry } from './drive-model.ts';
 import { checkName, chunkColumn, chunkRow, chunkRowCount, isValidId, kindOfId, newId } from './drive-names.ts';
-import { finish, freeFile, grow, markCommitting, release, reserve, staleUploads, touch } from './drive-usage.ts';
+import { completeDelete, finish, grow, markCommitting, recordDelete, release, reserve, staleDeletes, staleUploads, touch, usageCodec } from './drive-usage.ts';
 
 function refusal(fn: () => unknown): { status: number; code: string; message: string } | undefined {
   try {
@@ -137,13 +137,33 @@ test('usage: reserve, grow, commit and release keep usedBytes exact and refuse p
   assert.equal(released.usedBytes, 50);
   assert.deepEqual(released.uploads, {});
   assert.equal(release(released, 'u2'), undefined);
-  assert.equal(freeFile(released, 'fa', 50)!.usedBytes, 0);
   assert.equal(refusal(() => touch(released, 'u2', 1))?.code, 'aborted');
   assert.deepEqual(
     staleUploads(u2, 1000, 500).map(([id]) => id),
     ['u1', 'u2'],
   );
   assert.deepEqual(staleUploads(touch(u2, 'u1', 900), 1000, 500).map(([id]) => id), ['u2']);
+});
+
+test('usage: a file delete gives its bytes back exactly once, however often it runs', () => {
+  const limits = { quotaBytes: 100, uploadsOpenMax: 2 };
+  const stored = finish(markCommitting(reserve(undefined, 'u1', { fileId: 'fa', folder: 'root', touchedAt: 0 }, 60, limits), 'u1', 60, 1), 'u1')!;
+  const recorded = recordDelete(stored, 'fa', 'root', 60, 5)!;
+  assert.equal(recorded.usedBytes, 60, 'counted until the delete is done');
+  assert.deepEqual(recorded.deletes, { fa: { folder: 'root', bytes: 60, touchedAt: 5 } });
+  assert.equal(recordDelete(recorded, 'fa', 'root', 60, 6), undefined, 'a second deleter records nothing');
+  const done = completeDelete(recorded, 'fa')!;
+  assert.equal(done.usedBytes, 0);
+  assert.deepEqual(done.deletes, {});
+  assert.equal(completeDelete(done, 'fa'), undefined, 'a second completion gives nothing back');
+  assert.equal(recordDelete(done, 'fa', 'root', 60, 7), undefined, 'a slow deleter cannot record a finished delete');
+  assert.deepEqual(staleDeletes(recorded, 1000, 500).map(([id]) => id), ['fa']);
+  assert.deepEqual(staleDeletes(recorded, 400, 500), []);
+  // A committing upload's record naming the file is over with the delete.
+  const committing = markCommitting(reserve(undefined, 'u2', { fileId: 'fb', folder: 'root', touchedAt: 0 }, 10, limits), 'u2', 10, 1)!;
+  assert.deepEqual(completeDelete(recordDelete(committing, 'fb', 'root', 10, 2), 'fb')!.uploads, {});
+  // A usage cell written before deletes were recorded reads as having none.
+  assert.deepEqual(usageCodec.decode(Buffer.from('{"usedBytes":5,"uploads":{}}')), { usedBytes: 5, uploads: {}, deletes: {}, doneDeletes: [] });
 });
 
 test('Pipeline: at most `limit` jobs in flight; the first failure surfaces', async () => {

@@ -4,7 +4,8 @@
 // delete of one item cannot both win. The order of writes is chosen so that a frontend dying
 // between two of them never loses an item: a move adds the entry to the target, then moves the
 // pointer, then removes the old entry (a crash may briefly show the item in both folders); a
-// delete claims the pointer, frees the content, then removes the entry.
+// delete claims the pointer, records itself (drive-usage.ts), frees the content, removes the
+// entry, then gives the bytes back — a delete cut short is finished by drive-reclaim.ts.
 import type { Crumb, DriveItem, FolderListing } from '../../drive-api';
 import { HttpError } from '../errors';
 import { readCell, updateCell } from '../cells';
@@ -24,7 +25,7 @@ import {
 import { checkName, fileAtColumn, filesRow, folderColumn, kindOfId, newId, rootId, treeLockColumn, usageColumn } from './drive-names';
 import { freeChunks } from './drive-chunks';
 import { rowsOfFile } from './drive-layout';
-import { freeFile, usageCodec } from './drive-usage';
+import { completeDelete, recordDelete, usageCodec } from './drive-usage';
 
 export const rootName = 'My Drive';
 
@@ -132,8 +133,12 @@ interface Located {
   entry: Entry;
 }
 
-/** Where an item of this user lives, by its pointer; 404 for an id that is not (or no longer) theirs. */
-export async function locate(d: DriveContext, id: string): Promise<Located> {
+/**
+ * Where an item of this user lives, by its pointer; 404 for an id that is not (or no longer)
+ * theirs. A file being deleted (its pointer a tombstone) is found only by another delete, which
+ * then finishes the one cut short.
+ */
+export async function locate(d: DriveContext, id: string, { deleting = false } = {}): Promise<Located> {
   const kind = kindOfId(id);
   if (!kind) throw itemGone();
   if (id === rootId) throw new HttpError(400, 'invalid_argument', 'The top folder cannot be renamed, moved or deleted.');
@@ -141,6 +146,7 @@ export async function locate(d: DriveContext, id: string): Promise<Located> {
   if (kind === 'file') {
     const at = await readCell(d.cluster, filesRow(d.user), fileAtColumn(id), textCodec);
     if (at !== undefined && !at.startsWith('-')) parent = at;
+    else if (at !== undefined && deleting) parent = at.slice(1);
   } else {
     parent = (await getFolder(d, id))?.parent ?? undefined;
   }
@@ -236,7 +242,7 @@ export interface Deleted {
 }
 
 export async function deleteItem(d: DriveContext, id: string): Promise<Deleted> {
-  const item = await locate(d, id);
+  const item = await locate(d, id, { deleting: true });
   const counts: Deleted = { files: 0, folders: 0, bytes: 0 };
   if (item.kind === 'file') await deleteFile(d, id, item.parent, counts);
   else await deleteFolder(d, id, item.parent, counts);
@@ -245,8 +251,8 @@ export async function deleteItem(d: DriveContext, id: string): Promise<Deleted> 
 
 /**
  * Deletes a file listed in folder `within`: claims its pointer (a tombstone `-<folder>`, so a
- * concurrent move fails), frees its chunks, removes its entry, then gives its bytes back. A file
- * whose pointer names another folder has moved: only the stale entry goes.
+ * concurrent move fails), records the delete in the usage cell, then finishes it (finishDelete).
+ * A file whose pointer names another folder has moved: only the stale entry goes.
  */
 async function deleteFile(d: DriveContext, id: string, within: string, counts: Deleted): Promise<void> {
   const row = filesRow(d.user);
@@ -262,15 +268,29 @@ async function deleteFile(d: DriveContext, id: string, within: string, counts: D
     break;
   }
   const entry = (await getFolder(d, within))?.entries[id];
-  await freeChunks(d.cluster, d.user, id, entry ? rowsOfFile(entry, d.config.drive) : undefined);
-  const removed = await removeEntry(d, within, id);
+  if (entry) await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => recordDelete(u, id, within, entry.size ?? 0, Date.now()));
+  const removed = await finishDelete(d, id, within, entry);
   if (removed) {
-    const size = removed.size ?? 0;
-    await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => freeFile(u, id, size));
     counts.files++;
-    counts.bytes += size;
+    counts.bytes += removed.size ?? 0;
   }
-  await d.cluster.delete(row, atColumn);
+}
+
+/**
+ * The rest of a file's delete, safe to run again and from several frontends at once (the
+ * reclaimer runs it for a frontend that died): frees the chunks, removes the entry, gives the
+ * bytes back with the record (once), then drops the tombstone. Answers the entry if this call
+ * removed it. `entry` is the file's entry as `folder` lists it; its size names the chunk rows
+ * (a delete cut short emptied some of them from the first on, so they cannot be found by
+ * looking). Without one, the entry was removed, which happens only after every chunk is freed.
+ */
+export async function finishDelete(d: DriveContext, id: string, folder: string, entry: Entry | undefined): Promise<Entry | undefined> {
+  const row = filesRow(d.user);
+  await freeChunks(d.cluster, d.user, id, entry ? rowsOfFile(entry, d.config.drive) : 0);
+  const removed = await removeEntry(d, folder, id);
+  await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => completeDelete(u, id));
+  await d.cluster.delete(row, fileAtColumn(id));
+  return removed;
 }
 
 /**

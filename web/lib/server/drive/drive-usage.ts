@@ -1,10 +1,18 @@
-// A user's bytes against the quota, and the uploads in progress, in one cell (`usage` of the
-// files row) so that reserving room for an upload and recording the upload are one CPut. An
-// upload reserves its declared size (or grows its reservation as bytes arrive) before it stores
-// anything, renews `touchedAt` while it runs, and on commit first turns its reservation into its
-// exact size (`committing`), then becomes visible in its folder, then drops its record. A record
-// nobody renewed for drive.uploadStaleMs belongs to a frontend that died: drive-reclaim.ts frees
-// its chunks and its bytes. Pure transforms; the I/O is in drive-reclaim.ts and drive-upload.ts.
+// A user's bytes against the quota, and the uploads and file deletes in progress, in one cell
+// (`usage` of the files row), so that changing the count and recording why are one CPut.
+//
+// An upload reserves its declared size (or grows its reservation as bytes arrive) before it
+// stores anything, renews `touchedAt` while it runs, and on commit first turns its reservation
+// into its exact size (`committing`), then becomes visible in its folder, then drops its record.
+//
+// A file delete records itself before it frees anything, and gives the file's bytes back only
+// when it is done, in the same CPut that drops its record (`completeDelete`): so the bytes come
+// back exactly once, however many frontends delete the file at once or crash midway. The ids of
+// the last deletes done are kept, so a slow deleter cannot record a finished delete again.
+//
+// A record nobody renewed for drive.uploadStaleMs belongs to a frontend that died:
+// drive-reclaim.ts finishes its work. Pure transforms; the I/O is in drive-reclaim.ts,
+// drive-upload.ts and drive-tree.ts.
 import { z } from 'zod';
 import { HttpError } from '../errors';
 import { formatBytes } from '../../format-bytes';
@@ -18,18 +26,31 @@ const uploadSchema = z.object({
 });
 export type OpenUpload = z.infer<typeof uploadSchema>;
 
+const deleteSchema = z.object({
+  /** The folder that listed the file when its delete began. */
+  folder: z.string(),
+  bytes: z.number(),
+  touchedAt: z.number(),
+});
+export type OpenDelete = z.infer<typeof deleteSchema>;
+
 const usageSchema = z.object({
   usedBytes: z.number(),
   uploads: z.record(z.string(), uploadSchema),
+  deletes: z.record(z.string(), deleteSchema).default({}),
+  /** Ids of the last deletes done, newest last (at most doneDeletesMax). */
+  doneDeletes: z.array(z.string()).default([]),
 });
 export type Usage = z.infer<typeof usageSchema>;
+
+const doneDeletesMax = 256;
 
 export const usageCodec = {
   decode: (value: Buffer): Usage => usageSchema.parse(JSON.parse(value.toString('utf8'))),
   encode: (usage: Usage): Buffer => Buffer.from(JSON.stringify(usage), 'utf8'),
 };
 
-const empty: Usage = { usedBytes: 0, uploads: {} };
+const empty: Usage = { usedBytes: 0, uploads: {}, deletes: {}, doneDeletes: [] };
 
 export interface Limits {
   quotaBytes: number;
@@ -57,7 +78,7 @@ export function reserve(current: Usage | undefined, uploadId: string, upload: Om
     throw new HttpError(429, 'rate_limited', `At most ${limits.uploadsOpenMax} uploads can run at once; wait for some to finish.`, { 'Retry-After': '5' });
   }
   if (usage.usedBytes + bytes > limits.quotaBytes) throw quotaError(usage.usedBytes, bytes, limits.quotaBytes);
-  return { usedBytes: usage.usedBytes + bytes, uploads: { ...usage.uploads, [uploadId]: { ...upload, reservedBytes: bytes } } };
+  return { ...usage, usedBytes: usage.usedBytes + bytes, uploads: { ...usage.uploads, [uploadId]: { ...upload, reservedBytes: bytes } } };
 }
 
 /** Raises an upload's reservation to `bytes` (an upload of undeclared size growing), and renews it. */
@@ -67,6 +88,7 @@ export function grow(current: Usage | undefined, uploadId: string, bytes: number
   const extra = Math.max(0, bytes - upload.reservedBytes);
   if (current.usedBytes + extra > limits.quotaBytes) throw quotaError(current.usedBytes - upload.reservedBytes, bytes, limits.quotaBytes);
   return {
+    ...current,
     usedBytes: current.usedBytes + extra,
     uploads: { ...current.uploads, [uploadId]: { ...upload, reservedBytes: upload.reservedBytes + extra, touchedAt: nowMs } },
   };
@@ -84,6 +106,7 @@ export function markCommitting(current: Usage | undefined, uploadId: string, byt
   if (!current || !upload) throw expired();
   if (upload.committing) return undefined;
   return {
+    ...current,
     usedBytes: Math.max(0, current.usedBytes + bytes - upload.reservedBytes),
     uploads: { ...current.uploads, [uploadId]: { ...upload, reservedBytes: bytes, committing: true, touchedAt: nowMs } },
   };
@@ -103,17 +126,39 @@ export function release(current: Usage | undefined, uploadId: string): Usage | u
   if (!current || !upload) return undefined;
   const uploads = { ...current.uploads };
   delete uploads[uploadId];
-  return { usedBytes: Math.max(0, current.usedBytes - upload.reservedBytes), uploads };
+  return { ...current, usedBytes: Math.max(0, current.usedBytes - upload.reservedBytes), uploads };
 }
 
-/** A file was deleted: its bytes are free, and any upload record still naming it is done. */
-export function freeFile(current: Usage | undefined, fileId: string, bytes: number): Usage | undefined {
+/** A file's delete begins (its bytes stay counted until it is done); nothing to do if it is recorded or done. */
+export function recordDelete(current: Usage | undefined, fileId: string, folder: string, bytes: number, nowMs: number): Usage | undefined {
   const usage = current ?? empty;
-  const uploads = Object.fromEntries(Object.entries(usage.uploads).filter(([, u]) => u.fileId !== fileId));
-  return { usedBytes: Math.max(0, usage.usedBytes - bytes), uploads };
+  if (usage.deletes[fileId] || usage.doneDeletes.includes(fileId)) return undefined;
+  return { ...usage, deletes: { ...usage.deletes, [fileId]: { folder, bytes, touchedAt: nowMs } } };
 }
 
-/** Records nobody renewed within staleMs. */
+/**
+ * A file's delete is done (its chunks and its entry are gone): its bytes are free, once — only
+ * while its record is there — and any upload record still naming it is over.
+ */
+export function completeDelete(current: Usage | undefined, fileId: string): Usage | undefined {
+  const open = current?.deletes[fileId];
+  if (!current || !open) return undefined;
+  const deletes = { ...current.deletes };
+  delete deletes[fileId];
+  return {
+    usedBytes: Math.max(0, current.usedBytes - open.bytes),
+    uploads: Object.fromEntries(Object.entries(current.uploads).filter(([, u]) => u.fileId !== fileId)),
+    deletes,
+    doneDeletes: [...current.doneDeletes, fileId].slice(-doneDeletesMax),
+  };
+}
+
+/** Upload records nobody renewed within staleMs. */
 export function staleUploads(usage: Usage | undefined, nowMs: number, staleMs: number): [string, OpenUpload][] {
   return Object.entries(usage?.uploads ?? {}).filter(([, u]) => nowMs - u.touchedAt > staleMs);
+}
+
+/** Delete records older than staleMs: their frontend died (a delete takes seconds, not minutes). */
+export function staleDeletes(usage: Usage | undefined, nowMs: number, staleMs: number): [string, OpenDelete][] {
+  return Object.entries(usage?.deletes ?? {}).filter(([, d]) => nowMs - d.touchedAt > staleMs);
 }
