@@ -1,5 +1,5 @@
 'use client';
-// One message: headers, the body, attachments, and Reply / Forward / Delete. An HTML body comes
+// One message: headers, the body, attachments, and Reply / Forward / Mark unread / Delete. An HTML body comes
 // from the server already sanitized, as a whole document whose CSP forbids remote loads, and is
 // shown in an iframe sandboxed without allow-scripts (and without allow-same-origin, so it
 // cannot reach this page either). Plain text keeps its line breaks.
@@ -36,7 +36,17 @@ export function MessageView({
       onBack();
     },
   });
+  const markUnread = useMutation({
+    mutationFn: () => apiRequest<{ unread: boolean }>('PATCH', `/api/mail/${folder}/${id}`, { unread: true }),
+    onSuccess: async () => {
+      // The next open marks it read again: it must be fetched anew, not shown from the cache.
+      queryClient.removeQueries({ queryKey: mailMessageQuery(folder, id).queryKey });
+      await queryClient.invalidateQueries({ queryKey: ['mail', folder] });
+      onBack();
+    },
+  });
   const m = message.data;
+  const failed = remove.error ?? markUnread.error;
   return (
     <Segment>
       <Button basic icon="arrow left" content="Back" onClick={onBack} />
@@ -63,12 +73,13 @@ export function MessageView({
               <b>Date:</b> {longDate(m.date)}
             </List.Item>
           </List>
-          <Button.Group size="small" className="pc-mail-actions">
-            <Button icon="reply" content="Reply" onClick={() => onReply(m)} />
-            <Button icon="share" content="Forward" onClick={() => onForward(m)} />
-            <Button icon="trash" content="Delete" negative loading={remove.isPending} onClick={() => remove.mutate()} />
-          </Button.Group>
-          {remove.error && <Message negative role="alert" content={remove.error.message} />}
+          <div className="pc-mail-actions">
+            <Button size="small" icon="reply" content="Reply" onClick={() => onReply(m)} />
+            <Button size="small" icon="share" content="Forward" onClick={() => onForward(m)} />
+            <Button size="small" icon="envelope" content="Mark unread" loading={markUnread.isPending} onClick={() => markUnread.mutate()} />
+            <Button size="small" icon="trash" content="Delete" negative loading={remove.isPending} onClick={() => remove.mutate()} />
+          </div>
+          {failed && <Message negative role="alert" content={failed.message} />}
           <Divider />
           {m.htmlDocument !== null ? (
             <iframe

@@ -1,9 +1,9 @@
 // The webmail as people use it, against a real cluster and the real mail daemon: one user
 // writes to two others and an outside address, the recipient reads, replies, forwards and
-// deletes; bad addresses are named; a message goes out with a Bcc and attachments. And hostile
-// HTML mail (scripts, event handlers, javascript: links, remote images, styles and frames)
-// shows its text while running nothing and loading nothing — checked by a server that counts
-// every request it gets.
+// deletes, and marks one unread; bad addresses are named; a message goes out with a Bcc and
+// attachments. And hostile HTML mail (scripts, event handlers, javascript: links, remote images,
+// styles and frames) shows its text while running nothing and loading nothing — checked by a
+// server that counts every request it gets.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,6 +90,16 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
 
   // Alice has the reply (read state: unread); the original was read by Bob only.
   await alice.page.getByRole('tab', { name: 'Inbox' }).click();
+  await expect(row(alice.page, `Re: ${subject}`)).toHaveAttribute('data-unread', 'true');
+  await row(alice.page, `Re: ${subject}`).getByRole('link').click();
+  await expect(alice.page.locator('.pc-mail-text')).toContainText('Yes, see you there.');
+  await alice.page.getByRole('button', { name: 'Back' }).click();
+  await expect(row(alice.page, `Re: ${subject}`)).toHaveAttribute('data-unread', 'false');
+  // Marked unread again: bold in the list, also after a reload; opening it reads it again.
+  await row(alice.page, `Re: ${subject}`).getByRole('link').click();
+  await alice.page.getByRole('button', { name: 'Mark unread' }).click();
+  await expect(row(alice.page, `Re: ${subject}`)).toHaveAttribute('data-unread', 'true');
+  await alice.page.reload();
   await expect(row(alice.page, `Re: ${subject}`)).toHaveAttribute('data-unread', 'true');
   await row(alice.page, `Re: ${subject}`).getByRole('link').click();
   await expect(alice.page.locator('.pc-mail-text')).toContainText('Yes, see you there.');

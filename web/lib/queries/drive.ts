@@ -25,23 +25,9 @@ export const createFolder = (parent: string, name: string) => apiRequest<{ item:
 export const deleteItem = (id: string) =>
   apiRequest<{ deleted: { files: number; folders: number; bytes: number } }>('DELETE', `/api/drive/items/${encodeURIComponent(id)}`);
 
-/** Rename and/or move (PATCH, which apiRequest does not send). */
-export async function updateItem(id: string, change: { name?: string; parent?: string }): Promise<{ item: DriveItem }> {
-  let response: Response;
-  try {
-    response = await fetch(`/api/drive/items/${encodeURIComponent(id)}`, {
-      method: 'PATCH',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: JSON.stringify(change),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'Cannot reach PennCloud; check your connection and try again.');
-  }
-  const data = (await response.json().catch(() => null)) as { item: DriveItem; error?: string; code?: string } | null;
-  if (!response.ok) throw new ApiError(response.status, data?.code ?? 'error', data?.error ?? `The server answered ${response.status}.`);
-  return data!;
-}
+/** Rename and/or move. */
+export const updateItem = (id: string, change: { name?: string; parent?: string }) =>
+  apiRequest<{ item: DriveItem }>('PATCH', `/api/drive/items/${encodeURIComponent(id)}`, change);
 
 export interface UploadHandle {
   done: Promise<DriveItem>;
