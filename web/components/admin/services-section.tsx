@@ -1,8 +1,8 @@
 'use client';
 // The processes around the store: the frontends (up or down by the load balancer's
 // heartbeats), the mail daemon (with its outbound queue), the coordinator and the balancer.
-import { Grid, Header, Icon, Label, List, Segment, Table } from 'semantic-ui-react';
-import type { ClusterView } from '../../lib/queries/admin';
+import { Grid, Header, Icon, Label, List, Segment, Table, type SemanticICONS } from 'semantic-ui-react';
+import type { ClusterView, ServiceState } from '../../lib/queries/admin';
 import { formatAgo, formatBytes, formatCount, stateColor } from './format';
 
 export function ServicesSection({ view }: { view: ClusterView }) {
@@ -63,51 +63,45 @@ export function ServicesSection({ view }: { view: ClusterView }) {
             <Header.Content>Services</Header.Content>
           </Header>
           <List divided relaxed>
-            <List.Item aria-label="Mail daemon">
-              <List.Content floated="right">
-                <Label size="small" color={stateColor[view.mail.state]}>
-                  {view.mail.state}
-                </Label>
-              </List.Content>
-              <List.Icon name="mail" size="large" verticalAlign="middle" />
-              <List.Content>
-                <List.Header>Mail daemon</List.Header>
-                <List.Description>
-                  {view.mail.state === 'up' ? `Queue: ${formatCount(view.mail.queueLength ?? 0)} waiting` : 'Queue: unknown'} ·{' '}
-                  <span className="pc-admin-mono">{view.mail.address}</span>
-                </List.Description>
-              </List.Content>
-            </List.Item>
-            <List.Item aria-label="Coordinator">
-              <List.Content floated="right">
-                <Label size="small" color={stateColor[view.coordinator.state]}>
-                  {view.coordinator.state}
-                </Label>
-              </List.Content>
-              <List.Icon name="compass" size="large" verticalAlign="middle" />
-              <List.Content>
-                <List.Header>Coordinator</List.Header>
-                <List.Description>
-                  {view.coordinator.state === 'up' ? 'Membership and primaries' : 'Node figures come from each node directly'} ·{' '}
-                  <span className="pc-admin-mono">{view.coordinator.address}</span>
-                </List.Description>
-              </List.Content>
-            </List.Item>
-            <List.Item aria-label="Load balancer">
-              <List.Content floated="right">
-                <Label size="small" color={stateColor[view.loadBalancer.state]}>
-                  {view.loadBalancer.state}
-                </Label>
-              </List.Content>
-              <List.Icon name="random" size="large" verticalAlign="middle" />
-              <List.Content>
-                <List.Header>Load balancer</List.Header>
-                <List.Description className="pc-admin-mono">{view.loadBalancer.address}</List.Description>
-              </List.Content>
-            </List.Item>
+            <ServiceItem
+              name="Mail daemon"
+              icon="mail"
+              state={view.mail.state}
+              address={view.mail.address}
+              about={view.mail.state === 'up' ? `Queue: ${formatCount(view.mail.queueLength ?? 0)} waiting` : 'Queue: unknown'}
+            />
+            <ServiceItem
+              name="Coordinator"
+              icon="compass"
+              state={view.coordinator.state}
+              address={view.coordinator.address}
+              about={view.coordinator.state === 'up' ? 'Membership and primaries' : 'Node figures come from each node directly'}
+            />
+            <ServiceItem name="Load balancer" icon="random" state={view.loadBalancer.state} address={view.loadBalancer.address} />
           </List>
         </Segment>
       </Grid.Column>
     </Grid>
+  );
+}
+
+/** One service: its name, what it is doing (when there is something to say), its address and state. */
+function ServiceItem({ name, icon, state, address, about }: { name: string; icon: SemanticICONS; state: ServiceState; address: string; about?: string }) {
+  return (
+    <List.Item aria-label={name}>
+      <List.Content floated="right">
+        <Label size="small" color={stateColor[state]}>
+          {state}
+        </Label>
+      </List.Content>
+      <List.Icon name={icon} size="large" verticalAlign="middle" />
+      <List.Content>
+        <List.Header>{name}</List.Header>
+        <List.Description>
+          {about && <>{about} · </>}
+          <span className="pc-admin-mono">{address}</span>
+        </List.Description>
+      </List.Content>
+    </List.Item>
   );
 }
