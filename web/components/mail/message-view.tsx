@@ -69,6 +69,11 @@ export function MessageView({
                 <b>Cc:</b> {addressLine(m.cc)}
               </List.Item>
             )}
+            {m.bcc.length > 0 && (
+              <List.Item>
+                <b>Bcc:</b> {addressLine(m.bcc)}
+              </List.Item>
+            )}
             <List.Item>
               <b>Date:</b> {longDate(m.date)}
             </List.Item>

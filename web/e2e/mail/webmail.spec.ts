@@ -158,9 +158,16 @@ test('compose with a Bcc and attachments: files arrive intact, the Bcc stays hid
   expect(await (await api.get(`${originOf(bob.page)}${notesLink}`)).text()).toBe(notes);
   await expect(bob.page.locator('.pc-mail-headers')).not.toContainText(carol.name);
 
-  // Carol, the Bcc, has it too.
+  // Carol, the Bcc, has it too; Alice's own copy in Sent shows whom she sent it to blind.
   await carol.page.reload();
   await expect(row(carol.page, subject)).toBeVisible();
+  await row(carol.page, subject).getByRole('link').click();
+  await expect(carol.page.locator('.pc-mail-headers')).toContainText(`To: ${bob.name}@localhost`);
+  await expect(carol.page.locator('.pc-mail-headers')).not.toContainText('Bcc');
+  await alice.page.getByRole('tab', { name: 'Sent' }).click();
+  await row(alice.page, subject).getByRole('link').click();
+  await expect(alice.page.locator('.pc-mail-headers')).toContainText(`Bcc: ${carol.name}@localhost`);
+  await expect(alice.page.locator('.pc-mail-attachments').getByRole('link')).toHaveText(['photo.jpg', 'notes.txt']);
 
   // Files that make the message larger than mail.messageBytesMax once encoded: a clear 413.
   const aliceApi = alice.page.context().request;

@@ -48,6 +48,8 @@ export interface MailMessage {
   fromAddresses: MailAddress[];
   to: MailAddress[];
   cc: MailAddress[];
+  /** Only in the sender's copy. */
+  bcc: MailAddress[];
   subject: string;
   date: string;
   messageId: string;

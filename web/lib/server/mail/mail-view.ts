@@ -44,6 +44,8 @@ export async function viewMessage(user: string, folder: Folder, id: string): Pro
     fromAddresses: addresses(mail.from),
     to: addresses(mail.to),
     cc: addresses(mail.cc),
+    // Only the sender's own copy (Sent) carries a Bcc header.
+    bcc: addresses(mail.bcc),
     subject: mail.subject ?? summary.subject,
     date: summary.date,
     messageId: mail.messageId ?? summary.messageId,
