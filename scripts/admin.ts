@@ -2,6 +2,12 @@
 // Admins are the users named in config `web.admins` plus the users granted here; a grant is the
 // column `admin` of the user's account row (web/lib/server/admin/admin-users.ts, the one place
 // that decides), so it holds on every frontend from the user's next request, with no restart.
+//
+// `npm run admin -- force-primary <node> [--confirm]`: the last resort of ARCHITECTURE.md rule 5,
+// for a group whose in-sync replicas are all lost (their disks gone): makes a live out-of-sync
+// node the group's primary with the log it has. Without --confirm it only shows what would be
+// lost; with it, the coordinator does it (ForcePrimary in coordinator.proto) and says what was.
+//
 // Runs against the cluster named by the config (PENNCLOUD_CONFIG, environment), which must be up.
 //
 // Exit codes: 0 done, 1 refused or failed (unknown user, storage unavailable), 2 usage.
@@ -22,7 +28,11 @@ import {
 
 const usage = `usage: npm run admin -- grant <user>    make an existing user an administrator
        npm run admin -- revoke <user>   take a granted user's administrator rights away
-       npm run admin -- list            every administrator, from the config and by grant`;
+       npm run admin -- list            every administrator, from the config and by grant
+       npm run admin -- force-primary <node> [--confirm]
+                                        last resort: make an out-of-sync node the primary of a
+                                        group whose in-sync replicas are all lost (writes only
+                                        they had are lost; without --confirm, only shows which)`;
 
 const accountSuffix = '#account';
 const scanPageRows = 500;
@@ -71,6 +81,9 @@ async function run(args: string[], config: Readonly<Config>, cluster: ClusterCli
     if (isConfiguredAdmin(config, name)) say(`${name} stays an administrator: the config names them in web.admins.`);
     return 0;
   }
+  if (command === 'force-primary' && username && (extra.length === 0 || (extra.length === 1 && extra[0] === '--confirm'))) {
+    return forcePrimary(config, username, extra[0] === '--confirm', say);
+  }
   if (command === 'list' && username === undefined) {
     const admins = mergeAdmins(config, await findGrants(config, cluster));
     if (admins.length === 0) say('No administrators: name them in web.admins or run `npm run admin -- grant <user>`.');
@@ -83,6 +96,32 @@ async function run(args: string[], config: Readonly<Config>, cluster: ClusterCli
   }
   process.stderr.write(`${usage}\n`);
   return 2;
+}
+
+async function forcePrimary(config: Readonly<Config>, node: string, confirmed: boolean, say: (line: string) => void): Promise<number> {
+  const coordinator = new CoordinatorClient(config);
+  try {
+    const status = await coordinator.clusterStatus();
+    const target = status.nodes.find((n) => n.id === node);
+    if (!target) throw new PennError('invalid_argument', `"${node}" is not a node of this cluster`);
+    const group = status.groups[target.group]!;
+    const members = status.nodes.filter((n) => group.inSync.includes(n.id));
+    say(`group ${target.group} at epoch ${group.epoch}: primary ${group.primary || 'none'}`);
+    for (const n of members) say(`  in sync:  ${n.id}  ${n.state}, log at lsn ${n.logPosition}`);
+    say(`  ${node}:    ${target.state}, ${target.role}, log at lsn ${target.logPosition}`);
+    if (!confirmed) {
+      say(`Forcing ${node} would lose every write beyond lsn ${target.logPosition} that the in-sync replicas acknowledged.`);
+      say(`Only do it when they cannot come back. To go ahead: npm run admin -- force-primary ${node} --confirm`);
+      return 1;
+    }
+    const result = await coordinator.forcePrimary(node);
+    say(`${node} is now the primary of group ${result.config.group} at epoch ${result.config.epoch}; its log ends at lsn ${result.lastLsn}.`);
+    const lost = result.replaced.map((r) => `${r.node} (last seen at lsn ${r.lastLsn ?? 'unknown'})`).join(', ');
+    say(`Lost: the writes beyond lsn ${result.lastLsn} that ${lost} acknowledged. If they return, they drop those writes and copy ${node}'s log.`);
+    return 0;
+  } finally {
+    coordinator.close();
+  }
 }
 
 async function main(): Promise<void> {

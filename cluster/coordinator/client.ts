@@ -5,19 +5,21 @@ import * as grpc from '@grpc/grpc-js';
 import { coordinatorAddress, type Config } from '../common/config.ts';
 import { callUnary, channelOptions } from '../common/grpc.ts';
 import type { ClusterStatus } from './core/status.ts';
-import type { GroupConfig, LeaseResult, LookupResult } from './core/types.ts';
+import type { ForceResult, GroupConfig, LeaseResult, LookupResult } from './core/types.ts';
 import {
   CoordinatorService,
   configFromWire,
+  forceFromWire,
   lookupFromWire,
   statusFromWire,
   type WireClusterStatusReply,
+  type WireForcePrimaryReply,
   type WireGroupConfig,
   type WireLookupReply,
 } from './io/wire.ts';
 
 export type { ClusterStatus, NodeStatus } from './core/status.ts';
-export type { GroupConfig, LeaseResult, LookupResult, NodeAddress } from './core/types.ts';
+export type { ForceResult, GroupConfig, LeaseResult, LookupResult, NodeAddress } from './core/types.ts';
 // Nodes receive GroupConfig inside replica messages too; one conversion for everyone.
 export { configFromWire, configToWire, type WireGroupConfig } from './io/wire.ts';
 
@@ -81,6 +83,11 @@ export class CoordinatorClient {
   async requestJoin(change: MembershipChange & { lsn: number }): Promise<GroupConfig> {
     const request = { group: change.group, epoch: change.epoch, primary: change.primary, node: change.node, lsn: change.lsn, request_id: change.requestId ?? 0 };
     return configFromWire(await callUnary<WireGroupConfig>(this.client, 'RequestJoin', request, this.timeoutMs));
+  }
+
+  /** The administrator's last resort: see ForcePrimary in coordinator.proto. */
+  async forcePrimary(node: string): Promise<ForceResult> {
+    return forceFromWire(await callUnary<WireForcePrimaryReply>(this.client, 'ForcePrimary', { node }, this.timeoutMs));
   }
 
   async getConfig(group: number): Promise<GroupConfig> {

@@ -256,6 +256,69 @@ describe('when every in-sync member is down', () => {
   });
 });
 
+describe('forcing a primary (the admin\'s last resort)', () => {
+  /** g0r2 fell out of sync at lsn 100; g0r0 and g0r1 went on to lsn 250 and were then lost. */
+  function allInSyncLost(): Harness {
+    const h = groupZeroElected();
+    h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
+    h.up('g0r0', { lastLsn: 250, lastEpoch: 3 });
+    h.up('g0r1', { lastLsn: 250, lastEpoch: 3 });
+    h.up('g0r2', { lastLsn: 100, lastEpoch: 2 });
+    h.down('g0r0');
+    h.down('g0r1');
+    h.tick(LEASE + 1);
+    assert.equal(h.config(0).primary, '');
+    return h;
+  }
+
+  test('makes a live out-of-sync node the only in-sync member and primary, and says what is lost', () => {
+    const h = allInSyncLost();
+    const r = h.reply({ kind: 'forcePrimary', node: 'g0r2', now: 2 * LEASE });
+    assert.equal(r.type, 'forced');
+    assert.deepEqual(h.config(0), { group: 0, epoch: 5, primary: 'g0r2', inSync: ['g0r2'], primaryIncarnation: 'g0r2-1' });
+    assert.deepEqual(r.type === 'forced' && { lastLsn: r.lastLsn, replaced: r.replaced }, {
+      lastLsn: 100,
+      replaced: [
+        { node: 'g0r0', lastLsn: 250 },
+        { node: 'g0r1', lastLsn: 250 },
+      ],
+    });
+    assert.ok(h.effects.some((e) => e.kind === 'log' && e.level === 'warn' && /g0r2 FORCED primary at epoch 5 with its log to lsn 100/.test(e.msg)));
+    // A lost member that returns is a backup behind the new primary, not a rival.
+    h.up('g0r0', { lastLsn: 250, lastEpoch: 3 });
+    h.tick(3 * LEASE);
+    assert.equal(h.config(0).primary, 'g0r2');
+  });
+
+  test('is refused while an in-sync member may still serve, for a node that is not up, and for an unknown node', () => {
+    const live = groupZeroElected();
+    live.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r2' });
+    const refused = live.refusal({ kind: 'forcePrimary', node: 'g0r2', now: LEASE });
+    assert.equal(refused.code, 'failed_precondition');
+    assert.match(refused.message, /still has in-sync replicas that are not down: g0r0 \(live\), g0r1 \(live\)/);
+
+    const h = allInSyncLost();
+    h.down('g0r2');
+    assert.equal(h.refusal({ kind: 'forcePrimary', node: 'g0r2', now: 2 * LEASE }).code, 'unavailable');
+    assert.equal(h.refusal({ kind: 'forcePrimary', node: 'g9r9', now: 2 * LEASE }).code, 'invalid_argument');
+    assert.equal(h.config(0).epoch, 4, 'nothing changed');
+  });
+
+  test('waits out the lease of a primary that is down but may still hold one', () => {
+    const h = groupZeroElected();
+    h.reply({ kind: 'reportFailure', group: 0, epoch: 2, primary: 'g0r0', node: 'g0r1' });
+    h.reply({ kind: 'reportFailure', group: 0, epoch: 3, primary: 'g0r0', node: 'g0r2' });
+    h.up('g0r2');
+    h.reply({ kind: 'renewLease', now: 1000, group: 0, epoch: 4, node: 'g0r0' });
+    h.down('g0r0');
+    const early = h.refusal({ kind: 'forcePrimary', node: 'g0r2', now: 1000 + LEASE / 2 });
+    assert.equal(early.code, 'unavailable');
+    assert.match(early.message, /g0r0's lease may run for \d+ ms more/);
+    assert.equal(h.reply({ kind: 'forcePrimary', node: 'g0r2', now: 1000 + LEASE }).type, 'forced');
+    assert.equal(h.config(0).primary, 'g0r2');
+  });
+});
+
 describe('backups', () => {
   test('an in-sync backup that misses heartbeatMissesMax heartbeats leaves in_sync', () => {
     const h = groupZeroElected();

@@ -78,6 +78,9 @@ export function step(state: MembershipState, input: Input): StepResult {
     case 'lookup':
       onLookup(s, out, input.row);
       break;
+    case 'forcePrimary':
+      onForcePrimary(s, out, input);
+      break;
   }
   return { state: s, effects: out };
 }
@@ -285,6 +288,41 @@ function onRequestJoin(s: MembershipState, out: Effect[], input: Extract<Input, 
     change(s, out, cfg.group, { primary: cfg.primary, inSync }, (e) => `${input.node} joined in_sync at epoch ${e} (${cfg.primary} vouched for lsn ${input.lsn})`);
   }
   replyConfig(s, out, cfg.group);
+}
+
+/**
+ * Rule 5's last resort, for a group whose in-sync replicas are all lost: the node becomes the
+ * group's only in-sync member and its primary at a new epoch, with the log it has. Writes the
+ * lost members acknowledged beyond that log are gone; the reply says how far they had been. When
+ * they return, they drop that suffix like any node behind a new primary. Refused while any
+ * in-sync member might still serve: one not found down, or a primary whose lease may run.
+ */
+function onForcePrimary(s: MembershipState, out: Effect[], input: Extract<Input, { kind: 'forcePrimary' }>): void {
+  const ref = s.nodes.find((n) => n.id === input.node);
+  if (!ref) return void refuse(out, 'invalid_argument', `"${input.node}" is not a node of this cluster`);
+  const cfg = configOf(s, ref.group);
+  const standing = cfg.inSync.filter((id) => !isDown(s, id));
+  if (standing.length > 0) {
+    const which = standing.map((id) => `${id} (${isLive(s, id) ? 'live' : 'not known to be down'})`).join(', ');
+    return void refuse(out, 'failed_precondition', `group ${ref.group} still has in-sync replicas that are not down: ${which}; a primary is chosen among them`);
+  }
+  if (!isLive(s, input.node)) return void refuse(out, 'unavailable', `${input.node} is not up: only a live node can be made primary`);
+  const leaseEndsMs = runtimeOf(s, ref.group).lastGrant + s.config.coordinator.leaseMs;
+  if (cfg.primary !== '' && input.now < leaseEndsMs) {
+    return void refuse(out, 'unavailable', `${cfg.primary}'s lease may run for ${Math.ceil(leaseEndsMs - input.now)} ms more; try again then`);
+  }
+  const lastLsn = healthOf(s, input.node).last?.lastLsn ?? 0;
+  const replaced = cfg.inSync.map((id) => ({ node: id, lastLsn: healthOf(s, id).last?.lastLsn ?? null }));
+  const lost = replaced.map((r) => `${r.node} at lsn ${r.lastLsn ?? 'unknown'}`).join(', ');
+  change(
+    s,
+    out,
+    ref.group,
+    { primary: input.node, inSync: [input.node] },
+    (e) => `${input.node} FORCED primary at epoch ${e} with its log to lsn ${lastLsn}; writes beyond it acknowledged by the lost in-sync replicas (${lost}) are gone`,
+    'warn',
+  );
+  out.push({ kind: 'reply', reply: { type: 'forced', config: copyConfig(configOf(s, ref.group)), lastLsn, replaced } });
 }
 
 function onLookup(s: MembershipState, out: Effect[], row: string): void {

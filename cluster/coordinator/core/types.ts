@@ -81,7 +81,9 @@ export type Input =
   | { kind: 'renewLease'; now: number; group: number; epoch: number; node: string }
   | { kind: 'reportFailure'; group: number; epoch: number; primary: string; node: string }
   | { kind: 'requestJoin'; group: number; epoch: number; primary: string; node: string; lsn: number; requestId: number }
-  | { kind: 'lookup'; row: string };
+  | { kind: 'lookup'; row: string }
+  /** The admin's last resort (rule 5): make an out-of-sync node the primary of its group. */
+  | { kind: 'forcePrimary'; node: string; now: number };
 
 export interface NodeAddress {
   id: string;
@@ -101,10 +103,20 @@ export interface LeaseResult {
   config: GroupConfig;
 }
 
+/** What forcing a primary may have cost: the writes the lost in-sync members had beyond it. */
+export interface ForceResult {
+  config: GroupConfig;
+  /** The forced node's last log entry. */
+  lastLsn: number;
+  /** The in-sync members it replaced, with the last lsn they reported (null: none since the coordinator started). */
+  replaced: { node: string; lastLsn: number | null }[];
+}
+
 export type Reply =
   | ({ type: 'lookup' } & LookupResult)
   | ({ type: 'lease' } & LeaseResult)
-  | { type: 'config'; config: GroupConfig };
+  | { type: 'config'; config: GroupConfig }
+  | ({ type: 'forced' } & ForceResult);
 
 export type RefusalCode = 'invalid_argument' | 'failed_precondition' | 'unavailable';
 export type LogLevelName = 'info' | 'warn' | 'error';

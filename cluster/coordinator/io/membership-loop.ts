@@ -9,7 +9,7 @@ import type { Logger } from '../../common/log.ts';
 import { PennError } from '../../common/errors.ts';
 import { groupConfig, heartbeatConfig, step } from '../core/membership.ts';
 import { clusterStatus, type ClusterStatus } from '../core/status.ts';
-import type { GroupConfig, HeartbeatOutcome, Input, LeaseResult, LookupResult, MembershipState, Reply } from '../core/types.ts';
+import type { ForceResult, GroupConfig, HeartbeatOutcome, Input, LeaseResult, LookupResult, MembershipState, Reply } from '../core/types.ts';
 
 export interface LoopDeps {
   /** Makes the configs durable; resolves only after fsync. */
@@ -92,6 +92,12 @@ export class MembershipLoop {
     const r = await this.request({ kind: 'requestJoin', group, epoch, primary, node, lsn, requestId });
     if (r.type !== 'config') throw unexpected(r);
     return r.config;
+  }
+
+  async forcePrimary(node: string): Promise<ForceResult> {
+    const r = await this.request({ kind: 'forcePrimary', node, now: this.deps.now() });
+    if (r.type !== 'forced') throw unexpected(r);
+    return { config: r.config, lastLsn: r.lastLsn, replaced: r.replaced };
   }
 
   async getConfig(group: number): Promise<GroupConfig> {

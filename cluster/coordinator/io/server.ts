@@ -5,7 +5,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
 import type { MembershipLoop } from './membership-loop.ts';
-import { CoordinatorService, configToWire, lookupToWire, statusToWire } from './wire.ts';
+import { CoordinatorService, configToWire, forceToWire, lookupToWire, statusToWire } from './wire.ts';
 
 interface Req {
   row?: string;
@@ -32,5 +32,6 @@ export function addCoordinatorService(server: grpc.Server, loop: MembershipLoop,
       configToWire(await loop.requestJoin(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '', r.lsn ?? 0, r.request_id ?? 0)),
     ),
     GetConfig: unary(log, 'GetConfig', async (r: Req) => configToWire(await loop.getConfig(r.group ?? 0))),
+    ForcePrimary: unary(log, 'ForcePrimary', async (r: Req) => forceToWire(await loop.forcePrimary(r.node ?? ''))),
   });
 }

@@ -3,7 +3,7 @@
 // CoordinatorClient so each field is named in one place.
 import { loadProto, serviceClient } from '../../common/grpc.ts';
 import type { ClusterStatus, NodeStatus } from '../core/status.ts';
-import type { GroupConfig, LookupResult, NodeFigures } from '../core/types.ts';
+import type { ForceResult, GroupConfig, LookupResult, NodeFigures } from '../core/types.ts';
 
 export const CoordinatorService = serviceClient(loadProto('coordinator.proto'), 'penncloud.coordinator.Coordinator');
 export const ReplicaService = serviceClient(loadProto('replica.proto'), 'penncloud.replica.Replica');
@@ -76,6 +76,28 @@ export function configFromWire(c: WireGroupConfig | null | undefined): GroupConf
     primary: c?.primary ?? '',
     inSync: [...(c?.in_sync ?? [])],
     primaryIncarnation: c?.primary_incarnation ?? '',
+  };
+}
+
+export interface WireForcePrimaryReply {
+  config?: WireGroupConfig;
+  last_lsn: number;
+  replaced: { node: string; last_lsn: number; reported: boolean }[];
+}
+
+export function forceToWire(r: ForceResult): WireForcePrimaryReply {
+  return {
+    config: configToWire(r.config),
+    last_lsn: r.lastLsn,
+    replaced: r.replaced.map((m) => ({ node: m.node, last_lsn: m.lastLsn ?? 0, reported: m.lastLsn !== null })),
+  };
+}
+
+export function forceFromWire(r: WireForcePrimaryReply): ForceResult {
+  return {
+    config: configFromWire(r.config),
+    lastLsn: r.last_lsn,
+    replaced: r.replaced.map((m) => ({ node: m.node, lastLsn: m.reported ? m.last_lsn : null })),
   };
 }
 
