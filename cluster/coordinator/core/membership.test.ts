@@ -524,9 +524,14 @@ describe('under any sequence of events', () => {
     fc.record({ t: fc.constant('renew'), node: fc.constantFrom(...nodes), stale: fc.boolean() }),
     fc.record({ t: fc.constant('report'), node: fc.constantFrom(...nodes) }),
     fc.record({ t: fc.constant('join'), node: fc.constantFrom(...nodes) }),
+    fc.record({ t: fc.constant('force'), node: fc.constantFrom(...nodes) }),
   );
+  const down = (h: Harness, id: string) => {
+    const health = h.state.health[id]!;
+    return health.reach === 'down' || (health.reach === 'alive' && health.last?.state !== 'up');
+  };
 
-  test('epochs rise on every change, one primary per epoch, only in-sync members and only after the lease', () => {
+  test('epochs rise on every change, one primary per epoch, only in-sync members (or forced over lost ones) and only after the lease', () => {
     fc.assert(
       fc.property(fc.array(event, { minLength: 20, maxLength: 150, size: 'max' }), (events) => {
         const h = new Harness();
@@ -537,6 +542,7 @@ describe('under any sequence of events', () => {
         for (const e of events) {
           const before = h.config(0);
           const lastGrant = h.state.runtime[0]?.lastGrant ?? 0;
+          const lostBefore = before.inSync.every((id) => down(h, id));
           if (e.t === 'up') h.up(e.node, { lastLsn: e.lsn, lastEpoch: 1, state: e.state });
           else if (e.t === 'miss') {
             for (let i = 0; i < e.times; i++) h.run({ kind: 'heartbeat', node: e.node, scheduled: e.scheduled, ok: false, error: 'x' });
@@ -544,7 +550,8 @@ describe('under any sequence of events', () => {
           else if (e.t === 'tick') h.tick((now += e.dt));
           else if (e.t === 'renew') h.run({ kind: 'renewLease', now, group: 0, epoch: before.epoch - (e.stale ? 1 : 0), node: e.node });
           else if (e.t === 'report') h.run({ kind: 'reportFailure', group: 0, epoch: before.epoch, primary: before.primary, node: e.node });
-          else h.run({ kind: 'requestJoin', group: 0, epoch: before.epoch, primary: before.primary, node: e.node, lsn: 0, requestId: ++joinIds });
+          else if (e.t === 'join') h.run({ kind: 'requestJoin', group: 0, epoch: before.epoch, primary: before.primary, node: e.node, lsn: 0, requestId: ++joinIds });
+          else h.run({ kind: 'forcePrimary', node: e.node, now });
           const after = h.config(0);
           if (after.epoch !== before.epoch) {
             assert.ok(!epochsSeen.has(after.epoch), 'an epoch is never reused');
@@ -554,7 +561,8 @@ describe('under any sequence of events', () => {
           assert.ok(known === undefined || known === after.primary, 'one primary per epoch');
           primaryOf.set(after.epoch, after.primary);
           if (after.primary !== '' && after.primary !== before.primary) {
-            assert.ok(before.inSync.includes(after.primary), 'a new primary comes from the in-sync set');
+            if (e.t === 'force') assert.ok(lostBefore, 'a forced primary replaces only in-sync members that are all down');
+            else assert.ok(before.inSync.includes(after.primary), 'a new primary comes from the in-sync set');
             if (before.primary !== '') assert.ok(now > lastGrant + LEASE, 'and only after the old lease ended');
           }
           if (after.inSync.length === 0) assert.fail('in_sync never empties');
