@@ -14,7 +14,7 @@ export default async function MailPage() {
   // The first inbox page under the client's own query key, so the list renders at once. When
   // the store is unavailable the client's query tries again and shows the error itself.
   const queryClient = new QueryClient();
-  await queryClient.prefetchQuery({ ...mailFolderQuery('inbox', null), queryFn: () => listFolder(user.username, 'inbox', null, mailPageSize) });
+  await queryClient.prefetchQuery({ ...mailFolderQuery('inbox', null), queryFn: () => listFolder(user.username, 'inbox', { before: null, limit: mailPageSize, sort: 'date', order: 'desc' }) });
   return (
     <WithMe user={user}>
       <HydrationBoundary state={dehydrate(queryClient)}>

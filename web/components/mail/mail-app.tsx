@@ -1,54 +1,44 @@
 'use client';
-// The webmail: Inbox and Sent tabs listing a page of the folder (newest first from the server,
-// sortable by column on the page), unread mail in bold, older and newer pages by cursor; one
+// The webmail: Inbox and Sent tabs listing a page of the folder (newest first, or sorted by a
+// column across the whole folder by the server), unread mail in bold, older and newer pages; one
 // message at a time in place of the list (usable at phone width); compose, reply and forward
 // in one modal.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Icon, Loader, Menu, Message, Table } from 'semantic-ui-react';
-import { mailFolderQuery, mailPageSize, type MailFolder, type MailMessage, type MailSummary, type SendMailResult } from '../../lib/queries/mail';
+import { who, type SortColumn, type SortOrder } from '../../lib/mail-sort';
+import { mailFolderQuery, mailPageSize, type MailFolder, type MailMessage, type SendMailResult } from '../../lib/queries/mail';
 import { ComposeModal } from './compose-modal';
 import { emptyDraft, forwardDraft, replyDraft, shortDate, type Draft } from './mail-format';
 import { MessageView } from './message-view';
 import './mail.css';
 
-type SortColumn = 'who' | 'subject' | 'date';
-type Direction = 'ascending' | 'descending';
-
-function who(folder: MailFolder, m: MailSummary): string {
-  if (folder === 'inbox') return m.from || '(unknown sender)';
-  return [...m.to, ...m.cc].join(', ') || '(no recipients)';
-}
-
-function sorted(folder: MailFolder, messages: MailSummary[], column: SortColumn, direction: Direction): MailSummary[] {
-  const key = (m: MailSummary) => (column === 'who' ? who(folder, m).toLowerCase() : column === 'subject' ? m.subject.toLowerCase() : m.date);
-  const out = [...messages].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return direction === 'ascending' ? out : out.reverse();
-}
+const direction = (order: SortOrder) => (order === 'asc' ? 'ascending' : 'descending');
 
 export function MailApp() {
   const [folder, setFolder] = useState<MailFolder>('inbox');
   // Cursors of the pages before this one; the last is this page's `before` (null: the newest).
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [sort, setSort] = useState<{ column: SortColumn; direction: Direction }>({ column: 'date', direction: 'descending' });
+  const [sort, setSort] = useState<{ column: SortColumn; order: SortOrder }>({ column: 'date', order: 'desc' });
   const [open, setOpen] = useState<string | null>(null);
   const [compose, setCompose] = useState<{ draft: Draft; title: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const before = cursors[cursors.length - 1] ?? null;
-  const page = useQuery(mailFolderQuery(folder, before));
+  const pageQuery = mailFolderQuery(folder, before, sort);
+  const page = useQuery(pageQuery);
   const queryClient = useQueryClient();
 
   // Opening marks a message read on the server (GET /api/mail/<folder>/<id>); the list shows it
   // at once, and is fetched again on the way back.
   const openMessage = (id: string) => {
-    queryClient.setQueryData(mailFolderQuery(folder, before).queryKey, (old) =>
+    queryClient.setQueryData(pageQuery.queryKey, (old) =>
       old ? { ...old, messages: old.messages.map((m) => (m.id === id ? { ...m, unread: false } : m)) } : old,
     );
     setOpen(id);
   };
   const closeMessage = () => {
     setOpen(null);
-    void queryClient.invalidateQueries({ queryKey: mailFolderQuery(folder, before).queryKey });
+    void queryClient.invalidateQueries({ queryKey: pageQuery.queryKey });
   };
 
   // A tab click is a request for the folder as it is now, whatever the cache holds.
@@ -58,8 +48,12 @@ export function MailApp() {
     setCursors([null]);
     setOpen(null);
   };
-  const sortBy = (column: SortColumn) =>
-    setSort((s) => ({ column, direction: s.column === column && s.direction === 'ascending' ? 'descending' : s.column === column ? 'ascending' : column === 'date' ? 'descending' : 'ascending' }));
+  // A new order starts from its first page: the first click on a column sorts A–Z (dates newest
+  // first), the next reverses it.
+  const sortBy = (column: SortColumn) => {
+    setSort((s) => ({ column, order: s.column === column ? (s.order === 'asc' ? 'desc' : 'asc') : column === 'date' ? 'desc' : 'asc' }));
+    setCursors([null]);
+  };
   const onSent = (r: SendMailResult) => {
     setCompose(null);
     const queued = r.queued.length ? ` Waiting to be delivered: ${r.queued.join(', ')}.` : '';
@@ -91,19 +85,19 @@ export function MailApp() {
             <Table sortable selectable unstackable compact className="pc-mail-table" aria-label={folder === 'inbox' ? 'Inbox' : 'Sent mail'}>
               <Table.Header>
                 <Table.Row>
-                  <Table.HeaderCell sorted={sort.column === 'who' ? sort.direction : undefined} onClick={() => sortBy('who')}>
+                  <Table.HeaderCell sorted={sort.column === 'who' ? direction(sort.order) : undefined} onClick={() => sortBy('who')}>
                     {folder === 'inbox' ? 'From' : 'To'}
                   </Table.HeaderCell>
-                  <Table.HeaderCell sorted={sort.column === 'subject' ? sort.direction : undefined} onClick={() => sortBy('subject')}>
+                  <Table.HeaderCell sorted={sort.column === 'subject' ? direction(sort.order) : undefined} onClick={() => sortBy('subject')}>
                     Subject
                   </Table.HeaderCell>
-                  <Table.HeaderCell sorted={sort.column === 'date' ? sort.direction : undefined} onClick={() => sortBy('date')} collapsing>
+                  <Table.HeaderCell sorted={sort.column === 'date' ? direction(sort.order) : undefined} onClick={() => sortBy('date')} collapsing>
                     Date
                   </Table.HeaderCell>
                 </Table.Row>
               </Table.Header>
               <Table.Body>
-                {sorted(folder, data.messages, sort.column, sort.direction).map((m) => (
+                {data.messages.map((m) => (
                   <Table.Row key={m.id} className={m.unread ? 'pc-unread' : undefined} onClick={() => openMessage(m.id)} data-unread={m.unread}>
                     <Table.Cell>{who(folder, m)}</Table.Cell>
                     <Table.Cell className="pc-mail-subject-cell">
@@ -132,8 +126,8 @@ export function MailApp() {
               <span className="pc-muted">
                 {first + 1}–{first + data.messages.length} of {data.total}
               </span>
-              <Button basic icon="chevron left" aria-label="Newer" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))} />
-              <Button basic icon="chevron right" aria-label="Older" disabled={!data.next} onClick={() => setCursors((c) => [...c, data.next])} />
+              <Button basic icon="chevron left" aria-label="Previous page" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))} />
+              <Button basic icon="chevron right" aria-label="Next page" disabled={!data.next} onClick={() => setCursors((c) => [...c, data.next])} />
             </div>
           )}
         </>

@@ -118,6 +118,37 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
   await expect(subjects).toHaveText([subject, `Fwd: ${subject}`]);
 });
 
+test('a column sorts the whole folder, not just the page shown, and pages through it', async ({ browser, cloud }) => {
+  const origin = cloud.frontendUrl(1);
+  const alice = await userPage(browser, origin, 'alice');
+  const bob = await userPage(browser, origin, 'bob');
+  // 26 messages, sent oldest first: "m00" is the oldest, alone on the second page by date.
+  const api = alice.page.context().request;
+  for (let i = 0; i < 26; i++) {
+    const subject = `m${String(i).padStart(2, '0')}`;
+    const sent = await api.post(`${origin}/api/mail/send`, { headers: { Origin: origin }, data: { to: bob.name, subject, text: subject } });
+    expect(sent.status()).toBe(201);
+  }
+  const subjects = bob.page.locator('.pc-mail-table tbody td.pc-mail-subject-cell');
+  const pager = bob.page.locator('.pc-mail-pager');
+  await bob.page.reload();
+  await expect(subjects.first()).toHaveText('m25');
+  await expect(pager).toContainText('1–25 of 26');
+
+  await bob.page.getByRole('columnheader', { name: 'Subject' }).click();
+  await expect(subjects.first()).toHaveText('m00');
+  await expect(subjects).toHaveCount(25);
+  await expect(subjects.last()).toHaveText('m24');
+  await bob.page.getByRole('button', { name: 'Next page' }).click();
+  await expect(subjects).toHaveText(['m25']);
+  await expect(pager).toContainText('26–26 of 26');
+
+  // Reversed: back to the first page, the newest subject first.
+  await bob.page.getByRole('columnheader', { name: 'Subject' }).click();
+  await expect(subjects.first()).toHaveText('m25');
+  await expect(pager).toContainText('1–25 of 26');
+});
+
 test('compose with a Bcc and attachments: files arrive intact, the Bcc stays hidden', async ({ browser, cloud }) => {
   const origin = cloud.frontendUrl(1);
   const alice = await userPage(browser, origin, 'alice');

@@ -2,6 +2,7 @@
 // first inbox page) and the client components' useQuery; the shapes are the /api/mail answers.
 import { queryOptions } from '@tanstack/react-query';
 import { apiRequest } from '../api-client';
+import type { SortColumn, SortOrder } from '../mail-sort';
 
 export type MailFolder = 'inbox' | 'sent';
 
@@ -22,7 +23,7 @@ export interface MailSummary {
 }
 
 export interface MailPage {
-  /** Newest first. */
+  /** In the order asked for (newest first by default). */
   messages: MailSummary[];
   /** Pass as `before` for the next (older) page; null on the last page. */
   next: string | null;
@@ -90,11 +91,16 @@ export interface SendMailResult {
 
 export const mailPageSize = 25;
 
-export function mailFolderQuery(folder: MailFolder, before: string | null) {
+/** A page of a folder; `sort` the whole folder's order (default newest first). */
+export function mailFolderQuery(folder: MailFolder, before: string | null, sort: { column: SortColumn; order: SortOrder } = { column: 'date', order: 'desc' }) {
   const query = new URLSearchParams({ limit: String(mailPageSize) });
   if (before) query.set('before', before);
+  if (sort.column !== 'date' || sort.order !== 'desc') {
+    query.set('sort', sort.column);
+    query.set('order', sort.order);
+  }
   return queryOptions({
-    queryKey: ['mail', folder, before ?? ''],
+    queryKey: ['mail', folder, before ?? '', sort.column, sort.order],
     queryFn: ({ signal }) => apiRequest<MailPage>('GET', `/api/mail/${folder}?${query}`, undefined, signal),
     staleTime: 5_000,
     // New mail shows up without a reload.

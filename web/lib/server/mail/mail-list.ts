@@ -1,34 +1,64 @@
 // A folder page for the API and the page's prefetch: the daemon's summaries, minus the fields
-// that only concern storage (chunks) and POP3 (messageId).
+// that only concern storage (chunks) and POP3 (messageId). Newest first pages by message-id
+// cursor, reading only the page's summaries; any other order sorts the whole folder (every
+// summary read, ../../mail-sort.ts) and pages by position, its cursor `@<offset>`.
 import type { Folder } from '../../../../cluster/smtp/core/mailbox.ts';
 import { isMessageId } from '../../../../cluster/smtp/core/message-id.ts';
-import type { MailPage } from '../../queries/mail';
+import type { MessageSummary } from '../../../../cluster/smtp/core/mailbox.ts';
+import { sortColumns, sortMessages, type SortColumn, type SortOrder } from '../../mail-sort';
+import type { MailPage, MailSummary } from '../../queries/mail';
 import { HttpError } from '../errors';
 import { mailContext } from './mail-context';
 
 export const mailPageLimitMax = 100;
 
-export async function listFolder(user: string, folder: Folder, before: string | null, limit: number): Promise<MailPage> {
-  if (before !== null && !isMessageId(before)) throw new HttpError(400, 'invalid_argument', '`before` must be a message id (the `next` of a page).');
+export interface ListRequest {
+  /** The `next` of the page before, or null for the first page. */
+  before: string | null;
+  limit: number;
+  sort: SortColumn;
+  order: SortOrder;
+}
+
+export async function listFolder(user: string, folder: Folder, request: ListRequest): Promise<MailPage> {
+  const { before, limit, sort, order } = request;
   if (!Number.isInteger(limit) || limit < 1 || limit > mailPageLimitMax) {
     throw new HttpError(400, 'invalid_argument', `\`limit\` must be a whole number from 1 to ${mailPageLimitMax}.`);
   }
-  const page = await mailContext().mailbox.page(user, folder, { before: before ?? undefined, limit });
+  const { mailbox } = mailContext();
+  if (sort === 'date' && order === 'desc') {
+    if (before !== null && !isMessageId(before)) throw new HttpError(400, 'invalid_argument', '`before` must be the `next` of a page.');
+    const page = await mailbox.page(user, folder, { before: before ?? undefined, limit });
+    return { messages: page.messages.map(toApi), next: page.next, total: page.total };
+  }
+  const offset = before === null ? 0 : /^@\d{1,9}$/.test(before) ? Number(before.slice(1)) : NaN;
+  if (!Number.isInteger(offset)) throw new HttpError(400, 'invalid_argument', '`before` must be the `next` of a page.');
+  const all = sortMessages(folder, await mailbox.list(user, folder), sort, order);
+  const next = offset + limit < all.length ? `@${offset + limit}` : null;
+  return { messages: all.slice(offset, offset + limit).map(toApi), next, total: all.length };
+}
+
+/** The `sort` and `order` query parameters (default: newest first). */
+export function parseSort(params: URLSearchParams): { sort: SortColumn; order: SortOrder } {
+  const sort = params.get('sort') ?? 'date';
+  const order = params.get('order') ?? (sort === 'date' ? 'desc' : 'asc');
+  if (!(sortColumns as readonly string[]).includes(sort)) throw new HttpError(400, 'invalid_argument', '`sort` must be who, subject or date.');
+  if (order !== 'asc' && order !== 'desc') throw new HttpError(400, 'invalid_argument', '`order` must be asc or desc.');
+  return { sort: sort as SortColumn, order };
+}
+
+function toApi(m: MessageSummary): MailSummary {
   return {
-    messages: page.messages.map((m) => ({
-      id: m.id,
-      folder: m.folder,
-      from: m.from,
-      to: m.to,
-      cc: m.cc,
-      subject: m.subject,
-      date: m.date,
-      receivedAt: m.receivedAt,
-      size: m.size,
-      hasAttachments: m.hasAttachments,
-      unread: m.unread,
-    })),
-    next: page.next,
-    total: page.total,
+    id: m.id,
+    folder: m.folder,
+    from: m.from,
+    to: m.to,
+    cc: m.cc,
+    subject: m.subject,
+    date: m.date,
+    receivedAt: m.receivedAt,
+    size: m.size,
+    hasAttachments: m.hasAttachments,
+    unread: m.unread,
   };
 }
