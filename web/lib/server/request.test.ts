@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpError } from './errors.ts';
-import { checkOrigin, readBody } from './request.ts';
+import { checkOrigin, pathSegments, readBody } from './request.ts';
 
 const post = (headers: Record<string, string>, body?: string | ReadableStream) =>
   new Request('http://localhost:8081/api/auth/login', { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
@@ -66,4 +66,9 @@ test('multipart forms are read only where a route takes files: text fields, then
   await assert.rejects(readBody(multipart(), { bytesMax: 100, multipart: true }), (e) => e instanceof HttpError && e.status === 413);
   const broken = post({ 'content-type': 'multipart/form-data; boundary=x' }, 'not a form');
   await assert.rejects(readBody(broken, { bytesMax: 100, multipart: true }), (e) => e instanceof HttpError && e.status === 400);
+});
+
+test('path segments are decoded, and broken percent-encoding is a 400', () => {
+  assert.deepEqual(pathSegments(new Request('http://localhost:8081/api/mail/inbox/a%20b'), 2), ['inbox', 'a b']);
+  assert.equal(status(() => pathSegments(new Request('http://localhost:8081/api/drive/files/%E0'), 0)), 400);
 });

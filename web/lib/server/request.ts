@@ -28,6 +28,19 @@ export function checkOrigin(req: Request, allowed: readonly string[]): void {
   throw new HttpError(403, 'bad_origin', 'Refused: the request comes from another site.');
 }
 
+/**
+ * The path's segments after the first `skip`, each percent-decoded; a segment that is not valid
+ * percent-encoding (`%E0`) is a 400, not a server error.
+ */
+export function pathSegments(req: Request, skip: number): string[] {
+  const raw = new URL(req.url).pathname.split('/').filter(Boolean).slice(skip);
+  try {
+    return raw.map(decodeURIComponent);
+  } catch {
+    throw new HttpError(400, 'invalid_argument', 'The path is not valid percent-encoding.');
+  }
+}
+
 type BodyKind = 'json' | 'form' | 'multipart';
 
 function bodyKind(contentType: string | null): BodyKind | undefined {

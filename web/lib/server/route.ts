@@ -43,6 +43,11 @@ export interface MutationOptions {
   bodyBytesMax?: (config: Readonly<Config>) => number;
   /** Also accept multipart/form-data (request.ts, readBody). */
   multipart?: boolean;
+  /**
+   * The body is the handler's to stream, of any type and size (a drive upload, which enforces
+   * its own limits); with schema null only.
+   */
+  rawBody?: boolean;
 }
 
 /** A POST/PUT/DELETE route; `schema` null for one that takes no body. */
@@ -67,7 +72,7 @@ function jsonMutation<S extends z.ZodType>(name: string, schema: S | null, handl
         const parsed = schema.safeParse(await readBody(req, { bytesMax, multipart: options.multipart }));
         if (!parsed.success) throw new HttpError(400, 'invalid_argument', parsed.error.issues[0]?.message ?? 'The request is not valid.');
         body = parsed.data;
-      } else {
+      } else if (!options.rawBody) {
         await discardBody(req, bytesMax);
       }
       return await handler({ req, body: body as z.infer<S>, ctx });

@@ -6,7 +6,8 @@ import type { Entry } from './drive-model';
 import { itemGone } from './drive-model';
 import { readChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
-import { contentDisposition, parseRange, type RangeAnswer } from './drive-http';
+import { attachmentHeaders } from '../download';
+import { parseRange, type RangeAnswer } from './drive-http';
 import { locate } from './drive-tree';
 
 export async function downloadFile(d: DriveContext, fileId: string, req: Request, withBody: boolean): Promise<Response> {
@@ -18,10 +19,7 @@ export async function downloadFile(d: DriveContext, fileId: string, req: Request
   const lastModified = new Date(entry.modified).toUTCString();
   const headers = new Headers({
     'Content-Type': entry.type ?? 'application/octet-stream',
-    'Content-Disposition': contentDisposition(entry.name),
-    'X-Content-Type-Options': 'nosniff',
-    // Opened directly anyway (say from a bookmark), the file runs nothing.
-    'Content-Security-Policy': "sandbox; default-src 'none'",
+    ...attachmentHeaders(entry.name),
     'Accept-Ranges': 'bytes',
     // no-transform: Next would gzip text types, which breaks Content-Length and byte ranges.
     'Cache-Control': 'private, no-cache, no-transform',

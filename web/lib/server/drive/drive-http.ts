@@ -1,6 +1,5 @@
-// The HTTP details of a download: the byte range asked for (RFC 9110 §14.2: one range served,
-// several or malformed ones ignored, so the whole file is sent), and Content-Disposition with
-// the name both as a plain-ASCII fallback and encoded (RFC 6266 §4.3, RFC 8187). Pure.
+// The byte range a download asks for (RFC 9110 §14.2: one range served, several or malformed
+// ones ignored, so the whole file is sent). Pure.
 
 export type RangeAnswer = { kind: 'whole' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
@@ -24,11 +23,4 @@ export function parseRange(header: string | null, size: number): RangeAnswer {
   }
   if (start >= size || size === 0) return { kind: 'unsatisfiable' };
   return { kind: 'partial', start, end };
-}
-
-export function contentDisposition(name: string): string {
-  // The fallback keeps printable ASCII except the quote and backslash, which would end or escape it.
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

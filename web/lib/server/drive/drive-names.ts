@@ -37,7 +37,7 @@ export const usageColumn = 'usage';
 export const treeLockColumn = 'lock:tree';
 
 export function chunkRow(user: string, fileId: string, index: number, chunksPerRow: number): string {
-  return `${user}#file#${fileId}#${Math.floor(index / chunksPerRow)}`;
+  return chunkRowByNumber(user, fileId, Math.floor(index / chunksPerRow));
 }
 
 export function chunkRowByNumber(user: string, fileId: string, rowNumber: number): string {

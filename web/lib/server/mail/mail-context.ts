@@ -8,6 +8,7 @@ import { isFolder, type Folder } from '../../../../cluster/smtp/core/mailbox.ts'
 import { isMessageId } from '../../../../cluster/smtp/core/message-id.ts';
 import { serverContext } from '../context';
 import { HttpError } from '../errors';
+import { pathSegments } from '../request';
 
 export interface MailContext {
   mailbox: MailboxStore;
@@ -28,8 +29,7 @@ export function mailContext(): MailContext {
 
 /** The path segments after /api/mail/, checked: a folder, then optionally a message id and more. */
 export function mailPath(req: Request): { folder: Folder; id: string | undefined; rest: string[] } {
-  const parts = new URL(req.url).pathname.split('/').filter(Boolean).slice(2).map(decodeURIComponent);
-  const [folder, id, ...rest] = parts;
+  const [folder, id, ...rest] = pathSegments(req, 2);
   if (!folder || !isFolder(folder)) throw new HttpError(404, 'not_found', 'There is no such mail folder (inbox or sent).');
   if (id !== undefined && !isMessageId(id)) throw new HttpError(404, 'not_found', 'There is no such message.');
   return { folder, id, rest };

@@ -4,6 +4,7 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import type { Folder, MessageSummary } from '../../../../cluster/smtp/core/mailbox.ts';
 import type { MailAttachment, MailMessage } from '../../queries/mail';
+import { attachmentHeaders } from '../download';
 import { HttpError } from '../errors';
 import { mailContext, messageGone } from './mail-context';
 import { mailDocument, sanitizeMailHtml } from './mail-sanitize';
@@ -56,12 +57,6 @@ export async function viewMessage(user: string, folder: Folder, id: string): Pro
   };
 }
 
-function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
-
 /** One attachment as a download: never rendered by the browser, never sniffed, never run. */
 export async function downloadAttachment(user: string, folder: Folder, id: string, indexText: string | undefined): Promise<Response> {
   const index = Number(indexText);
@@ -72,9 +67,7 @@ export async function downloadAttachment(user: string, folder: Folder, id: strin
   return new Response(new Uint8Array(attachment.content), {
     headers: {
       'Content-Type': 'application/octet-stream',
-      'Content-Disposition': contentDisposition(name),
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "sandbox; default-src 'none'",
+      ...attachmentHeaders(name),
       'Cache-Control': 'private, no-store',
     },
   });

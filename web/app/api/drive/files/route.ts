@@ -1,10 +1,11 @@
 // POST (or PUT) /api/drive/files?folder=<id>&name=<name> with the file as the raw body → 201 the
 // new file. The body is streamed into the store as it arrives (drive-upload.ts).
 import { uploadFile } from '../../../../lib/server/drive/drive-upload';
-import { rawBodyRoute, userDrive } from '../../../../lib/server/drive/drive-route';
+import { userDrive } from '../../../../lib/server/drive/drive-route';
 import { HttpError } from '../../../../lib/server/errors';
+import { mutationRoute } from '../../../../lib/server/route';
 
-const upload = rawBodyRoute('drive.upload', async (req, ctx) => {
+const upload = mutationRoute('drive.upload', null, async ({ req, ctx }) => {
   const d = await userDrive(ctx);
   const url = new URL(req.url);
   const length = req.headers.get('content-length');
@@ -20,7 +21,7 @@ const upload = rawBodyRoute('drive.upload', async (req, ctx) => {
     body: req.body,
   });
   return Response.json({ item }, { status: 201 });
-});
+}, { rawBody: true });
 
 export const POST = upload;
 export const PUT = upload;
