@@ -5,7 +5,8 @@
 // 4 KiB, 16 at a time, into one folder.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { rssMiB, startOneFrontend } from './one-frontend.ts';
+import { memorySettled } from '../../tests/lib/processes.ts';
+import { benchOneFrontend, rssMiB } from './one-frontend.ts';
 
 const MiB = 1024 * 1024;
 const fileMiB = Number(process.env.BENCH_DRIVE_MIB ?? 256);
@@ -68,73 +69,47 @@ function downloadLarge(s: Session, id: string): Promise<string> {
   });
 }
 
-/** Until resident memory has not fallen for 12 s: V8 shrinks the heap it grew at start ~8 s after activity. */
-async function settled(pid: number): Promise<void> {
-  let low = rssMiB(pid);
-  let lowSince = Date.now();
-  for (const deadline = Date.now() + 90_000; Date.now() < deadline && Date.now() - lowSince < 12_000; ) {
-    await new Promise((r) => setTimeout(r, 250));
-    const now = rssMiB(pid);
-    if (now < low - 1) {
-      low = now;
-      lowSince = Date.now();
-    }
+benchOneFrontend('bench-drive', parallel, async ({ origin, cookie, pid, agent }) => {
+  const s: Session = { origin, agent, cookie };
+  // A frontend as it usually is: it has rendered pages (Next loads their bundles on first use).
+  for (let i = 0; i < 20; i++) {
+    for (const page of ['/', '/menu', '/drive', '/mail']) await request(s, 'GET', page, {});
   }
-}
+  await memorySettled(pid);
+  const idle = rssMiB(pid);
+  let peak = idle;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
 
-async function main(): Promise<void> {
-  const { cloud, origin, cookie, pid } = await startOneFrontend('bench-drive');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: parallel });
-  try {
-    const s: Session = { origin, agent, cookie };
-    // A frontend as it usually is: it has rendered pages (Next loads their bundles on first use).
-    for (let i = 0; i < 20; i++) {
-      for (const page of ['/', '/menu', '/drive', '/mail']) await request(s, 'GET', page, {});
-    }
-    await settled(pid);
-    const idle = rssMiB(pid);
-    let peak = idle;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
+  const t0 = performance.now();
+  const large = await uploadLarge(s, fileMiB);
+  const t1 = performance.now();
+  const downloaded = await downloadLarge(s, large.id);
+  const t2 = performance.now();
+  if (downloaded !== large.sha256) throw new Error('the download differs from the upload');
+  const largePeak = peak;
 
-    const t0 = performance.now();
-    const large = await uploadLarge(s, fileMiB);
-    const t1 = performance.now();
-    const downloaded = await downloadLarge(s, large.id);
-    const t2 = performance.now();
-    if (downloaded !== large.sha256) throw new Error('the download differs from the upload');
-    const largePeak = peak;
+  const payload = randomBytes(smallBytes);
+  let next = 0;
+  let errors = 0;
+  const t3 = performance.now();
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let i = next++; i < smallFiles; i = next++) {
+        const answer = await request(s, 'POST', `/api/drive/files?folder=root&name=small-${i}.bin`, { 'Content-Length': String(smallBytes) }, (req) => req.end(payload));
+        if (answer.status !== 201) errors++;
+      }
+    }),
+  );
+  const t4 = performance.now();
+  clearInterval(sampler);
 
-    const payload = randomBytes(smallBytes);
-    let next = 0;
-    let errors = 0;
-    const t3 = performance.now();
-    await Promise.all(
-      Array.from({ length: parallel }, async () => {
-        for (let i = next++; i < smallFiles; i = next++) {
-          const answer = await request(s, 'POST', `/api/drive/files?folder=root&name=small-${i}.bin`, { 'Content-Length': String(smallBytes) }, (req) => req.end(payload));
-          if (answer.status !== 201) errors++;
-        }
-      }),
-    );
-    const t4 = performance.now();
-    clearInterval(sampler);
-
-    const mbps = (seconds: number) => ((fileMiB * MiB) / 1e6 / seconds).toFixed(1);
-    console.log(`bench:drive — one frontend, 3 groups × 3 storage nodes`);
-    console.log(`upload   ${fileMiB} MiB: ${((t1 - t0) / 1000).toFixed(1)} s, ${mbps((t1 - t0) / 1000)} MB/s`);
-    console.log(`download ${fileMiB} MiB: ${((t2 - t1) / 1000).toFixed(1)} s, ${mbps((t2 - t1) / 1000)} MB/s (SHA-256 matches)`);
-    console.log(`frontend resident memory: peak ${largePeak.toFixed(0)} MiB during the large file (${idle.toFixed(0)} MiB idle before)`);
-    console.log(
-      `small uploads: ${smallFiles} × 4 KiB, ${parallel} at a time: ${((t4 - t3) / 1000).toFixed(1)} s, ${(smallFiles / ((t4 - t3) / 1000)).toFixed(0)} files/s, ${errors} errors`,
-    );
-    console.log(`frontend resident memory: peak ${peak.toFixed(0)} MiB over the whole run`);
-  } finally {
-    agent.destroy();
-    await cloud.close();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
+  const mbps = (seconds: number) => ((fileMiB * MiB) / 1e6 / seconds).toFixed(1);
+  console.log(`bench:drive — one frontend, 3 groups × 3 storage nodes`);
+  console.log(`upload   ${fileMiB} MiB: ${((t1 - t0) / 1000).toFixed(1)} s, ${mbps((t1 - t0) / 1000)} MB/s`);
+  console.log(`download ${fileMiB} MiB: ${((t2 - t1) / 1000).toFixed(1)} s, ${mbps((t2 - t1) / 1000)} MB/s (SHA-256 matches)`);
+  console.log(`frontend resident memory: peak ${largePeak.toFixed(0)} MiB during the large file (${idle.toFixed(0)} MiB idle before)`);
+  console.log(
+    `small uploads: ${smallFiles} × 4 KiB, ${parallel} at a time: ${((t4 - t3) / 1000).toFixed(1)} s, ${(smallFiles / ((t4 - t3) / 1000)).toFixed(0)} files/s, ${errors} errors`,
+  );
+  console.log(`frontend resident memory: peak ${peak.toFixed(0)} MiB over the whole run`);
 });

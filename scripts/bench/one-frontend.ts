@@ -1,7 +1,8 @@
 // What bench:web and bench:drive share: a real cluster (coordinator, 3 groups × 3 storage nodes,
 // the load balancer) with one frontend, a signed-up user's cookie, and the frontend's resident
-// memory read from /proc.
-import { readFileSync } from 'node:fs';
+// memory.
+import http from 'node:http';
+import { residentBytes } from '../../tests/lib/processes.ts';
 import { startWebCluster, type WebCluster } from '../../tests/lib/web-cluster.ts';
 import { ensureWebBuild } from '../../web/build.ts';
 
@@ -13,7 +14,7 @@ export interface OneFrontend {
   pid: number;
 }
 
-export async function startOneFrontend(username: string): Promise<OneFrontend> {
+async function startOneFrontend(username: string): Promise<OneFrontend> {
   await ensureWebBuild();
   const cloud = await startWebCluster({ groups: 3, replicas: 3, frontends: 1 });
   try {
@@ -32,7 +33,28 @@ export async function startOneFrontend(username: string): Promise<OneFrontend> {
   }
 }
 
+/**
+ * Runs a benchmark against one frontend, with an agent of `sockets` keep-alive sockets; closes
+ * the cluster after, and exits 1 on an error.
+ */
+export function benchOneFrontend(username: string, sockets: number, run: (f: OneFrontend & { agent: http.Agent }) => Promise<void>): void {
+  const bench = async () => {
+    const f = await startOneFrontend(username);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+    try {
+      await run({ ...f, agent });
+    } finally {
+      agent.destroy();
+      await f.cloud.close();
+    }
+  };
+  bench().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+/** A process's resident memory in MiB. */
 export function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) / 1024;
+  return residentBytes(pid) / (1024 * 1024);
 }

@@ -5,7 +5,7 @@
 // frontend's resident memory. Any answer other than 200 counts as an error.
 import http from 'node:http';
 import { formatLoad, runLoad } from './load.ts';
-import { rssMiB, startOneFrontend } from './one-frontend.ts';
+import { benchOneFrontend, rssMiB } from './one-frontend.ts';
 
 const connections = 64;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -21,29 +21,17 @@ function get(agent: http.Agent, url: string, cookie?: string): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  const { cloud, origin, cookie, pid } = await startOneFrontend('bench-user');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  try {
-    const idle = rssMiB(pid);
+benchOneFrontend('bench-user', connections, async ({ origin, cookie, pid, agent }) => {
+  const idle = rssMiB(pid);
 
-    // A short warm-up, so the first phase does not measure Next loading its route bundles.
-    await runLoad(8, 1, () => Promise.all([get(agent, `${origin}/api/me`, cookie), get(agent, `${origin}/`)]));
-    const me = await runLoad(connections, seconds, () => get(agent, `${origin}/api/me`, cookie));
-    const login = await runLoad(connections, seconds, () => get(agent, `${origin}/`));
-    const after = rssMiB(pid);
+  // A short warm-up, so the first phase does not measure Next loading its route bundles.
+  await runLoad(8, 1, () => Promise.all([get(agent, `${origin}/api/me`, cookie), get(agent, `${origin}/`)]));
+  const me = await runLoad(connections, seconds, () => get(agent, `${origin}/api/me`, cookie));
+  const login = await runLoad(connections, seconds, () => get(agent, `${origin}/`));
+  const after = rssMiB(pid);
 
-    console.log(`bench:web — one frontend, ${connections} connections, ${seconds} s per phase`);
-    console.log(formatLoad('GET /api/me (logged in)', me));
-    console.log(formatLoad('GET / (login page)', login));
-    console.log(`frontend resident memory: ${after.toFixed(0)} MiB after the run (${idle.toFixed(0)} MiB idle before it)`);
-  } finally {
-    agent.destroy();
-    await cloud.close();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
+  console.log(`bench:web — one frontend, ${connections} connections, ${seconds} s per phase`);
+  console.log(formatLoad('GET /api/me (logged in)', me));
+  console.log(formatLoad('GET / (login page)', login));
+  console.log(`frontend resident memory: ${after.toFixed(0)} MiB after the run (${idle.toFixed(0)} MiB idle before it)`);
 });

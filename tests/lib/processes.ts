@@ -2,6 +2,7 @@
 // their own entry points (`node --import tsx cluster/<x>/main.ts`), kill -9, and waiting for a
 // condition with a deadline instead of sleeping.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -103,3 +104,29 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
 }
 
 export { seededRandom } from '../../cluster/common/random.ts';
+
+/** A process's resident memory in bytes, from /proc/<pid>/status (Linux). */
+export function residentBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
+}
+
+/**
+ * Waits until a process's resident memory has not fallen for 12 s (V8 gives back the memory it
+ * grew some seconds after activity ends), at most 90 s: a figure taken then is the process at rest.
+ */
+export async function memorySettled(pid: number): Promise<void> {
+  let low = residentBytes(pid);
+  let lowSinceMs = Date.now();
+  await waitFor(
+    () => {
+      const now = residentBytes(pid);
+      if (now < low - 1e6) {
+        low = now;
+        lowSinceMs = Date.now();
+      }
+      return Date.now() - lowSinceMs > 12_000;
+    },
+    { timeoutMs: 90_000, intervalMs: 250, what: `the memory of process ${pid} to settle` },
+  );
+}

@@ -7,45 +7,22 @@
 // frontend as it usually is. Measured on this machine: ~200–230 MB before, ~270–280 MB at the
 // peak; the transfer itself costs ~60 MB, whatever the file's size (web/README.md, "Memory").
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { expect, test } from '../fixtures';
-import { waitFor } from '../../../tests/lib/processes.ts';
+import { memorySettled, residentBytes } from '../../../tests/lib/processes.ts';
 import { call, chunkCount, list, signUp, streamUpload } from './drive-helpers';
 
 const GiB = 1024 * 1024 * 1024;
 const rssLimitBytes = 300 * 1000 * 1000;
 
-function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
-}
-
-/** Waits until the resident memory has not fallen for 12 s (V8 reduces memory ~8 s after activity), at most 90 s. */
-async function settled(pid: number): Promise<void> {
-  let low = rssBytes(pid);
-  let lowSinceMs = Date.now();
-  await waitFor(
-    () => {
-      const now = rssBytes(pid);
-      if (now < low - 1e6) {
-        low = now;
-        lowSinceMs = Date.now();
-      }
-      return Date.now() - lowSinceMs > 12_000;
-    },
-    { timeoutMs: 90_000, intervalMs: 250, what: 'the frontend memory to settle' },
-  );
-}
-
 test('a 1 GiB file streams up and down with the frontend under 300 MB', async ({ cloud }) => {
   test.setTimeout(15 * 60_000);
   const alice = await signUp(cloud.frontendUrl(1), 'giant');
   const pid = cloud.services.get('web1')!.child.pid!;
-  await settled(pid);
-  const before = rssBytes(pid);
+  await memorySettled(pid);
+  const before = residentBytes(pid);
   let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 100);
+  const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(pid))), 100);
   try {
     // Each MiB differs (its index in the first bytes), so a chunk stored twice or out of order shows.
     const sent = createHash('sha256');
