@@ -12,7 +12,7 @@
 //
 // Exit codes: 0 done, 1 refused or failed (unknown user, storage unavailable), 2 usage.
 import os from 'node:os';
-import { coordinatorAddress, groupNodes, loadConfig, type Config } from '../cluster/common/config.ts';
+import { coordinatorMembers, groupNodes, loadConfig, type Config } from '../cluster/common/config.ts';
 import { PennError, isPennError } from '../cluster/common/errors.ts';
 import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 import { ClusterClient } from '../cluster/kvs/cluster-client.ts';
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   } catch (err) {
     process.stderr.write(`admin: ${err instanceof Error ? err.message : String(err)}\n`);
     if (isPennError(err, 'unavailable') || isPennError(err, 'deadline_exceeded')) {
-      process.stderr.write(`admin: the cluster (coordinator ${coordinatorAddress(config)}) must be running: see \`npm start\`\n`);
+      process.stderr.write(`admin: the cluster (coordinators ${coordinatorMembers(config).map((m) => m.address).join(', ')}) must be running: see \`npm start\`\n`);
     }
     code = 1;
   } finally {

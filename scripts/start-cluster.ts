@@ -2,12 +2,12 @@
 // logs under <dataDir>/logs/, waits until they serve, prints the status, and stops everything
 // it started on Ctrl-C (SIGINT) or SIGTERM.
 //
-// Today that is the coordinator and the 9 storage nodes, then the mail daemon, the load balancer
+// Today that is the coordinator group and the 9 storage nodes, then the mail daemon, the load balancer
 // and the frontends (the web app is built first when its build is missing or older than its sources).
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { allNodes, loadConfig } from '../cluster/common/config.ts';
+import { allNodes, coordinatorMembers, loadConfig } from '../cluster/common/config.ts';
 import { launch } from '../cluster/common/launch.ts';
 import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 import { LbClient } from '../cluster/lb/client.ts';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     console.log(`cannot build the web app: ${(err as Error).message}`);
     process.exit(1);
   }
-  start('coordinator', 'cluster/coordinator/main.ts', []);
+  for (const member of coordinatorMembers(config)) start(member.id, 'cluster/coordinator/main.ts', [member.id]);
   const nodes = allNodes(config);
   for (const node of nodes) start(node.id, 'cluster/kvs/main.ts', [node.id]);
   const coordinator = new CoordinatorClient(config, 1000);

@@ -42,15 +42,42 @@ const kvsSchema = z
   })
   .strict();
 
+const coordinatorMemberSchema = z
+  .object({
+    /** c0, c1, … : names the member's data dir and its log. */
+    id: z.string().regex(/^c\d{1,2}$/, 'expected c<number>'),
+    /** Defaults to the top-level host. */
+    host: z.string().optional(),
+    port,
+  })
+  .strict();
+
 const coordinatorSchema = z
   .object({
-    port: port.default(7000),
-    host: z.string().optional(),
+    /**
+     * The coordinator group (Raft, cluster/coordinator/RAFT.md): an odd number of members, of
+     * which a majority must be up for any membership change. One member is a group of one.
+     */
+    members: z
+      .array(coordinatorMemberSchema)
+      .min(1)
+      .max(7)
+      .default([
+        { id: 'c0', port: 7000 },
+        { id: 'c1', port: 7011 },
+        { id: 'c2', port: 7012 },
+      ]),
     heartbeatIntervalMs: z.number().int().min(10).default(500),
     /** Missed heartbeats before a node is declared down. */
     heartbeatMissesMax: z.number().int().min(1).default(3),
     /** A primary that has not heard from the coordinator this long stops acknowledging. */
     leaseMs: z.number().int().min(50).default(1500),
+    /** Raft: the leader's heartbeat to the other coordinators. */
+    raftHeartbeatMs: z.number().int().min(5).default(100),
+    /** Raft: a follower that hears no leader for a random time in [this, 2 × this) stands for election. */
+    electionTimeoutMs: z.number().int().min(20).default(500),
+    /** Raft: the log is compacted into a snapshot after this many applied entries. */
+    snapshotEveryEntries: z.number().int().min(2).default(1000),
   })
   .strict();
 
@@ -299,6 +326,21 @@ export function groupOfRow(config: Config, row: string): number {
   return group;
 }
 
-export function coordinatorAddress(config: Config): string {
-  return `${config.coordinator.host ?? config.host}:${config.coordinator.port}`;
+export interface CoordinatorRef {
+  id: string;
+  address: string;
+}
+
+/** Every member of the coordinator group, in config order. */
+export function coordinatorMembers(config: Config): CoordinatorRef[] {
+  return config.coordinator.members.map((m) => ({ id: m.id, address: `${m.host ?? config.host}:${m.port}` }));
+}
+
+export function coordinatorMember(config: Config, id: string): CoordinatorRef {
+  const member = coordinatorMembers(config).find((m) => m.id === id);
+  if (!member) {
+    const ids = config.coordinator.members.map((m) => m.id).join(', ');
+    throw new PennError('invalid_argument', `unknown coordinator "${id}": the members are ${ids}`);
+  }
+  return member;
 }

@@ -1,21 +1,23 @@
-// `npm run coordinator`: the coordinator from the shared config. SIGTERM or SIGINT stops it
-// cleanly (pending persists finish first); a membership file it cannot trust, or a persist that
-// fails, stops it with exit code 1 rather than risk reusing an epoch. Its directory is locked
-// while it runs (common/dir-lock.ts), so a second coordinator on the same data exits at start.
-import path from 'node:path';
-import { loadConfig } from '../common/config.ts';
+// `npm run coordinator -- <id>`: member <id> (c0, c1, …; c0 when omitted) of the coordinator
+// group named by `coordinator.members`. SIGTERM or SIGINT stops it cleanly; Raft state it cannot
+// trust, or a write that fails, stops it with exit code 1 rather than risk a vote or an entry
+// it acknowledged. Its directory is locked while it runs (common/dir-lock.ts), so a second
+// process for the same member exits at start.
+import { coordinatorMember, loadConfig } from '../common/config.ts';
 import { lockDir } from '../common/dir-lock.ts';
 import { createLogger } from '../common/log.ts';
-import { startCoordinator } from './io/coordinator.ts';
+import { memberDir, startCoordinator } from './io/coordinator.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ component: 'coordinator' }, { level: config.logLevel });
+  const id = process.argv[2] ?? 'c0';
+  const log = createLogger({ component: 'coordinator', member: id }, { level: config.logLevel });
   let running;
   let lock;
   try {
-    lock = lockDir(path.join(config.dataDir, 'coordinator'), 'coordinator');
-    running = await startCoordinator(config, log, () => process.exit(1));
+    coordinatorMember(config, id);
+    lock = lockDir(memberDir(config, id), 'coordinator');
+    running = await startCoordinator(config, id, log, () => process.exit(1));
   } catch (err) {
     log.error(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

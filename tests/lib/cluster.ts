@@ -1,6 +1,6 @@
-// A real cluster in real processes for tests and benchmarks: the coordinator and G×R storage
-// nodes on free ports with a temp data dir, each started through its own entry point so a test
-// can kill -9 and restart any of them.
+// A real cluster in real processes for tests and benchmarks: the coordinator group (c0, c1, c2)
+// and G×R storage nodes on free ports with a temp data dir, each started through its own entry
+// point so a test can kill -9 and restart any of them.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { allNodes, parseConfig, type Config, type NodeRef } from '../../cluster/common/config.ts';
@@ -16,8 +16,10 @@ export interface TestCluster {
   nodes: NodeRef[];
   coordinator: CoordinatorClient;
   client: ClusterClient;
-  /** Running processes by name: 'coordinator', 'g0r0', … */
+  /** Running processes by name: 'c0', 'c1', 'c2', 'g0r0', … */
   services: Map<string, Service>;
+  /** The coordinator members' ids. */
+  coordinators: string[];
   node(id: string): NodeClient;
   start(name: string): Service;
   kill9(name: string): Promise<void>;
@@ -25,6 +27,8 @@ export interface TestCluster {
   /** Waits until every group has a primary and every running node is in sync. */
   waitHealthy(timeoutMs?: number): Promise<ClusterStatus>;
   primaryOf(group: number): Promise<string>;
+  /** The coordinator member that leads now (as the leader itself reports). */
+  coordinatorLeader(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export interface ClusterOptions {
   replicas?: number;
   kvs?: Record<string, unknown>;
   coordinator?: Record<string, unknown>;
+  /** Members of the coordinator group (3). */
+  coordinators?: number;
   /** Other top-level config sections (lb, web, …), written into the same config file. */
   config?: Record<string, unknown>;
 }
@@ -40,16 +46,18 @@ export interface ClusterOptions {
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   const groups = options.groups ?? 1;
   const replicas = options.replicas ?? 3;
-  const ports = await freePorts(groups * replicas + 1);
+  const coordinatorCount = options.coordinators ?? 3;
+  const ports = await freePorts(groups * replicas + coordinatorCount);
   const nodes: Record<string, string> = {};
   for (let g = 0; g < groups; g++) {
-    for (let r = 0; r < replicas; r++) nodes[`g${g}r${r}`] = `127.0.0.1:${ports[1 + g * replicas + r]}`;
+    for (let r = 0; r < replicas; r++) nodes[`g${g}r${r}`] = `127.0.0.1:${ports[coordinatorCount + g * replicas + r]}`;
   }
+  const members = Array.from({ length: coordinatorCount }, (_, i) => ({ id: `c${i}`, port: ports[i] }));
   const boundaries = ['j', 's', 'w', 'y'].slice(0, groups - 1);
   const env = await makeTestEnv({
     ...options.config,
     kvs: { groups, replicas, nodes, groupBoundaries: boundaries, ...options.kvs },
-    coordinator: { port: ports[0], ...options.coordinator },
+    coordinator: { members, ...options.coordinator },
   });
   const config = parseConfig(env.config);
   const nodeClients = new Map<string, NodeClient>();
@@ -61,6 +69,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     coordinator: new CoordinatorClient(config),
     client: new ClusterClient(config, { retryDeadlineMs: 20_000 }),
     services,
+    coordinators: members.map((m) => m.id),
     node(id) {
       let c = nodeClients.get(id);
       if (!c) {
@@ -70,10 +79,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       return c;
     },
     start(name) {
-      const service =
-        name === 'coordinator'
-          ? startService(env, name, 'cluster/coordinator/main.ts')
-          : startService(env, name, 'cluster/kvs/main.ts', [name]);
+      const service = cluster.coordinators.includes(name)
+        ? startService(env, name, 'cluster/coordinator/main.ts', [name])
+        : startService(env, name, 'cluster/kvs/main.ts', [name]);
       services.set(name, service);
       return service;
     },
@@ -86,7 +94,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       return waitFor(
         async () => {
           const s = await cluster.status();
-          const running = [...services.keys()].filter((n) => n !== 'coordinator');
+          const running = [...services.keys()].filter((n) => !cluster.coordinators.includes(n));
           const groupsOk = s.groups.every((g) => g.primary !== '');
           const nodesOk = running.every((id) => {
             const n = s.nodes.find((x) => x.id === id);
@@ -109,6 +117,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       if (!primary) throw new Error(`group ${group} has no primary`);
       return primary;
     },
+    async coordinatorLeader() {
+      const s = await cluster.status();
+      const leader = s.coordinators.find((c) => c.role === 'leader')?.id;
+      if (!leader) throw new Error('no coordinator reports itself the leader');
+      return leader;
+    },
     async close() {
       await Promise.all([...services.values()].map((s) => s.kill9()));
       cluster.client.close();
@@ -117,7 +131,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       await env.cleanup();
     },
   };
-  cluster.start('coordinator');
+  for (const c of cluster.coordinators) cluster.start(c);
   for (const n of cluster.nodes) cluster.start(n.id);
   await cluster.waitHealthy(60_000);
   return cluster;

@@ -40,7 +40,7 @@ export class SimCoordinator {
 
   constructor(private readonly w: CoordinatorWorld) {
     this.persisted = initialGroups(w.config);
-    this.state = createMembership(w.config, this.persisted, w.clock.now());
+    this.state = createMembership(w.config, record(this.persisted), w.clock.now());
   }
 
   get nodes(): string[] {
@@ -50,7 +50,7 @@ export class SimCoordinator {
   start(): void {
     this.incarnation++;
     this.up = true;
-    this.state = createMembership(this.w.config, this.persisted, this.w.clock.now());
+    this.state = createMembership(this.w.config, record(this.persisted), this.w.clock.now());
     this.peers = new Map(this.nodes.map((id) => [id, { inFlight: null, again: false }]));
     this.w.trace.add(`coordinator up (incarnation ${this.incarnation}) ${this.persisted.map(show).join(' ')}`);
     const inc = this.incarnation;
@@ -124,9 +124,10 @@ export class SimCoordinator {
     for (const e of effects) {
       if (e.kind === 'log') this.w.trace.add(`coordinator: ${e.msg}`);
       else if (e.kind === 'persist') {
-        this.persisted = e.groups.map(copy);
+        this.persisted = e.record.groups.map(copy);
         this.w.onPersist(this.persisted);
       } else if (e.kind === 'announce') announce.push(e.group);
+      else if (e.kind === 'grant') continue;
       else if (e.kind === 'reply') answer = { reply: e.reply };
       else answer = { code: e.code, message: e.message };
     }
@@ -180,4 +181,8 @@ export function show(c: GroupConfig): string {
   const { group, epoch, primary, inSync, ...rest } = c;
   const more = Object.entries(rest).map(([k, v]) => ` ${k}=${String(v)}`);
   return `[g${group} e${epoch} p=${primary || '-'} in=${inSync.join(',')}${more.join('')}]`;
+}
+
+function record(groups: GroupConfig[]) {
+  return { groups, joins: groups.map(() => ({ epoch: 0, requestId: 0 })) };
 }

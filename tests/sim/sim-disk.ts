@@ -2,7 +2,7 @@
 // makes every fsync take seeded fake time, as a real disk does. Without it an fsync costs no fake
 // time, and races that need a write to wait on the disk while messages move could never happen.
 import { CrashFs } from '../../cluster/kvs/io/crash-fs.ts';
-import type { AppendHandle, FileSystem } from '../../cluster/kvs/io/files.ts';
+import type { AppendHandle, FileSystem } from '../../cluster/common/files.ts';
 import type { SimScheduler } from './sim-scheduler.ts';
 
 export class SimDisk {

@@ -12,11 +12,18 @@ import type {
   GroupConfig,
   Input,
   LogLevelName,
+  MembershipRecord,
   MembershipState,
   NodeHealth,
   RefusalCode,
   StepResult,
 } from './types.ts';
+
+/** The record of a cluster that never ran. */
+export function initialRecord(config: Readonly<Config>): MembershipRecord {
+  const groups = initialGroups(config);
+  return { groups, joins: groups.map(() => ({ epoch: 0, requestId: 0 })) };
+}
 
 /** A cluster that never ran: no primary, every replica in sync (all empty, so all equal). */
 export function initialGroups(config: Readonly<Config>): GroupConfig[] {
@@ -36,7 +43,8 @@ export function initialGroups(config: Readonly<Config>): GroupConfig[] {
  * (re)started cannot know whether it granted a lease just before it stopped, so it waits a full
  * lease before replacing any primary.
  */
-export function createMembership(config: Readonly<Config>, groups: GroupConfig[], now: number): MembershipState {
+export function createMembership(config: Readonly<Config>, record: MembershipRecord, now: number): MembershipState {
+  const { groups } = record;
   assert.equal(groups.length, config.kvs.groups, 'one config per group');
   const nodes = allNodes(config);
   const health: Record<string, NodeHealth> = {};
@@ -46,12 +54,12 @@ export function createMembership(config: Readonly<Config>, groups: GroupConfig[]
     nodes,
     groups: groups.map(copyConfig),
     health,
-    runtime: groups.map((g) => ({
+    runtime: groups.map((g, i) => ({
       lastGrant: now,
       cursor: 0,
       waitLogged: false,
       highestSeenEpoch: g.epoch,
-      joinSeen: { epoch: 0, requestId: 0 },
+      joinSeen: { ...(record.joins[i] ?? { epoch: 0, requestId: 0 }) },
     })),
   };
 }
@@ -231,6 +239,7 @@ function onRenewLease(s: MembershipState, out: Effect[], input: Extract<Input, {
   if (granted) {
     const rt = runtimeOf(s, input.group);
     rt.lastGrant = Math.max(rt.lastGrant, input.now);
+    out.push({ kind: 'grant', group: input.group, epoch: input.epoch, node: input.node });
   }
   out.push({ kind: 'reply', reply: { type: 'lease', granted, config: copyConfig(cfg) } });
 }
@@ -281,11 +290,15 @@ function onRequestJoin(s: MembershipState, out: Effect[], input: Extract<Input, 
   if (!cfg.inSync.includes(input.node)) {
     // It would be removed again by rule 3 on the next tick.
     if (isDown(s, input.node)) {
+      persist(s, out);
       refuse(out, 'failed_precondition', `${input.node} is down according to the coordinator`);
       return;
     }
     const inSync = [...cfg.inSync, input.node];
     change(s, out, cfg.group, { primary: cfg.primary, inSync }, (e) => `${input.node} joined in_sync at epoch ${e} (${cfg.primary} vouched for lsn ${input.lsn})`);
+  } else {
+    // The answered id must be agreed on even when nothing else changes (RAFT.md, "What is replicated").
+    persist(s, out);
   }
   replyConfig(s, out, cfg.group);
 }
@@ -395,9 +408,13 @@ function change(
   s.groups[group] = { group, epoch, primary: next.primary, inSync, primaryIncarnation };
   rt.highestSeenEpoch = epoch;
   rt.waitLogged = false;
-  out.push({ kind: 'persist', groups: s.groups.map(copyConfig) });
+  persist(s, out);
   out.push({ kind: 'announce', group });
   out.push({ kind: 'log', level, msg: `group ${group}: ${describe(epoch)}`, fields: { group, epoch, primary: next.primary, inSync } });
+}
+
+function persist(s: MembershipState, out: Effect[]): void {
+  out.push({ kind: 'persist', record: { groups: s.groups.map(copyConfig), joins: s.runtime.map((r) => ({ ...r.joinSeen })) } });
 }
 
 function replyConfig(s: MembershipState, out: Effect[], group: number): void {

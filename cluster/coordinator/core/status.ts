@@ -22,9 +22,21 @@ export interface NodeStatus {
   inSync: boolean;
 }
 
+/** A member of the coordinator group, as the leader sees it. */
+export interface CoordinatorInfo {
+  id: string;
+  address: string;
+  role: 'leader' | 'follower' | 'unreachable';
+  term: number;
+  /** The last log entry known to be on the member. */
+  matchIndex: number;
+}
+
 export interface ClusterStatus {
   nodes: NodeStatus[];
   groups: GroupConfig[];
+  /** Filled in by the member that answers (io/coordinator-member.ts). */
+  coordinators: CoordinatorInfo[];
 }
 
 export function clusterStatus(s: MembershipState): ClusterStatus {
@@ -52,5 +64,5 @@ export function clusterStatus(s: MembershipState): ClusterStatus {
       inSync,
     };
   });
-  return { nodes, groups: s.groups.map((g) => ({ ...g, inSync: [...g.inSync] })) };
+  return { nodes, groups: s.groups.map((g) => ({ ...g, inSync: [...g.inSync] })), coordinators: [] };
 }

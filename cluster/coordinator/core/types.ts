@@ -56,7 +56,23 @@ export interface GroupRuntime {
   /** The highest epoch any node of the group has reported, so a lost file cannot reuse one. */
   highestSeenEpoch: number;
   /** The newest RequestJoin answered, per epoch: older attempts arriving late are refused. */
-  joinSeen: { epoch: number; requestId: number };
+  joinSeen: JoinSeen;
+}
+
+export interface JoinSeen {
+  epoch: number;
+  requestId: number;
+}
+
+/**
+ * What the coordinator group agrees on through Raft (RAFT.md): every group's config and the
+ * newest join answered per group. Everything else a leader knows (node health, when it last
+ * granted a lease) it learns again from the nodes after it is elected.
+ */
+export interface MembershipRecord {
+  groups: GroupConfig[];
+  /** Indexed by group. */
+  joins: JoinSeen[];
 }
 
 export interface MembershipState {
@@ -122,8 +138,10 @@ export type RefusalCode = 'invalid_argument' | 'failed_precondition' | 'unavaila
 export type LogLevelName = 'info' | 'warn' | 'error';
 
 export type Effect =
-  /** Every group's config after a change. Must be durable before any later reply or heartbeat. */
-  | { kind: 'persist'; groups: GroupConfig[] }
+  /** The whole record after a change. Must be committed before any later reply or heartbeat. */
+  | { kind: 'persist'; record: MembershipRecord }
+  /** A lease granted: committed before the grant is answered, so a new leader knows of it. */
+  | { kind: 'grant'; group: number; epoch: number; node: string }
   /** Send the group's nodes a heartbeat now (after the persist), so a failover is quick. */
   | { kind: 'announce'; group: number }
   | { kind: 'log'; level: LogLevelName; msg: string; fields: Record<string, unknown> }

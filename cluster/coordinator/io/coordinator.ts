@@ -1,67 +1,95 @@
-// One running coordinator: loads the membership file, serves Coordinator, heartbeats every node.
-// main.ts runs it as a process; a test may run it in its own process the same way.
+// One running coordinator member: its Raft log on disk, the gRPC services (Coordinator for
+// clients and nodes, CoordinatorPeer for the other members), and — through CoordinatorMember —
+// the heartbeats to every storage node while it leads. main.ts runs it as a process; a test may
+// run it in its own process the same way.
+import { randomInt } from 'node:crypto';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import { coordinatorAddress, type Config } from '../../common/config.ts';
-import { bindServer, channelOptions, shutdownServer } from '../../common/grpc.ts';
+import { allNodes, coordinatorMember, coordinatorMembers, type Config, type NodeRef } from '../../common/config.ts';
+import { nodeFileSystem } from '../../common/files.ts';
+import { bindServer, callUnary, channelOptions, shutdownServer } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
-import { createMembership } from '../core/membership.ts';
-import { Heartbeats } from './heartbeats.ts';
-import { MembershipLoop } from './membership-loop.ts';
+import type { GroupConfig, NodeFigures } from '../core/types.ts';
+import { CoordinatorMember } from './coordinator-member.ts';
+import { FileRaftStorage } from './raft-storage.ts';
+import { RaftTransport, addPeerService } from './raft-transport.ts';
 import { addCoordinatorService } from './server.ts';
-import { loadMembership, membershipFile, saveMembership } from './state-file.ts';
+import { ReplicaService, configToWire, figuresFromWire, type WireHeartbeatReply, type WireHeartbeatRequest } from './wire.ts';
 
 export interface RunningCoordinator {
+  id: string;
   address: string;
-  loop: MembershipLoop;
+  member: CoordinatorMember;
   stop(): Promise<void>;
 }
 
+/** Where member `id` keeps its Raft state. */
+export function memberDir(config: Readonly<Config>, id: string): string {
+  return path.join(config.dataDir, 'coordinator', id);
+}
+
+const every = (ms: number, fn: () => void): (() => void) => {
+  const timer = setInterval(fn, ms);
+  return () => clearInterval(timer);
+};
+
 /**
- * Starts serving; rejects (a corrupt membership file, a port in use) without leaving anything
- * running. onFatal is called when the membership can no longer be persisted.
+ * Starts serving as member `id`; rejects (a corrupt Raft state, a port in use) without leaving
+ * anything running. onFatal is called when the Raft state can no longer be persisted.
  */
-export async function startCoordinator(
-  config: Readonly<Config>,
-  log: Logger,
-  onFatal: (err: unknown) => void,
-): Promise<RunningCoordinator> {
-  const { groups, found } = await loadMembership(config);
-  const now = () => performance.now();
-  const state = createMembership(config, groups, now());
-  const loop = new MembershipLoop(state, log, {
-    save: (g) => saveMembership(config.dataDir, g),
-    now,
+export async function startCoordinator(config: Readonly<Config>, id: string, log: Logger, onFatal: (err: unknown) => void): Promise<RunningCoordinator> {
+  const self = coordinatorMember(config, id);
+  const members = coordinatorMembers(config);
+  const transport = new RaftTransport(id, members, Math.max(100, config.coordinator.electionTimeoutMs), log);
+  const nodeClients = new Map<string, grpc.Client>(
+    allNodes(config).map((n) => [n.id, new ReplicaService(n.address, grpc.credentials.createInsecure(), channelOptions)]),
+  );
+  const heartbeat = async (node: NodeRef, cfg: GroupConfig | null, timeoutMs: number): Promise<NodeFigures> => {
+    const request: WireHeartbeatRequest = cfg ? { config: configToWire(cfg), has_config: true } : { has_config: false };
+    return figuresFromWire(await callUnary<WireHeartbeatReply>(nodeClients.get(node.id) as grpc.Client, 'Heartbeat', request, timeoutMs));
+  };
+  const member = new CoordinatorMember({
+    id,
+    config,
+    members,
+    log,
+    storage: new FileRaftStorage(nodeFileSystem, memberDir(config, id)),
+    sendRaft: (m) => transport.send(m),
+    heartbeat,
+    now: () => performance.now(),
+    every,
+    seed: randomInt(1, 2 ** 31),
     onFatal,
   });
-  const file = membershipFile(config.dataDir);
-  const summary = groups.map((g) => `group ${g.group} epoch ${g.epoch} primary ${g.primary || 'none'} in_sync [${g.inSync.join(', ')}]`);
-  log.info(found ? `loaded membership from ${file}` : `no membership file at ${file}; starting from epoch 1`, { groups: summary });
+  const closeClients = () => {
+    transport.close();
+    for (const c of nodeClients.values()) c.close();
+  };
 
   const server = new grpc.Server(channelOptions);
-  addCoordinatorService(server, loop, log);
-  const address = coordinatorAddress(config);
+  addCoordinatorService(server, member, log);
+  addPeerService(server, id, members, (m) => member.receive(m), log);
   try {
-    await bindServer(server, address);
+    await member.start();
+    await bindServer(server, self.address);
   } catch (err) {
     server.forceShutdown();
+    closeClients();
+    await member.stop().catch(() => {});
     throw err;
   }
-  const { heartbeatIntervalMs, leaseMs } = config.coordinator;
-  const heartbeats = new Heartbeats(state.nodes, heartbeatIntervalMs, loop, log);
-  loop.onAnnounce((group) => heartbeats.announce(group));
-  loop.start(Math.max(10, Math.floor(Math.min(heartbeatIntervalMs, leaseMs) / 5)));
-  heartbeats.start();
-  log.info(`coordinator listening on ${address}`, { nodes: state.nodes.length, heartbeatIntervalMs, leaseMs });
+  const { heartbeatIntervalMs, leaseMs, electionTimeoutMs } = config.coordinator;
+  log.info(`coordinator ${id} listening on ${self.address}`, { members: members.map((m) => `${m.id} ${m.address}`), heartbeatIntervalMs, leaseMs, electionTimeoutMs });
 
   return {
-    address,
-    loop,
+    id,
+    address: self.address,
+    member,
     async stop() {
-      heartbeats.stop();
-      loop.stop();
       await shutdownServer(server);
-      await loop.drain();
+      await member.stop();
+      closeClients();
     },
   };
 }

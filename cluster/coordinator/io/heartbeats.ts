@@ -2,13 +2,14 @@
 // interval as deadline and never more than one call outstanding per node. A node gets its
 // group's config only while its last reply showed an older epoch (the loop decides), and only
 // after that config is durable. announce(group) sends the group an extra round at once, so a
-// new primary hears of its election without waiting for the next tick.
-import * as grpc from '@grpc/grpc-js';
+// new primary hears of its election without waiting for the next tick. Only the coordinator
+// group's leader runs one; the call itself is passed in (gRPC, or the simulator's network).
 import type { NodeRef } from '../../common/config.ts';
-import { callUnary, channelOptions } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
-import type { GroupConfig, HeartbeatOutcome } from '../core/types.ts';
-import { ReplicaService, configToWire, figuresFromWire, type WireHeartbeatReply, type WireHeartbeatRequest } from './wire.ts';
+import type { GroupConfig, HeartbeatOutcome, NodeFigures } from '../core/types.ts';
+
+/** One Heartbeat call to a node, with its config when it needs one; rejects on any failure. */
+export type HeartbeatCall = (node: NodeRef, config: GroupConfig | null, timeoutMs: number) => Promise<NodeFigures>;
 
 export interface HeartbeatHost {
   heartbeatPlan(node: string): { config: GroupConfig | null; ready: Promise<void> };
@@ -17,7 +18,6 @@ export interface HeartbeatHost {
 
 interface Peer {
   ref: NodeRef;
-  client: grpc.Client;
   /** The call outstanding, if any; `scheduled` may be raised while it runs. */
   inFlight: { scheduled: boolean } | null;
   /** An announce came while a call was outstanding: send another when it ends. */
@@ -26,7 +26,7 @@ interface Peer {
 
 export class Heartbeats {
   private readonly peers: Peer[];
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private stopped = false;
 
   constructor(
@@ -34,18 +34,15 @@ export class Heartbeats {
     private readonly intervalMs: number,
     private readonly host: HeartbeatHost,
     private readonly log: Logger,
+    private readonly callNode: HeartbeatCall,
+    private readonly every: (ms: number, fn: () => void) => () => void,
   ) {
-    this.peers = nodes.map((ref) => ({
-      ref,
-      client: new ReplicaService(ref.address, grpc.credentials.createInsecure(), channelOptions),
-      inFlight: null,
-      again: false,
-    }));
+    this.peers = nodes.map((ref) => ({ ref, inFlight: null, again: false }));
   }
 
   start(): void {
     this.round();
-    this.timer = setInterval(() => this.round(), this.intervalMs);
+    this.cancelTimer = this.every(this.intervalMs, () => this.round());
   }
 
   announce(group: number): void {
@@ -55,8 +52,7 @@ export class Heartbeats {
 
   stop(): void {
     this.stopped = true;
-    clearInterval(this.timer);
-    for (const peer of this.peers) peer.client.close();
+    this.cancelTimer?.();
   }
 
   private round(): void {
@@ -89,11 +85,9 @@ export class Heartbeats {
       return; // The persist failed and the process is stopping; reveal nothing.
     }
     if (this.stopped) return;
-    const request: WireHeartbeatRequest = config ? { config: configToWire(config), has_config: true } : { has_config: false };
     let outcome: HeartbeatOutcome;
     try {
-      const reply = await callUnary<WireHeartbeatReply>(peer.client, 'Heartbeat', request, this.intervalMs);
-      outcome = { ok: true, reply: figuresFromWire(reply) };
+      outcome = { ok: true, reply: await this.callNode(peer.ref, config, this.intervalMs) };
     } catch (err) {
       outcome = { ok: false, error: err instanceof Error ? err.message : String(err) };
       this.log.debug(`heartbeat to ${peer.ref.id} failed`, { node: peer.ref.id, err: outcome.error });

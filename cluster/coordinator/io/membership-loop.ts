@@ -1,22 +1,30 @@
-// The loop that runs the membership core: it owns the state, feeds it inputs, and carries out
-// the effects in the order REPLICATION.md needs — persist (fsync), then announce and reply.
+// The loop that runs the membership core on the coordinator group's leader: it owns the state,
+// feeds it inputs, and carries out the effects in the order REPLICATION.md needs — commit
+// through Raft, then announce and reply.
 //
 // The rule that keeps epochs honest: anything that reveals a config (a reply, a heartbeat's
 // config, an announce) is computed from the state at one moment and leaves only after every
-// persist emitted up to that moment is durable. Persists run one after another in a chain; a
-// failed one poisons the chain, so nothing is revealed after it, and the process is stopped.
+// change emitted up to that moment is committed by a majority of the coordinators. A failed
+// commit (leadership lost) poisons the chain, so nothing is revealed after it, and the owner
+// throws this loop away; the next leader starts a new one from the committed record.
 import type { Logger } from '../../common/log.ts';
 import { PennError } from '../../common/errors.ts';
 import { groupConfig, heartbeatConfig, step } from '../core/membership.ts';
 import { clusterStatus, type ClusterStatus } from '../core/status.ts';
+import type { Command } from '../core/replicated.ts';
 import type { ForceResult, GroupConfig, HeartbeatOutcome, Input, LeaseResult, LookupResult, MembershipState, Reply } from '../core/types.ts';
 
 export interface LoopDeps {
-  /** Makes the configs durable; resolves only after fsync. */
-  save(groups: GroupConfig[]): Promise<void>;
+  /**
+   * Has the coordinator group commit the commands (in order, after every earlier call's);
+   * resolves once they are committed, rejects when they may not be (leadership lost).
+   */
+  commit(commands: Command[]): Promise<void>;
   /** A monotonic clock in ms. */
   now(): number;
-  /** A persist failed: the disk cannot be trusted, the process must stop. */
+  /** Calls fn every ms until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+  /** A commit failed: this loop's state can no longer be trusted; the owner discards it. */
   onFatal(err: unknown): void;
 }
 
@@ -24,7 +32,7 @@ export class MembershipLoop {
   private persisted: Promise<void> = Promise.resolve();
   private failed = false;
   private announceTo: (group: number) => void = () => {};
-  private ticker: NodeJS.Timeout | undefined;
+  private cancelTicker: (() => void) | undefined;
 
   constructor(
     private state: MembershipState,
@@ -39,12 +47,12 @@ export class MembershipLoop {
 
   /** Ticks often enough that a failover follows the end of a lease closely. */
   start(tickMs: number): void {
-    this.ticker = setInterval(() => this.apply({ kind: 'tick', now: this.deps.now() }), tickMs);
+    this.cancelTicker = this.deps.every(tickMs, () => this.apply({ kind: 'tick', now: this.deps.now() }));
   }
 
   stop(): void {
-    clearInterval(this.ticker);
-    this.ticker = undefined;
+    this.cancelTicker?.();
+    this.cancelTicker = undefined;
   }
 
   /** Resolves when every persist so far is durable (used at shutdown). */
@@ -128,28 +136,32 @@ export class MembershipLoop {
     const { state, effects } = step(this.state, input);
     this.state = state;
     let answer: { reply: Reply } | { code: PennError['code']; message: string } | undefined;
-    let latest: GroupConfig[] | undefined;
+    const commands: Command[] = [];
     const announce: number[] = [];
     for (const e of effects) {
       if (e.kind === 'log') this.log[e.level](e.msg, e.fields);
-      else if (e.kind === 'persist') latest = e.groups;
+      else if (e.kind === 'persist') commands.push({ type: 'membership', record: e.record });
+      else if (e.kind === 'grant') commands.push({ type: 'lease', group: e.group, epoch: e.epoch, node: e.node });
       else if (e.kind === 'announce') announce.push(e.group);
       else if (e.kind === 'reply') answer = { reply: e.reply };
       else answer = { code: e.code, message: e.message };
     }
-    // Each persist holds every group's config, so the last of a step covers the ones before it.
-    if (latest) this.persist(latest);
+    if (commands.length > 0) this.persist(commands);
     const ready = this.persisted;
     for (const group of announce) ready.then(() => this.announceTo(group), () => {});
     return { answer, ready };
   }
 
-  private persist(groups: GroupConfig[]): void {
-    const next = this.persisted.then(() => this.deps.save(groups));
+  /**
+   * Proposed at once (the group keeps their order); `persisted` settles only when this and
+   * every earlier commit have. A failure poisons the chain: nothing is revealed after it.
+   */
+  private persist(commands: Command[]): void {
+    const committed = this.deps.commit(commands);
+    const next = this.persisted.then(() => committed);
     next.catch((err: unknown) => {
       if (this.failed) return;
       this.failed = true;
-      this.log.error('cannot persist the membership; stopping', { err });
       this.deps.onFatal(err);
     });
     this.persisted = next;

@@ -1,10 +1,11 @@
 // The coordinator's gRPC face: penncloud.coordinator.Coordinator, every handler through the
 // shared adapter so each call answers exactly once with a known status. The handlers only
-// translate; the rules live in core/membership.ts and the ordering in membership-loop.ts.
+// translate; the rules live in core/membership.ts and the ordering in membership-loop.ts. Only
+// the group's leader answers; the other members refuse with UNAVAILABLE naming the leader.
 import type * as grpc from '@grpc/grpc-js';
 import { unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
-import type { MembershipLoop } from './membership-loop.ts';
+import type { CoordinatorMember } from './coordinator-member.ts';
 import { CoordinatorService, configToWire, forceToWire, lookupToWire, statusToWire } from './wire.ts';
 
 interface Req {
@@ -17,21 +18,22 @@ interface Req {
   request_id?: number;
 }
 
-export function addCoordinatorService(server: grpc.Server, loop: MembershipLoop, log: Logger): void {
+export function addCoordinatorService(server: grpc.Server, member: CoordinatorMember, log: Logger): void {
+  const loop = () => member.membership();
   server.addService(CoordinatorService.service, {
-    Lookup: unary(log, 'Lookup', async (r: Req) => lookupToWire(await loop.lookup(r.row ?? ''))),
-    ClusterStatus: unary(log, 'ClusterStatus', async () => statusToWire(await loop.clusterStatus())),
+    Lookup: unary(log, 'Lookup', async (r: Req) => lookupToWire(await loop().lookup(r.row ?? ''))),
+    ClusterStatus: unary(log, 'ClusterStatus', async () => statusToWire({ ...(await loop().clusterStatus()), coordinators: member.coordinators() })),
     RenewLease: unary(log, 'RenewLease', async (r: Req) => {
-      const result = await loop.renewLease(r.group ?? 0, r.epoch ?? 0, r.node ?? '');
+      const result = await loop().renewLease(r.group ?? 0, r.epoch ?? 0, r.node ?? '');
       return { granted: result.granted, config: configToWire(result.config) };
     }),
     ReportFailure: unary(log, 'ReportFailure', async (r: Req) =>
-      configToWire(await loop.reportFailure(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '')),
+      configToWire(await loop().reportFailure(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '')),
     ),
     RequestJoin: unary(log, 'RequestJoin', async (r: Req) =>
-      configToWire(await loop.requestJoin(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '', r.lsn ?? 0, r.request_id ?? 0)),
+      configToWire(await loop().requestJoin(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '', r.lsn ?? 0, r.request_id ?? 0)),
     ),
-    GetConfig: unary(log, 'GetConfig', async (r: Req) => configToWire(await loop.getConfig(r.group ?? 0))),
-    ForcePrimary: unary(log, 'ForcePrimary', async (r: Req) => forceToWire(await loop.forcePrimary(r.node ?? ''))),
+    GetConfig: unary(log, 'GetConfig', async (r: Req) => configToWire(await loop().getConfig(r.group ?? 0))),
+    ForcePrimary: unary(log, 'ForcePrimary', async (r: Req) => forceToWire(await loop().forcePrimary(r.node ?? ''))),
   });
 }

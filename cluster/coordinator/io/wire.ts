@@ -1,12 +1,71 @@
 // The coordinator's messages as they cross the wire (proto field names, snake_case) and the
 // conversions to and from the core's plain objects. Shared by the server, the heartbeats and
 // CoordinatorClient so each field is named in one place.
+import { PennError } from '../../common/errors.ts';
 import { loadProto, serviceClient } from '../../common/grpc.ts';
-import type { ClusterStatus, NodeStatus } from '../core/status.ts';
+import type { RaftEntry, RaftMessage, RaftSnapshot } from '../core/raft.ts';
+import type { ClusterStatus, CoordinatorInfo, NodeStatus } from '../core/status.ts';
 import type { ForceResult, GroupConfig, LookupResult, NodeFigures } from '../core/types.ts';
 
-export const CoordinatorService = serviceClient(loadProto('coordinator.proto'), 'penncloud.coordinator.Coordinator');
+const coordinatorProto = loadProto('coordinator.proto');
+export const CoordinatorService = serviceClient(coordinatorProto, 'penncloud.coordinator.Coordinator');
 export const ReplicaService = serviceClient(loadProto('replica.proto'), 'penncloud.replica.Replica');
+export const CoordinatorPeerService = serviceClient(coordinatorProto, 'penncloud.coordinator.CoordinatorPeer');
+
+export interface WireRaftMessage {
+  type: string;
+  from: string;
+  to: string;
+  term: number;
+  pre: boolean;
+  last_index: number;
+  last_term: number;
+  granted: boolean;
+  prev_index: number;
+  prev_term: number;
+  entries: RaftEntry[];
+  commit: number;
+  success: boolean;
+  match_index: number;
+  snapshot: RaftSnapshot | null;
+  seq: number;
+}
+
+export function raftToWire(m: RaftMessage): Partial<WireRaftMessage> {
+  const base = { type: m.type, from: m.from, to: m.to, term: m.term };
+  switch (m.type) {
+    case 'vote':
+      return { ...base, pre: m.pre, last_index: m.lastIndex, last_term: m.lastTerm };
+    case 'voteReply':
+      return { ...base, pre: m.pre, granted: m.granted };
+    case 'append':
+      return { ...base, prev_index: m.prevIndex, prev_term: m.prevTerm, entries: m.entries, commit: m.commit, seq: m.seq };
+    case 'appendReply':
+      return { ...base, success: m.success, match_index: m.matchIndex, seq: m.seq };
+    case 'snapshot':
+      return { ...base, snapshot: m.snapshot };
+  }
+}
+
+/** A message from another member; anything malformed is refused as INVALID_ARGUMENT. */
+export function raftFromWire(w: WireRaftMessage): RaftMessage {
+  const base = { from: w.from, to: w.to, term: w.term };
+  switch (w.type) {
+    case 'vote':
+      return { ...base, type: 'vote', pre: w.pre, lastIndex: w.last_index, lastTerm: w.last_term };
+    case 'voteReply':
+      return { ...base, type: 'voteReply', pre: w.pre, granted: w.granted };
+    case 'append':
+      return { ...base, type: 'append', prevIndex: w.prev_index, prevTerm: w.prev_term, entries: w.entries.map((e) => ({ index: e.index, term: e.term, data: e.data })), commit: w.commit, seq: w.seq };
+    case 'appendReply':
+      return { ...base, type: 'appendReply', success: w.success, matchIndex: w.match_index, seq: w.seq };
+    case 'snapshot':
+      if (!w.snapshot) throw new PennError('invalid_argument', 'a snapshot message without its snapshot');
+      return { ...base, type: 'snapshot', snapshot: { index: w.snapshot.index, term: w.snapshot.term, data: w.snapshot.data } };
+    default:
+      throw new PennError('invalid_argument', `unknown raft message type "${w.type}"`);
+  }
+}
 
 export interface WireGroupConfig {
   group: number;
@@ -42,9 +101,18 @@ export interface WireNodeInfo {
   in_sync: boolean;
 }
 
+export interface WireCoordinatorInfo {
+  id: string;
+  address: string;
+  role: string;
+  term: number;
+  match_index: number;
+}
+
 export interface WireClusterStatusReply {
   nodes: WireNodeInfo[];
   groups: WireGroupConfig[];
+  coordinators: WireCoordinatorInfo[];
 }
 
 export interface WireHeartbeatRequest {
@@ -130,6 +198,7 @@ export function statusToWire(s: ClusterStatus): WireClusterStatusReply {
       in_sync: n.inSync,
     })),
     groups: s.groups.map(configToWire),
+    coordinators: s.coordinators.map((c) => ({ id: c.id, address: c.address, role: c.role, term: c.term, match_index: c.matchIndex })),
   };
 }
 
@@ -151,6 +220,9 @@ export function statusFromWire(s: WireClusterStatusReply): ClusterStatus {
       }),
     ),
     groups: s.groups.map(configFromWire),
+    coordinators: (s.coordinators ?? []).map(
+      (c): CoordinatorInfo => ({ id: c.id, address: c.address, role: c.role as CoordinatorInfo['role'], term: c.term, matchIndex: c.match_index }),
+    ),
   };
 }
 

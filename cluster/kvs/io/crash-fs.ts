@@ -7,7 +7,7 @@
 //
 // Simplification: mkdir is durable at once (the store creates its directories only at open).
 import path from 'node:path';
-import type { AppendHandle, FileSystem } from './files.ts';
+import type { AppendHandle, FileSystem } from '../../common/files.ts';
 
 interface Inode {
   data: Buffer;

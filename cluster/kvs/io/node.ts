@@ -11,7 +11,7 @@ import type { ColumnInfo, ScanPage } from '../core/types.ts';
 import { checkColumn, checkRow, checkScanLimit, checkValue, type KeyLimits } from '../core/validate.ts';
 import { realClock, type CoordinatorPort, type GroupConfig } from '../replication/ports.ts';
 import { Replicator } from '../replication/replicator.ts';
-import type { FileSystem } from './files.ts';
+import type { FileSystem } from '../../common/files.ts';
 import { GrpcPeerTransport } from './peer-transport.ts';
 import { Store, type WriteOp } from './store.ts';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { decodeManifestFile, encodeManifest, manifestFormat, type Manifest } from '../core/wal-record.ts';
-import type { FileSystem } from './files.ts';
+import type { FileSystem } from '../../common/files.ts';
 import type { NameCounters } from './tablet-cache.ts';
 
 export interface StorePaths {

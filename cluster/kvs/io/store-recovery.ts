@@ -6,7 +6,7 @@ import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { Tablet } from '../core/tablet.ts';
 import type { Manifest, ManifestTablet } from '../core/wal-record.ts';
-import type { AppendHandle, FileSystem } from './files.ts';
+import type { AppendHandle, FileSystem } from '../../common/files.ts';
 import type { StorePaths } from './store-files.ts';
 import type { NameCounters, TabletCache } from './tablet-cache.ts';
 import { scanLog, type LogPosition } from './wal-writer.ts';

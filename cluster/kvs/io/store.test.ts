@@ -13,7 +13,7 @@ import { PennError, isPennError } from '../../common/errors.ts';
 import { silentLogger } from '../../common/log.ts';
 import type { LogEntry } from '../core/types.ts';
 import { CrashFs } from './crash-fs.ts';
-import type { FileSystem } from './files.ts';
+import type { FileSystem } from '../../common/files.ts';
 import { Store, type StoreOptions, type WriteOp } from './store.ts';
 
 const KiB = 1024;

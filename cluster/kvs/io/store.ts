@@ -20,7 +20,7 @@ import {
   type Manifest,
   type ManifestTablet,
 } from '../core/wal-record.ts';
-import { nodeFileSystem, type AppendHandle, type FileSystem } from './files.ts';
+import { nodeFileSystem, type AppendHandle, type FileSystem } from '../../common/files.ts';
 import {
   SnapshotPins,
   commitManifest,

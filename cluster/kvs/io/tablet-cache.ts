@@ -12,7 +12,7 @@ import type { Logger } from '../../common/log.ts';
 import { Tablet, cellKey, firstKeyAfterRow, rowKeyRange } from '../core/tablet.ts';
 import type { ColumnInfo, LogEntry, RowInfo, ScanPage } from '../core/types.ts';
 import type { ManifestTablet } from '../core/wal-record.ts';
-import type { FileSystem } from './files.ts';
+import type { FileSystem } from '../../common/files.ts';
 
 interface Slot {
   id: string;

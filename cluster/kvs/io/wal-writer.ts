@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import { PennError } from '../../common/errors.ts';
 import type { LogEntry } from '../core/types.ts';
 import { decodeFrames, frameHeaderBytes, logFrameTypes, type StopReason } from '../core/wal-record.ts';
-import type { AppendHandle, FileSystem } from './files.ts';
+import type { AppendHandle, FileSystem } from '../../common/files.ts';
 
 /** A batch is one write() call: this caps the bytes held for it at once. */
 const batchBytesMax = 16 * 1024 * 1024;
