@@ -1,14 +1,16 @@
 // `npm start`: starts every PennCloud process that exists from the shared config, writes their
 // logs under <dataDir>/logs/, waits until they serve, prints the status, and stops everything
-// it started on Ctrl-C (SIGINT) or SIGTERM.
+// it started on Ctrl-C (SIGINT) or SIGTERM. A process that exits without being asked to is
+// started again (cluster/common/supervision.ts: backoff from 0.5 s doubling to 30 s), and
+// <dataDir>/run/processes.json says what runs, for the admin console.
 //
-// Today that is the coordinator group and the 9 storage nodes, then the mail daemon, the load balancer
-// and the frontends (the web app is built first when its build is missing or older than its sources).
-import type { ChildProcess } from 'node:child_process';
+// Today that is the coordinator group (one process per config.coordinator.members) and the 9
+// storage nodes, then the mail daemon, the load balancer and the frontends (the web app is built
+// first when its build is missing or older than its sources).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { allNodes, coordinatorMembers, loadConfig } from '../cluster/common/config.ts';
-import { launch } from '../cluster/common/launch.ts';
+import { createSupervisor, type Supervisor } from '../cluster/common/supervisor.ts';
 import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 import { LbClient } from '../cluster/lb/client.ts';
 import { ensureWebBuild } from '../web/build.ts';
@@ -17,16 +19,14 @@ const config = loadConfig();
 const logDir = path.join(config.dataDir, 'logs');
 mkdirSync(logDir, { recursive: true });
 
-const children: { name: string; child: ChildProcess }[] = [];
-let stopping = false;
-
-function start(name: string, script: string, args: string[]): void {
-  const { child } = launch(script, args, path.join(logDir, `${name}.log`));
-  child.on('exit', (code, signal) => {
-    if (!stopping) console.log(`${name} exited (${signal ?? code}); see ${path.join(logDir, `${name}.log`)}`);
-  });
-  children.push({ name, child });
+let supervisor: Supervisor;
+try {
+  supervisor = createSupervisor({ dataDir: config.dataDir, logDir, owner: 'start-cluster' });
+} catch (err) {
+  console.log(`cannot start: ${(err as Error).message}`);
+  process.exit(1);
 }
+let stopping = false;
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -40,21 +40,8 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
 async function stopAll(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping ${children.length} processes…`);
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  console.log(`\n${signal}: stopping ${supervisor.runningCount()} processes…`);
+  await supervisor.stopAll();
   console.log('stopped');
   process.exit(0);
 }
@@ -68,9 +55,9 @@ async function main(): Promise<void> {
     console.log(`cannot build the web app: ${(err as Error).message}`);
     process.exit(1);
   }
-  for (const member of coordinatorMembers(config)) start(member.id, 'cluster/coordinator/main.ts', [member.id]);
-  const nodes = allNodes(config);
-  for (const node of nodes) start(node.id, 'cluster/kvs/main.ts', [node.id]);
+  for (const member of coordinatorMembers(config)) supervisor.start(member.id, 'cluster/coordinator/main.ts', [member.id]);
+  for (const node of allNodes(config)) supervisor.start(node.id, 'cluster/kvs/main.ts', [node.id]);
+  // The client finds the group's leader among the members itself.
   const coordinator = new CoordinatorClient(config, 1000);
   const ready = await waitUntil(async () => {
     const status = await coordinator.clusterStatus();
@@ -91,15 +78,15 @@ async function main(): Promise<void> {
 
 /** The mail daemon (cluster/smtp/), once storage is up: SMTP, POP3 and gRPC Mail.Send. */
 function startMailDaemon(): void {
-  start('mail', 'cluster/smtp/main.ts', []);
+  supervisor.start('mail', 'cluster/smtp/main.ts', []);
   const host = config.mail.host ?? config.host;
   console.log(`mail for @${config.mail.domain}: SMTP ${host}:${config.mail.smtpPort}, POP3 ${host}:${config.mail.pop3Port}`);
 }
 
 /** The load balancer and web.frontends frontends, once storage is up; prints the URL. */
 async function startWebTier(): Promise<void> {
-  start('lb', 'cluster/lb/main.ts', []);
-  for (let n = 1; n <= config.web.frontends; n++) start(`web${n}`, 'web/main.ts', [String(n)]);
+  supervisor.start('lb', 'cluster/lb/main.ts', []);
+  for (let n = 1; n <= config.web.frontends; n++) supervisor.start(`web${n}`, 'web/main.ts', [String(n)]);
   const lb = new LbClient(config, 1000);
   const ready = await waitUntil(async () => (await lb.frontendStatus()).frontends.every((f) => f.alive), 60_000);
   const status = await lb.frontendStatus().catch(() => null);

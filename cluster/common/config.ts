@@ -67,11 +67,15 @@ const coordinatorSchema = z
         { id: 'c1', port: 7011 },
         { id: 'c2', port: 7012 },
       ]),
-    heartbeatIntervalMs: z.number().int().min(10).default(500),
-    /** Missed heartbeats before a node is declared down. */
-    heartbeatMissesMax: z.number().int().min(1).default(3),
+    // Timings (RAFT.md, "Timings"): a node is down after heartbeatMissesMax intervals without an
+    // answer (400 ms), a dead primary's lease is over within leaseMs of its death (700 ms), so a
+    // failover takes under a second; a slow answer still counts, so a loaded machine does not
+    // fail over.
+    heartbeatIntervalMs: z.number().int().min(10).default(100),
+    /** Intervals without an answer before a node is declared down. */
+    heartbeatMissesMax: z.number().int().min(1).default(4),
     /** A primary that has not heard from the coordinator this long stops acknowledging. */
-    leaseMs: z.number().int().min(50).default(1500),
+    leaseMs: z.number().int().min(50).default(700),
     /** Raft: the leader's heartbeat to the other coordinators. */
     raftHeartbeatMs: z.number().int().min(5).default(100),
     /** Raft: a follower that hears no leader for a random time in [this, 2 × this) stands for election. */

@@ -4,9 +4,9 @@
 // call; errors as PennError, replies as plain camelCase objects (the core's own types).
 import * as grpc from '@grpc/grpc-js';
 import { coordinatorMembers, type Config } from '../common/config.ts';
-import { PennError, isPennError } from '../common/errors.ts';
 import { callUnary, channelOptions } from '../common/grpc.ts';
 import type { ClusterStatus } from './core/status.ts';
+import { callLeader, type LeaderSearch } from './leader-call.ts';
 import type { ForceResult, GroupConfig, LeaseResult, LookupResult } from './core/types.ts';
 import {
   CoordinatorService,
@@ -39,15 +39,12 @@ export interface MembershipChange {
   requestId?: number;
 }
 
-/** How long to wait before asking again while the group elects a leader. */
-const electionPauseMs = 50;
-
 export class CoordinatorClient {
   /** Every member's address, in config order. */
   readonly addresses: string[];
   private readonly clients: grpc.Client[];
-  /** The member believed to lead. */
-  private leader = 0;
+  /** The member believed to lead, and the real clock the search runs on. */
+  private readonly search: LeaderSearch;
 
   /** target: one member's host:port, several, or the config that names them all. */
   constructor(
@@ -56,11 +53,12 @@ export class CoordinatorClient {
   ) {
     this.addresses = typeof target === 'string' ? [target] : Array.isArray(target) ? [...target] : coordinatorMembers(target).map((m) => m.address);
     this.clients = this.addresses.map((a) => new CoordinatorService(a, grpc.credentials.createInsecure(), channelOptions));
+    this.search = { addresses: this.addresses, leader: 0, now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
   }
 
   /** The address of the member this client last found leading. */
   get address(): string {
-    return this.addresses[this.leader] as string;
+    return this.addresses[this.search.leader] as string;
   }
 
   /** The row's group, the node assigned to this caller, the primary; UNAVAILABLE when no member is live. */
@@ -108,35 +106,8 @@ export class CoordinatorClient {
     for (const c of this.clients) c.close();
   }
 
-  /**
-   * Calls the leader: a member that names another as leader sends us there; one that is down,
-   * stalled or knows no leader sends us to the next, pausing briefly once all were tried. A
-   * member gets at most half of what is left of the deadline while others remain to be tried,
-   * so a stalled one cannot use it all.
-   */
-  private async call<T>(method: string, request: unknown, timeoutMs = this.timeoutMs): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (let attempt = 0; ; attempt++) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      const tries = this.addresses.length > 1 && attempt < this.addresses.length * 3 ? Math.max(left / 2, Math.min(left, 250)) : left;
-      try {
-        return await callUnary<T>(this.clients[this.leader] as grpc.Client, method, request, tries);
-      } catch (err) {
-        if (!isPennError(err, 'unavailable') && !isPennError(err, 'deadline_exceeded')) throw err;
-        lastError = err;
-        const hint = /\[leader ([^\]]+)\]/.exec(err.message)?.[1];
-        const named = hint === undefined ? -1 : this.addresses.indexOf(hint);
-        if (named >= 0 && named !== this.leader) {
-          this.leader = named;
-          continue;
-        }
-        this.leader = (this.leader + 1) % this.addresses.length;
-        if (this.leader === 0 || this.addresses.length === 1) await new Promise((r) => setTimeout(r, Math.min(electionPauseMs, Math.max(0, deadline - Date.now()))));
-      }
-    }
-    const why = lastError instanceof Error ? lastError.message : 'no answer';
-    throw new PennError('unavailable', `no coordinator leader answered within ${timeoutMs} ms (members ${this.addresses.join(', ')}): ${why}`);
+  /** Calls the leader, wherever it is (leader-call.ts). */
+  private call<T>(method: string, request: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+    return callLeader(this.search, timeoutMs, (member, tries) => callUnary<T>(this.clients[member] as grpc.Client, method, request, tries));
   }
 }

@@ -1,16 +1,21 @@
-// `npm run bench:cluster`: one group of 3 replicas (coordinator + 3 node processes, fresh data
-// dir), 64 concurrent clients. Prints puts/s and gets/s with 256-byte values, p50/p99, put MB/s
-// with 1 MiB values, failover time (kill -9 of the primary to the first acknowledged write)
-// p50/max over FAILOVER_RUNS (10), and the catch-up MB/s of a node that missed CATCHUP_MB (100)
-// MB of writes. BENCH_SECONDS sets each load phase (default 10).
+// `npm run bench:cluster`: one group of 3 replicas (3 coordinators + 3 node processes, fresh
+// data dir), 64 concurrent clients. Prints puts/s and gets/s with 256-byte values, p50/p99, put
+// MB/s with 1 MiB values, and the primary changes during those phases (there should be none);
+// then failover figures over FAILOVER_RUNS (10) each (scripts/bench/failover.ts): kill -9 of the
+// primary → first acknowledged write, SIGSTOP of the primary → another replica acknowledging,
+// the longest write gap around kill -9 of the coordinator leader; the catch-up MB/s of a node
+// that missed CATCHUP_MB (100) MB of writes; and primary changes over IDLE_SECONDS (60) of a
+// quiet cluster. BENCH_SECONDS sets each load phase (default 10).
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { startCluster } from '../../tests/lib/cluster.ts';
 import { waitFor } from '../../tests/lib/processes.ts';
+import { coordinatorLeaderGap, epochOf, formatSpread, killFailover, stallTakeover } from './failover.ts';
 import { formatLoad, runLoad } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const failoverRuns = Number(process.env.FAILOVER_RUNS ?? 10);
 const catchUpMb = Number(process.env.CATCHUP_MB ?? 100);
+const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 const clientsCount = 64;
 
 async function main(): Promise<void> {
@@ -18,6 +23,7 @@ async function main(): Promise<void> {
   const clients = Array.from({ length: clientsCount }, () => new ClusterClient(cluster.config, { callTimeoutMs: 30_000 }));
   try {
     console.log(`bench:cluster — one group of 3 replicas, ${clientsCount} clients, ${seconds} s per phase`);
+    const epochBeforeLoad = await epochOf(cluster);
     const small = Buffer.alloc(256, 'x');
     const key = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
     const puts = await runLoad(clientsCount, seconds, (c, n) => clients[c]!.put(...key(c, n), small));
@@ -28,24 +34,11 @@ async function main(): Promise<void> {
     const bigPuts = await runLoad(clientsCount, seconds, (c, n) => clients[c]!.put(`blob#${c}`, `c${n % 4}`, big));
     console.log(formatLoad('put 1 MiB', bigPuts, `  ${bigPuts.opsPerSecond.toFixed(1)} MB/s`));
 
-    const failovers: number[] = [];
-    for (let run = 0; run < failoverRuns; run++) {
-      const primary = await cluster.primaryOf(0);
-      const killedAt = performance.now();
-      await cluster.kill9(primary);
-      await waitFor(() => cluster.client.put('failover#row', `run${run}`, 'x').then(() => true), {
-        timeoutMs: 60_000,
-        intervalMs: 10,
-        what: 'a write after the kill',
-      });
-      failovers.push(performance.now() - killedAt);
-      cluster.start(primary);
-      await cluster.waitHealthy(60_000);
-    }
-    failovers.sort((a, b) => a - b);
-    console.log(
-      `failover (kill -9 primary → first ack)  p50 ${failovers[Math.floor(failovers.length / 2)]!.toFixed(0)} ms  max ${failovers.at(-1)!.toFixed(0)} ms  (${failoverRuns} runs)`,
-    );
+    console.log(`primary changes during the load phases: ${(await epochOf(cluster)) - epochBeforeLoad} (epoch changes; 0 expected)`);
+
+    console.log(formatSpread('failover (kill -9 primary → first ack)', await killFailover(cluster, failoverRuns)));
+    console.log(formatSpread('takeover (SIGSTOP primary → another acks)', await stallTakeover(cluster, failoverRuns)));
+    console.log(formatSpread('longest write gap, coordinator leader kill -9', await coordinatorLeaderGap(cluster, failoverRuns)));
 
     // A backup misses catchUpMb of writes while halted, then catches up on Revive.
     const s = await cluster.status();
@@ -65,6 +58,11 @@ async function main(): Promise<void> {
     });
     const catchUpS = (performance.now() - revivedAt) / 1000;
     console.log(`catch-up of ${catchUpMb} MB missed by a halted backup: ${catchUpS.toFixed(2)} s, ${(catchUpMb / catchUpS).toFixed(1)} MB/s`);
+
+    await cluster.waitHealthy(60_000);
+    const idleEpoch = await epochOf(cluster);
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    console.log(`primary changes in ${idleSeconds} s of a quiet cluster: ${(await epochOf(cluster)) - idleEpoch} (0 expected)`);
   } finally {
     clients.forEach((c) => c.close());
     await cluster.close();

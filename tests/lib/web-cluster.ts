@@ -36,7 +36,7 @@ export interface WebClusterOptions extends ClusterOptions {
 }
 
 /** `count` consecutive free ports (frontends listen on basePort + n - 1), below the ephemeral range. */
-async function freePortRange(count: number): Promise<number> {
+export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 10_000);
     const ports = Array.from({ length: count }, (_, i) => base + i);

@@ -7,7 +7,8 @@ import { clusterStatus } from './status.ts';
 import type { Effect, GroupConfig, Input, MembershipState, NodeFigures, Reply } from './types.ts';
 
 // Defaults: 3 groups × 3 replicas, leaseMs 1500, heartbeatMissesMax 3; rows a–i → group 0.
-const config = parseConfig({ dataDir: '/tmp/penncloud-membership-test' });
+// The rules' own figures, not the defaults (which are tuned for speed): the cases below count them.
+const config = parseConfig({ dataDir: '/tmp/penncloud-membership-test', coordinator: { heartbeatIntervalMs: 500, heartbeatMissesMax: 3, leaseMs: 1500 } });
 const LEASE = config.coordinator.leaseMs;
 
 /**

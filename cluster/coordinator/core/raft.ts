@@ -304,8 +304,15 @@ function onVoteReply(s: RaftState, out: RaftEffect[], m: Extract<RaftMessage, { 
   else becomeLeader(s, out, now);
 }
 
+/**
+ * A live leader reaches its followers every heartbeatMs; three of them missed means it is gone.
+ * Shorter than the election timeout on purpose: a voter that waited a whole election timeout
+ * would turn down the first candidate whose timer fired just before its own (both heard the
+ * dead leader last at about the same moment) and cost the group another round.
+ */
 function heardFromLeaderLately(s: RaftState, now: number): boolean {
-  return s.role === 'leader' || (s.leader !== '' && now - s.leaderContactAt < s.options.electionTimeoutMs);
+  const stickyMs = Math.min(s.options.electionTimeoutMs, 3 * s.options.heartbeatMs);
+  return s.role === 'leader' || (s.leader !== '' && now - s.leaderContactAt < stickyMs);
 }
 
 function becomeLeader(s: RaftState, out: RaftEffect[], now: number): void {

@@ -13,7 +13,7 @@ import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { createMembership } from '../core/membership.ts';
 import type { CoordinatorInfo } from '../core/status.ts';
-import { createRaft, lastIndex, leaderReady, type RaftMessage, type RaftRole, type RaftState } from '../core/raft.ts';
+import { createRaft, lastIndex, leaderReady, type RaftEntry, type RaftMessage, type RaftRole, type RaftState } from '../core/raft.ts';
 import { applyCommand, decodeSnapshot, encodeCommand, encodeSnapshot, type Command, type ReplicatedState } from '../core/replicated.ts';
 import { Heartbeats, type HeartbeatCall } from './heartbeats.ts';
 import { MembershipLoop } from './membership-loop.ts';
@@ -34,6 +34,8 @@ export interface MemberDeps {
   seed: number;
   /** The disk failed: the process must stop. */
   onFatal(err: unknown): void;
+  /** Each committed entry once applied here, in order (the simulator checks that members agree). */
+  onApplied?(entry: RaftEntry): void;
 }
 
 /** What ClusterStatus and the admin console show of a member. */
@@ -80,7 +82,10 @@ export class CoordinatorMember {
       every: this.d.every,
       log,
       onApply: (entries) => {
-        for (const e of entries) this.replicated = applyCommand(this.replicated, e.data);
+        for (const e of entries) {
+          this.replicated = applyCommand(this.replicated, e.data);
+          this.d.onApplied?.(e);
+        }
       },
       onApplySnapshot: (snap) => {
         this.replicated = decodeSnapshot(snap.data, config);
@@ -167,8 +172,8 @@ export class CoordinatorMember {
         if (this.leading?.loop === loop) this.stopLeading(`a commit failed: ${err instanceof Error ? err.message : String(err)}`);
       },
     });
-    const { heartbeatIntervalMs, leaseMs } = config.coordinator;
-    const heartbeats = new Heartbeats(state.nodes, heartbeatIntervalMs, loop, log, this.d.heartbeat, this.d.every);
+    const { heartbeatIntervalMs, heartbeatMissesMax, leaseMs } = config.coordinator;
+    const heartbeats = new Heartbeats(state.nodes, heartbeatIntervalMs, heartbeatMissesMax, loop, log, this.d.heartbeat, this.d.every);
     loop.onAnnounce((group) => heartbeats.announce(group));
     this.leading = { term, loop, heartbeats };
     loop.start(Math.max(10, Math.floor(Math.min(heartbeatIntervalMs, leaseMs) / 5)));

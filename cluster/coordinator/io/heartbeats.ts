@@ -1,5 +1,9 @@
-// Calls Replica/Heartbeat on every node every heartbeatIntervalMs, in parallel, with the
-// interval as deadline and never more than one call outstanding per node. A node gets its
+// Calls Replica/Heartbeat on every node every heartbeatIntervalMs, in parallel, never more than
+// one call outstanding per node. A call may take up to heartbeatMissesMax intervals: a node that
+// answers slowly (a loaded machine, a GC pause) is alive, and is not failed over; a call that
+// fails counts one miss for every scheduled round it stood for, so a node that does not answer
+// at all (killed, or stopped with SIGSTOP) is down after heartbeatMissesMax intervals either way
+// (RAFT.md, "Timings"). A node gets its
 // group's config only while its last reply showed an older epoch (the loop decides), and only
 // after that config is durable. announce(group) sends the group an extra round at once, so a
 // new primary hears of its election without waiting for the next tick. Only the coordinator
@@ -18,10 +22,15 @@ export interface HeartbeatHost {
 
 interface Peer {
   ref: NodeRef;
-  /** The call outstanding, if any; `scheduled` may be raised while it runs. */
-  inFlight: { scheduled: boolean } | null;
+  /** The call outstanding, if any; its rounds rise while it runs. */
+  inFlight: InFlight | null;
   /** An announce came while a call was outstanding: send another when it ends. */
   again: boolean;
+}
+
+interface InFlight {
+  /** Scheduled rounds this call stands for; 0 for an announce. */
+  rounds: number;
 }
 
 export class Heartbeats {
@@ -32,6 +41,7 @@ export class Heartbeats {
   constructor(
     nodes: readonly NodeRef[],
     private readonly intervalMs: number,
+    private readonly missesMax: number,
     private readonly host: HeartbeatHost,
     private readonly log: Logger,
     private readonly callNode: HeartbeatCall,
@@ -61,12 +71,12 @@ export class Heartbeats {
 
   private send(peer: Peer, scheduled: boolean): void {
     if (peer.inFlight) {
-      // The outstanding call stands for this one: its failure counts as this round's miss.
-      if (scheduled) peer.inFlight.scheduled = true;
+      // The outstanding call stands for this one: its failure counts as this round's miss too.
+      if (scheduled) peer.inFlight.rounds++;
       else peer.again = true;
       return;
     }
-    const call = { scheduled };
+    const call = { rounds: scheduled ? 1 : 0 };
     peer.inFlight = call;
     void this.call(peer, call).finally(() => {
       peer.inFlight = null;
@@ -77,7 +87,7 @@ export class Heartbeats {
     });
   }
 
-  private async call(peer: Peer, call: { scheduled: boolean }): Promise<void> {
+  private async call(peer: Peer, call: InFlight): Promise<void> {
     const { config, ready } = this.host.heartbeatPlan(peer.ref.id);
     try {
       await ready;
@@ -87,11 +97,13 @@ export class Heartbeats {
     if (this.stopped) return;
     let outcome: HeartbeatOutcome;
     try {
-      outcome = { ok: true, reply: await this.callNode(peer.ref, config, this.intervalMs) };
+      outcome = { ok: true, reply: await this.callNode(peer.ref, config, this.intervalMs * this.missesMax) };
     } catch (err) {
       outcome = { ok: false, error: err instanceof Error ? err.message : String(err) };
       this.log.debug(`heartbeat to ${peer.ref.id} failed`, { node: peer.ref.id, err: outcome.error });
     }
-    if (!this.stopped) this.host.heartbeatResult(peer.ref.id, outcome, call.scheduled);
+    if (this.stopped) return;
+    if (outcome.ok || call.rounds === 0) this.host.heartbeatResult(peer.ref.id, outcome, call.rounds > 0);
+    else for (let i = 0; i < call.rounds; i++) this.host.heartbeatResult(peer.ref.id, outcome, true);
   }
 }

@@ -197,7 +197,9 @@ export class Replicator {
       } catch (err) {
         this.o.log.debug('lease renewal failed', { err });
       }
-      await this.o.clock.sleep(every);
+      // Every `every` ms from one ask to the next, however long the call took: a renewal that
+      // waited out a coordinator election must not delay the next one by a whole period more.
+      await this.o.clock.sleep(Math.max(0, every - (this.o.clock.now() - asked)));
     }
   }
 

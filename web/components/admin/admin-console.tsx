@@ -13,6 +13,7 @@ import { ChangeFeed, type FeedEntry } from './change-feed';
 import { formatCount, formatTime } from './format';
 import { GroupSection } from './group-section';
 import type { NodeAction } from './node-card';
+import { ProcessesSection } from './processes-section';
 import { RawDataPanel } from './raw-data-panel';
 import { ServicesSection } from './services-section';
 
@@ -104,6 +105,7 @@ export function AdminConsole() {
               <GroupSection key={g.group} group={g} busy={busy} errors={errors} onAction={(node, a) => action.mutate({ node, action: a })} />
             ))}
             <ServicesSection view={view} />
+            <ProcessesSection processes={view.processes} />
             <ChangeFeed entries={feed} />
           </>
         )}

@@ -1,6 +1,6 @@
 'use client';
 // What changed while this page was open: node states, primaries, frontends, the mail daemon,
-// and the actions taken from this page. Newest first.
+// restarts by `npm start`, and the actions taken from this page. Newest first.
 import { Header, Icon, List, Segment, type SemanticCOLORS, type SemanticICONS } from 'semantic-ui-react';
 import type { Change, ChangeTone } from './cluster-changes';
 import { formatTime } from './format';

@@ -82,5 +82,10 @@ export function diffViews(before: ClusterView, after: ClusterView): Change[] {
     if (was && was.state !== f.state) changes.push({ text: `Frontend ${f.frontend} is ${f.state}`, tone: toneOfState[f.state] ?? 'info' });
   }
   if (before.mail.state !== after.mail.state) changes.push({ text: `Mail daemon is ${after.mail.state}`, tone: after.mail.state === 'up' ? 'good' : 'bad' });
+  const restartsBefore = new Map(before.processes.source === 'supervisor' ? before.processes.processes.map((p) => [p.name, p.restarts]) : []);
+  for (const p of after.processes.source === 'supervisor' ? after.processes.processes : []) {
+    const was = restartsBefore.get(p.name);
+    if (was !== undefined && p.restarts > was) changes.push({ text: `${p.name} was restarted after ${p.lastExitCause ?? 'an exit'}`, tone: 'warn' });
+  }
   return changes;
 }

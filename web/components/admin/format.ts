@@ -16,6 +16,15 @@ export function formatAgo(ms: number | null): string {
   return `${Math.round(ms / 60_000)} min ago`;
 }
 
+/** A length of time, to the largest whole unit: "42 s", "5 min", "3 h 20 min", "2 d 4 h". */
+export function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+}
+
 export function formatTime(date: Date): string {
   return date.toLocaleTimeString('en-GB', { hour12: false });
 }

@@ -71,11 +71,11 @@ export function ServicesSection({ view }: { view: ClusterView }) {
               about={view.mail.state === 'up' ? `Queue: ${formatCount(view.mail.queueLength ?? 0)} waiting` : 'Queue: unknown'}
             />
             <ServiceItem
-              name="Coordinator"
+              name="Coordinator group"
               icon="compass"
               state={view.coordinator.state}
               address={view.coordinator.address}
-              about={view.coordinator.state === 'up' ? 'Membership and primaries' : 'Node figures come from each node directly'}
+              about={view.coordinator.state === 'up' ? coordinatorMembers(view.coordinator.members) : 'No leader answers: node figures come from each node directly'}
             />
             <ServiceItem name="Load balancer" icon="random" state={view.loadBalancer.state} address={view.loadBalancer.address} />
           </List>
@@ -83,6 +83,13 @@ export function ServicesSection({ view }: { view: ClusterView }) {
       </Grid.Column>
     </Grid>
   );
+}
+
+/** "c1 leads (term 3) · c0 follower · c2 unreachable": who leads the group and who is with it. */
+function coordinatorMembers(members: ClusterView['coordinator']['members']): string {
+  const leader = members.find((m) => m.role === 'leader');
+  const others = members.filter((m) => m !== leader).map((m) => `${m.id} ${m.role}`);
+  return [leader ? `${leader.id} leads (term ${leader.term})` : 'no leader', ...others].join(' · ');
 }
 
 /** One service: its name, what it is doing (when there is something to say), its address and state. */

@@ -1,6 +1,10 @@
 // Fault tolerance seen from the console: halt the primary of a group from the page, watch the
 // group pick another primary, write to that group as a user (it works), revive the node and
 // watch it recover and catch up to the same key count as its peers. Real processes throughout.
+// And the Processes table: what `npm start`'s supervisor says it restarted, or that there is none.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { exited, newRecord, processTable, processTablePath, restarted, started, type ProcessRecord } from '../../../cluster/common/supervision.ts';
 import { expect, logInThroughUi, test, uniqueName } from '../fixtures';
 import { auditLines, nodeCard, nodeFigure, nodeState, openConsole, seedAdmin } from './admin-helpers';
 
@@ -61,4 +65,38 @@ test('halt the primary, see a new one, write to its group, revive it and see it 
   await expect
     .poll(async () => (await auditLines(cloud)).filter((l) => l.admin === admin && l.node === oldPrimary).map((l) => `${l.action} ${l.outcome}`))
     .toEqual(['halt ok', 'revive ok']);
+});
+
+test('the Processes table: none without npm start, then each process with its restarts and last exit', async ({ page, request, cloud }) => {
+  const admin = uniqueName('adm');
+  await seedAdmin(cloud, request, admin, 'admin password');
+  await logInThroughUi(page, admin, 'admin password');
+  await openConsole(page);
+  // This cluster was started by the tests, not by npm start.
+  const section = page.getByRole('region', { name: 'Processes' });
+  await expect(section).toContainText('These processes were not started by npm start');
+
+  // What npm start's supervisor writes, before and after web1 is killed -9 and started again
+  // (this test process stands in for the supervisor, so it counts as running).
+  const table = processTablePath(cloud.config.dataDir);
+  const now = Date.now();
+  const supervisor = { pid: process.pid, startedAt: new Date(now - 90_000).toISOString() };
+  const c0 = started(newRecord('c0'), 4000, now - 90_000);
+  const web1 = started(newRecord('web1'), 4001, now - 90_000);
+  const write = (records: ProcessRecord[]) => writeFile(`${table}.tmp`, JSON.stringify(processTable(supervisor, records, Date.now()))).then(() => rename(`${table}.tmp`, table));
+  await mkdir(path.dirname(table), { recursive: true });
+  try {
+    await write([c0, web1]);
+    await expect(section).toContainText(`Started by npm start (pid ${process.pid})`);
+    const row = section.getByRole('row', { name: 'Process web1' });
+    await expect(row.getByRole('cell')).toHaveText(['web1', 'running', '4001', /min$/, '0', '—']);
+
+    const killed = exited(web1, { code: null, signal: 'SIGKILL' }, now - 30_000, false).record;
+    await write([c0, restarted(killed, 4002, now - 29_500)]);
+    await expect(row.getByRole('cell')).toHaveText(['web1', 'running', '4002', /^\d+ s$/, '1', /^signal SIGKILL, \d+ s ago$/]);
+    await expect(section.getByRole('row', { name: 'Process c0' }).getByRole('cell')).toHaveText(['c0', 'running', '4000', /min$/, '0', '—']);
+    await expect(page.getByRole('region', { name: 'Recent changes' })).toContainText('web1 was restarted after signal SIGKILL');
+  } finally {
+    await rm(table, { force: true });
+  }
 });

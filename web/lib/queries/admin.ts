@@ -51,14 +51,39 @@ export interface AdminFrontend {
   self: boolean;
 }
 
+/** A process as `npm start`'s supervisor last wrote it (cluster/common/supervision.ts). */
+export interface AdminProcess {
+  name: string;
+  pid: number | null;
+  /** backoff: it exited unasked and waits to be started again. */
+  state: 'running' | 'backoff' | 'stopping' | 'stopped';
+  /** Restarts after exits nobody asked for. */
+  restarts: number;
+  /** Since its last start, while running. */
+  upForMs: number | null;
+  lastExitCause: string | null;
+  lastExitAgoMs: number | null;
+}
+
+/**
+ * The supervisor's table (<dataDir>/run/processes.json): absent when the processes were not
+ * started by `npm start`, unreadable when the file is damaged.
+ */
+export type ProcessesView =
+  | { source: 'absent'; path: string }
+  | { source: 'unreadable'; path: string; error: string }
+  | { source: 'supervisor'; path: string; supervisorPid: number; supervisorRunning: boolean; updatedAgoMs: number; processes: AdminProcess[] };
+
 export interface ClusterView {
   checkedAt: string;
   /** Where the node figures came from: the coordinator, or (when it is down) each node directly. */
-  coordinator: { state: 'up' | 'down'; address: string; error?: string };
+  /** address: the member that answered (the group's leader); members: the group as it sees it. */
+  coordinator: { state: 'up' | 'down'; address: string; members: { id: string; role: 'leader' | 'follower' | 'unreachable'; term: number }[]; error?: string };
   groups: AdminGroup[];
   loadBalancer: { state: 'up' | 'down'; address: string; error?: string };
   frontends: AdminFrontend[];
   mail: { state: 'up' | 'down'; address: string; queueLength: number | null; domain?: string; error?: string };
+  processes: ProcessesView;
 }
 
 export interface RawColumn {

@@ -35,6 +35,7 @@ test('a node up but outside the in-sync set is recovering; the rest says what th
 
 test('groups from the coordinator: sorted, with their rows, epoch, primary and nodes', () => {
   const status: ClusterStatus = {
+    coordinators: [],
     groups: [
       { group: 1, epoch: 9, primary: '', inSync: ['g1r2', 'g1r0'], primaryIncarnation: '' },
       { group: 0, epoch: 4, primary: 'g0r1', inSync: ['g0r1', 'g0r0'], primaryIncarnation: 'x' },

@@ -1,7 +1,8 @@
 // GET /api/admin/status: the whole cluster in one answer, read in parallel from the coordinator
 // (every storage node and group), the load balancer (frontends) and the mail daemon, each with a
 // one-second deadline, so one part that hangs shows as down instead of stalling the console.
-// When the coordinator does not answer, each storage node is asked directly.
+// When the coordinator does not answer, each storage node is asked directly. The processes'
+// restarts come from `npm start`'s supervisor, by file (process-table.ts).
 //
 // The builders are pure functions of what those services answered, tested without sockets.
 import type { Config } from '../../../../cluster/common/config.ts';
@@ -12,6 +13,7 @@ import type { MailStatus } from '../../../../cluster/smtp/client.ts';
 import type { AdminFrontend, AdminGroup, AdminNode, ClusterView, NodeRole, NodeState } from '../../queries/admin';
 import { serverContext } from '../context';
 import { adminClients } from './admin-clients';
+import { readProcesses } from './process-table';
 
 /** The console's state of a node, from the coordinator's view (see NodeState in queries/admin.ts). */
 export function displayState(state: string, inSync: boolean): NodeState {
@@ -124,6 +126,7 @@ function message(reason: unknown): string {
 export async function readClusterView(now = new Date()): Promise<ClusterView> {
   const { config } = serverContext();
   const clients = adminClients();
+  const processes = readProcesses(config.dataDir, now);
   const [coordinator, lb, mail] = await Promise.allSettled([clients.coordinator.clusterStatus(), clients.lb.frontendStatus(), clients.mail.status()]);
   let groups: AdminGroup[];
   if (coordinator.status === 'fulfilled') {
@@ -138,6 +141,7 @@ export async function readClusterView(now = new Date()): Promise<ClusterView> {
     coordinator: {
       state: coordinator.status === 'fulfilled' ? 'up' : 'down',
       address: clients.coordinator.address,
+      members: coordinator.status === 'fulfilled' ? coordinator.value.coordinators.map((c) => ({ id: c.id, role: c.role, term: c.term })) : [],
       ...(coordinator.status === 'rejected' ? { error: message(coordinator.reason) } : {}),
     },
     groups,
@@ -154,5 +158,6 @@ export async function readClusterView(now = new Date()): Promise<ClusterView> {
       ...(mailStatus ? { domain: mailStatus.domain } : {}),
       ...(mail.status === 'rejected' ? { error: message(mail.reason) } : {}),
     },
+    processes: await processes,
   };
 }
