@@ -8,7 +8,11 @@
 // node the group's primary with the log it has. Without --confirm it only shows what would be
 // lost; with it, the coordinator does it (ForcePrimary in coordinator.proto) and says what was.
 //
-// Runs against the cluster named by the config (PENNCLOUD_CONFIG, environment), which must be up.
+// `npm run admin -- certs init | issue | list`: the cluster's certificate authority
+// (scripts/admin-certs.ts). These need no running cluster: certificates come before it.
+//
+// The other commands run against the cluster named by the config (PENNCLOUD_CONFIG,
+// environment), which must be up.
 //
 // Exit codes: 0 done, 1 refused or failed (unknown user, storage unavailable), 2 usage.
 import os from 'node:os';
@@ -25,6 +29,7 @@ import {
   revokeAdmin,
   type AdminGrant,
 } from '../web/lib/server/admin/admin-users.ts';
+import { certsUsage, runCertsCommand } from './admin-certs.ts';
 
 const usage = `usage: npm run admin -- grant <user>    make an existing user an administrator
        npm run admin -- revoke <user>   take a granted user's administrator rights away
@@ -32,7 +37,8 @@ const usage = `usage: npm run admin -- grant <user>    make an existing user an 
        npm run admin -- force-primary <node> [--confirm]
                                         last resort: make an out-of-sync node the primary of a
                                         group whose in-sync replicas are all lost (writes only
-                                        they had are lost; without --confirm, only shows which)`;
+                                        they had are lost; without --confirm, only shows which)
+${certsUsage}`;
 
 const accountSuffix = '#account';
 const scanPageRows = 500;
@@ -125,6 +131,8 @@ async function forcePrimary(config: Readonly<Config>, node: string, confirmed: b
 }
 
 async function main(): Promise<void> {
+  // Before anything dials the cluster: there may be no cluster, and no certificate to dial it with.
+  if (process.argv[2] === 'certs') process.exit(await runCertsCommand(process.argv.slice(3)));
   const config = loadConfig();
   const cluster = new ClusterClient(config, { retryDeadlineMs: 10_000 });
   let code: number;

@@ -14,8 +14,16 @@ import { createSupervisor, type Supervisor } from '../cluster/common/supervisor.
 import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 import { LbClient } from '../cluster/lb/client.ts';
 import { ensureWebBuild } from '../web/build.ts';
+import { plainHttpRefusal } from '../cluster/common/public-http/listen-rule.ts';
+import { certDir, ensureLocalCerts, localIdentities } from '../cluster/common/tls/certs.ts';
 
 const config = loadConfig();
+// The balancer and the frontends would refuse one by one and be restarted forever: say it once.
+const refusal = plainHttpRefusal(config, config.lb.httpPort, 'the load balancer');
+if (refusal) {
+  console.log(`cannot start: ${refusal}`);
+  process.exit(1);
+}
 const logDir = path.join(config.dataDir, 'logs');
 mkdirSync(logDir, { recursive: true });
 
@@ -55,6 +63,12 @@ async function main(): Promise<void> {
     console.log(`cannot build the web app: ${(err as Error).message}`);
     process.exit(1);
   }
+  if (config.tls.mode === 'mutual') {
+    // The first start makes the cluster CA and one certificate per process (docs/DEPLOY.md).
+    const dir = certDir(config);
+    const issued = await ensureLocalCerts(dir, localIdentities(config));
+    if (issued.length > 0) console.log(`certificates for ${issued.length} processes issued by the cluster CA in ${dir}`);
+  }
   for (const member of coordinatorMembers(config)) supervisor.start(member.id, 'cluster/coordinator/main.ts', [member.id]);
   for (const node of allNodes(config)) supervisor.start(node.id, 'cluster/kvs/main.ts', [node.id]);
   // The client finds the group's leader among the members itself.
@@ -91,10 +105,12 @@ async function startWebTier(): Promise<void> {
   const ready = await waitUntil(async () => (await lb.frontendStatus()).frontends.every((f) => f.alive), 60_000);
   const status = await lb.frontendStatus().catch(() => null);
   console.log(ready ? 'frontends:' : 'some frontends did not come up in 60 s:');
-  for (const f of status?.frontends ?? []) console.log(`  frontend ${f.frontend}  http://${f.address}  ${f.alive ? 'alive' : 'down'}`);
+  const scheme = config.http.tls ? 'https' : 'http';
+  for (const f of status?.frontends ?? []) console.log(`  frontend ${f.frontend}  ${scheme}://${f.address}  ${f.alive ? 'alive' : 'down'}`);
   lb.close();
-  const host = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
-  console.log(`\nPennCloud is at http://${host}:${config.lb.httpPort}  (Ctrl-C stops everything)`);
+  const bound = config.http.host;
+  const host = config.web.publicHost ?? (bound === '127.0.0.1' || bound === '0.0.0.0' ? 'localhost' : bound);
+  console.log(`\nPennCloud is at ${scheme}://${host}:${config.lb.httpPort}  (Ctrl-C stops everything)`);
 }
 
 void main();

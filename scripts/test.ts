@@ -3,9 +3,9 @@
 // Exit code 1 when any test failed or any suite could not report.
 //
 // Modes: `all` (default), `fast` (unit only), `e2e` (browser tests only), `mail` (the mail
-// daemon's real-process tests only). The browser suite is Playwright with Debian's Chromium,
-// installed here with apt-get when missing (as root); its counts come from its JSON report and
-// its exit code, since its own last line says "N passed" even when tests failed.
+// daemon's real-process tests only). The browser suite is Playwright with Debian's Chromium
+// (and certutil), installed here with apt-get when missing (as root); its counts come from its
+// JSON report and its exit code, since its own last line says "N passed" even when tests failed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -55,23 +55,33 @@ interface Counts {
 }
 
 const chromium = '/usr/bin/chromium';
+// The HTTPS browser tests make Chromium trust their own CA through an NSS database written by
+// certutil (tests/lib/test-certificates.ts).
+const certutil = '/usr/bin/certutil';
 const e2eResults = path.join(root, 'test-results', 'e2e-results.json');
 
-/** Debian's Chromium for Playwright: installed with apt-get when missing, only as root. */
-function ensureChromium(): boolean {
-  if (existsSync(chromium)) return true;
+/**
+ * Debian's Chromium for Playwright, and libnss3-tools (certutil) for the HTTPS tests: installed
+ * with apt-get when missing, only as root.
+ */
+function ensureBrowserPackages(): boolean {
+  const missing = [
+    ...(existsSync(chromium) ? [] : ['chromium']),
+    ...(existsSync(certutil) ? [] : ['libnss3-tools']),
+  ];
+  if (missing.length === 0) return true;
   if (process.getuid?.() !== 0) {
-    process.stdout.write(`${chromium} is missing; install it with \`apt-get install -y chromium\` (as root)\n`);
+    process.stdout.write(`${missing.join(' and ')} missing; install with \`apt-get install -y ${missing.join(' ')}\` (as root)\n`);
     return false;
   }
-  process.stdout.write(`${chromium} is missing; installing Debian's chromium…\n`);
-  const install = () => spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  process.stdout.write(`installing Debian's ${missing.join(' and ')}…\n`);
+  const install = () => spawnSync('apt-get', ['install', '-y', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   // A fresh machine may have no package lists yet.
   if (install().status !== 0) {
     spawnSync('apt-get', ['update'], { stdio: 'inherit' });
     install();
   }
-  return existsSync(chromium);
+  return existsSync(chromium) && existsSync(certutil);
 }
 
 interface PlaywrightStats {
@@ -83,7 +93,7 @@ interface PlaywrightStats {
 
 function runPlaywright(suite: Suite): Promise<Counts> {
   process.stdout.write(`\n=== ${suite.name}: Playwright (playwright.config.ts) ===\n`);
-  if (!ensureChromium()) return Promise.resolve({ passed: 0, failed: 1 });
+  if (!ensureBrowserPackages()) return Promise.resolve({ passed: 0, failed: 1 });
   rmSync(e2eResults, { force: true });
   const cli = path.join(root, 'node_modules', '@playwright', 'test', 'cli.js');
   return new Promise((resolve) => {

@@ -1,21 +1,25 @@
-// `npm run web -- <n>`: frontend n of web.frontends, serving the built Next app on
-// web.basePort + n - 1 at the configured host, and heartbeating the load balancer every
-// web.heartbeatIntervalMs.
+// `npm run web -- <n>`: frontend n of web.frontends, serving the built Next app over HTTP, or
+// HTTPS with http.tls, on web.hosts[n - 1] (else http.host) port web.basePort + n - 1, and
+// heartbeating the load balancer every web.heartbeatIntervalMs.
 //
 // Why a small custom server around Next (its public `next()` API) rather than `next start`:
 // - one process per frontend, so the pid a test or operator holds is the server (kill -9 and
 //   SIGTERM reach it; a wrapper spawning `next start` could leave it orphaned);
 // - the heartbeat runs here under tsx, beside the server it vouches for, and stops with it;
-// - the client address is taken from the socket: X-Forwarded-For from the client is replaced,
-//   so the per-address login limit cannot be dodged with a forged header (`next start` keeps a
-//   client-sent one).
+// - this is the one place that sees the socket, so it decides who the client is and over which
+//   scheme (cluster/common/public-http/forwarded.ts): the socket's word, or a trusted proxy's.
+//   X-Forwarded-For and X-Forwarded-Proto are overwritten with that verdict before Next sees
+//   the request, so the per-address login limit cannot be dodged with a forged header (`next
+//   start` keeps a client-sent one), and the session cookie's Secure flag and the origin check
+//   (lib/server/session.ts, request.ts) follow the scheme the browser really used.
 import { existsSync } from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
-import { loadConfig } from '../cluster/common/config.ts';
+import { loadConfig, parseConfig } from '../cluster/common/config.ts';
 import { createLogger, type Logger } from '../cluster/common/log.ts';
+import { createPublicServer, refusePlainHttp, type PublicServer } from '../cluster/common/public-http/server.ts';
 import { LbClient } from '../cluster/lb/client.ts';
 import { loadSessionSecret } from './lib/server/session-secret.ts';
 
@@ -34,9 +38,23 @@ async function main(): Promise<void> {
   const frontend = frontendNumber(process.argv[2], loadConfig().web.frontends);
   // The Next side reads the same config; this tells it which frontend it is.
   process.env.PENNCLOUD__web__frontend = String(frontend);
-  const config = loadConfig();
+  const shared = loadConfig();
+  // Its own address (web.hosts, on another machine) is its http.host: the listener, the rule for
+  // plain HTTP and the address it heartbeats all follow it.
+  const config = parseConfig({ ...shared, http: { ...shared.http, host: shared.web.hosts[frontend - 1] ?? shared.http.host } });
   const log = createLogger({ component: 'web', frontend }, { level: config.logLevel });
   const port = config.web.basePort + frontend - 1;
+  let site: PublicServer;
+  try {
+    // Before the slow start of Next: a frontend that may not serve plain HTTP here, or whose
+    // certificate does not load, says why now. Requests arrive only after listen(), once
+    // `serve` below is set.
+    refusePlainHttp(config, port, `frontend ${frontend}`);
+    site = await createPublicServer(config, (req, res) => serve(req, res), log, `frontend ${frontend}`);
+  } catch (err) {
+    log.error((err as Error).message);
+    process.exit(1);
+  }
   if (!existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
     log.error('the web app is not built: run `npm run build:web` (npm start builds it when needed)');
     process.exit(1);
@@ -48,31 +66,31 @@ async function main(): Promise<void> {
   // map (with every source it embeds) of each module Next loads: some 30–50 MB of a frontend's
   // memory. Stack traces from here on name the built files.
   process.setSourceMapsEnabled(false);
-  const app = next({ dev: false, dir: webDir, hostname: config.host, port, customServer: true });
+  const app = next({ dev: false, dir: webDir, hostname: config.http.host, port, customServer: true });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = http.createServer((req, res) => {
-    req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const client = site.client(req);
+    req.headers['x-forwarded-for'] = client.address;
+    req.headers['x-forwarded-proto'] = client.scheme;
     delete req.headers['x-forwarded-host'];
-    delete req.headers['x-forwarded-proto'];
     delete req.headers['x-forwarded-port'];
+    if (client.scheme === 'https') res.setHeader('Strict-Transport-Security', site.hsts);
     restoreContentLength(res);
     handle(req, res).catch((err: unknown) => {
       log.error('request failed', { err, path: req.url });
       if (!res.headersSent) res.writeHead(500).end();
     });
-  });
+  };
+  const server = site.server;
   server.headersTimeout = 10_000;
   // A drive upload is one long request: the whole-request limit comes from config (web.requestTimeoutMs).
   server.requestTimeout = config.web.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, config.host, resolve);
-  });
-  log.info(`frontend ${frontend} serving http://${config.host}:${port}`);
+  await site.listen(port);
+  log.info(`frontend ${frontend} serving ${site.scheme}://${config.http.host}:${port}`);
 
-  const heartbeat = startHeartbeat(config, frontend, `${config.host}:${port}`, log);
+  const heartbeat = startHeartbeat(config, frontend, `${config.http.host}:${port}`, log);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

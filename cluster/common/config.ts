@@ -1,7 +1,9 @@
 // The one config of every PennCloud process: defaults, then the JSON file named by
 // PENNCLOUD_CONFIG, then environment overrides, validated once with zod and frozen. Nothing
 // else reads process.env. Ports and addresses follow ARCHITECTURE.md: node g<G>r<R> listens on
-// kvs.basePort + replicas·G + R unless kvs.nodes names its address.
+// kvs.basePort + replicas·G + R unless kvs.nodes names its address. Spread over machines, one
+// config names every process's address (docs/DEPLOY.md): kvs.nodes, coordinator.members[].host,
+// lb.grpcHost, mail.grpcHost, web.hosts, http.host (the balancer's HTTP port).
 //
 // Environment overrides: PENNCLOUD_HOST, PENNCLOUD_DATA_DIR, and any setting by its path with
 // double underscores, the value parsed as JSON when it parses: PENNCLOUD__kvs__memoryBytesMax=8388608.
@@ -9,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PennError } from './errors.ts';
+import { isAddressOrBlock } from './public-http/forwarded.ts';
 
 const MiB = 1024 * 1024;
 const port = z.number().int().min(1).max(65535);
@@ -89,6 +92,10 @@ const lbSchema = z
   .object({
     httpPort: port.default(8080),
     grpcPort: port.default(7010),
+    /** Address of the balancer's gRPC service: where it binds, and where frontends and admins
+     *  reach it (on another machine: its address there). null: the top-level host. The HTTP port
+     *  binds to http.host. */
+    grpcHost: z.string().regex(/^[^\s:]+$/, 'expected an IPv4 address or a host name').nullable().default(null),
     frontendHeartbeatTimeoutMs: z.number().int().min(100).default(3000),
   })
   .strict();
@@ -97,6 +104,9 @@ const webSchema = z
   .object({
     frontends: z.number().int().min(1).max(16).default(4),
     basePort: port.default(8081),
+    /** Address of each frontend, by number: frontend n binds to hosts[n - 1] (its machine's
+     *  address) and the balancer knows it there; a frontend without an entry binds to http.host. */
+    hosts: z.array(z.string().regex(/^[^\s:]+$/, 'expected an IPv4 address or a host name')).max(16).default([]),
     /** Session secret (≥ 32 chars); generated once into the data dir when absent. */
     sessionSecret: z.string().min(32).optional(),
     admins: z.array(z.string()).default([]),
@@ -109,8 +119,6 @@ const webSchema = z
     allowedOrigins: z.array(z.string().url()).default([]),
     heartbeatIntervalMs: z.number().int().min(50).default(1000),
     sessionTtlSeconds: z.number().int().min(60).default(7 * 24 * 3600),
-    /** Mark the session cookie Secure (only when served over HTTPS). */
-    secureCookies: z.boolean().default(false),
     /** Largest JSON or form body a route handler reads. */
     bodyBytesMax: z.number().int().min(1024).max(16 * MiB).default(64 * 1024),
     /** scrypt cost: N = 2^scryptCostLog2 (r = 8, p = 1); stored with each hash. */
@@ -156,11 +164,14 @@ const mailSchema = z
     smtpPort: port.default(2525),
     pop3Port: port.default(1100),
     grpcPort: port.default(7100),
+    /** Address of the gRPC service (Mail.Send): where the daemon binds it and frontends reach it
+     *  (on another machine: its address there). null: the top-level host. */
+    grpcHost: z.string().regex(/^[^\s:]+$/, 'expected an IPv4 address or a host name').nullable().default(null),
     /** host:port that receives all outbound mail instead of an MX lookup. */
     relay: address.nullable().default(null),
     messageBytesMax: z.number().int().min(1024).default(25 * MiB),
     /** Address the SMTP and POP3 listeners bind to; null: the top-level host. Mail often faces
-     *  the network while the store stays on loopback. gRPC always binds to the top-level host. */
+     *  the network while the store stays on loopback. gRPC binds to grpcHost. */
     host: z.string().min(1).nullable().default(null),
     /** Raw messages are stored in chunks of this size (each one KVS value). */
     chunkBytes: z.number().int().min(1024).max(4 * MiB).default(1 * MiB),
@@ -197,9 +208,48 @@ const mailSchema = z
   })
   .strict();
 
+const tlsSchema = z
+  .object({
+    /**
+     * mutual: every internal gRPC server and channel uses TLS with certificates of the cluster CA
+     * (docs/DEPLOY.md). plaintext: no TLS, for local development only; internal services must
+     * then bind to loopback.
+     */
+    mode: z.enum(['mutual', 'plaintext']).default('mutual'),
+    /** The CA certificate and this machine's certificates; default <dataDir>/certs. */
+    dir: z.string().min(1).optional(),
+    /** The certificate this process presents; each main.ts sets its own (cluster/common/tls/credentials.ts). */
+    identity: z.string().regex(/^[a-z0-9-]{1,63}$/, 'expected a certificate name').optional(),
+    /** How often certificate files are read again, so a reissued one is used without a restart. */
+    refreshMs: z.number().int().min(100).default(60_000),
+  })
+  .strict();
+
+/**
+ * The public listeners — the balancer's HTTP port and the frontends — as people reach them
+ * (docs/DEPLOY.md, "HTTPS for people"). One section for both: a browser goes from the balancer
+ * to a frontend on the same host name, so both speak the same scheme with the same certificate.
+ */
+const httpSchema = z
+  .object({
+    /** Address the public listeners bind to; internal gRPC services bind to the top-level host. */
+    host: z.string().regex(/^[^\s:]+$/, 'expected an IPv4 address or a host name').default('127.0.0.1'),
+    /** HTTPS with this certificate chain (PEM, leaf first) and key; null: plain HTTP. */
+    tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().nullable().default(null),
+    /** Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+    trustedProxies: z.array(z.string().refine(isAddressOrBlock, 'expected an IP address or a CIDR block')).default([]),
+    /** Serve plain HTTP on a non-loopback host with neither tls nor trustedProxies. Never the default. */
+    allowPlainHttp: z.boolean().default(false),
+    /** Strict-Transport-Security max-age on HTTPS responses; 0 tells browsers to forget it. */
+    hstsMaxAgeSeconds: z.number().int().min(0).max(2 * 365 * 24 * 3600).default(365 * 24 * 3600),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
-    /** Address every service binds to; loopback unless opened on purpose. */
+    /** Address of every internal service that names none of its own (kvs.nodes,
+     *  coordinator.members[].host, lb.grpcHost, mail.grpcHost): where it binds and is reached.
+     *  Loopback unless opened on purpose. */
     host: z.string().min(1).default('127.0.0.1'),
     dataDir: z.string().min(1).default('data'),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -209,6 +259,8 @@ export const configSchema = z
     web: webSchema.default(webSchema.parse({})),
     mail: mailSchema.default(mailSchema.parse({})),
     drive: driveSchema.default(driveSchema.parse({})),
+    http: httpSchema.default(httpSchema.parse({})),
+    tls: tlsSchema.default(tlsSchema.parse({})),
   })
   .strict();
 
@@ -246,8 +298,16 @@ export function parseConfig(raw: unknown): Readonly<Config> {
   if (config.kvs.groupBoundaries.length !== config.kvs.groups - 1) {
     throw new PennError('invalid_argument', 'invalid config: kvs.groupBoundaries needs groups - 1 entries');
   }
+  if (config.web.hosts.length > config.web.frontends) {
+    throw new PennError('invalid_argument', `invalid config: web.hosts names ${config.web.hosts.length} frontends, web.frontends is ${config.web.frontends}`);
+  }
   config.dataDir = path.resolve(config.dataDir);
   return deepFreeze(config);
+}
+
+/** The same config, for a process that presents the certificate `identity` (its own name). */
+export function withIdentity(config: Readonly<Config>, identity: string): Readonly<Config> {
+  return parseConfig({ ...config, tls: { ...config.tls, identity } });
 }
 
 function parseValue(value: string): unknown {
@@ -338,6 +398,11 @@ export interface CoordinatorRef {
 /** Every member of the coordinator group, in config order. */
 export function coordinatorMembers(config: Config): CoordinatorRef[] {
   return config.coordinator.members.map((m) => ({ id: m.id, address: `${m.host ?? config.host}:${m.port}` }));
+}
+
+/** host:port of frontend n (1…web.frontends): web.hosts[n - 1], else http.host, at web.basePort + n - 1. */
+export function frontendAddress(config: Config, n: number): string {
+  return `${config.web.hosts[n - 1] ?? config.http.host}:${config.web.basePort + n - 1}`;
 }
 
 export function coordinatorMember(config: Config, id: string): CoordinatorRef {

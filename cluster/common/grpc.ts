@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { PennError, fromGrpcError, toGrpcStatus } from './errors.ts';
+import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import { serverCredentials, tlsEnabled } from './tls/credentials.ts';
 
 const protoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
 
@@ -100,13 +102,29 @@ export function callUnary<Res>(
   });
 }
 
-export function bindServer(server: grpc.Server, address: string): Promise<number> {
+/**
+ * Binds an internal service with the cluster's credentials (mutual TLS unless `tls.mode` is
+ * plaintext). Without TLS only a loopback address is allowed: anyone who reaches a plaintext
+ * internal port could read and change everything.
+ */
+export function bindServer(server: grpc.Server, address: string, config: Readonly<Config>): Promise<number> {
+  if (!tlsEnabled(config) && !isLoopback(address)) {
+    return Promise.reject(
+      new PennError('failed_precondition', `refusing to serve ${address} without TLS: tls.mode is "plaintext", which is only for loopback addresses; set tls.mode to "mutual" (docs/DEPLOY.md) or bind to 127.0.0.1`),
+    );
+  }
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+    server.bindAsync(address, serverCredentials(config), (err, port) => {
       if (err) reject(err);
       else resolve(port);
     });
   });
+}
+
+/** host:port on 127.0.0.0/8, ::1 or localhost. */
+export function isLoopback(address: string): boolean {
+  const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export function shutdownServer(server: grpc.Server, graceMs = 2000): Promise<void> {

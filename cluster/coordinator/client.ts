@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { coordinatorMembers, type Config } from '../common/config.ts';
 import { callUnary, channelOptions } from '../common/grpc.ts';
+import { channelCredentials } from '../common/tls/credentials.ts';
 import type { ClusterStatus } from './core/status.ts';
 import { callLeader, type LeaderSearch } from './leader-call.ts';
 import type { ForceResult, GroupConfig, LeaseResult, LookupResult } from './core/types.ts';
@@ -46,13 +47,14 @@ export class CoordinatorClient {
   /** The member believed to lead, and the real clock the search runs on. */
   private readonly search: LeaderSearch;
 
-  /** target: one member's host:port, several, or the config that names them all. */
+  /** Every member the config names, reached with this process's certificate (identityOf). */
   constructor(
-    target: string | string[] | Readonly<Config>,
+    config: Readonly<Config>,
     private readonly timeoutMs = 2000,
   ) {
-    this.addresses = typeof target === 'string' ? [target] : Array.isArray(target) ? [...target] : coordinatorMembers(target).map((m) => m.address);
-    this.clients = this.addresses.map((a) => new CoordinatorService(a, grpc.credentials.createInsecure(), channelOptions));
+    this.addresses = coordinatorMembers(config).map((m) => m.address);
+    const credentials = channelCredentials(config);
+    this.clients = this.addresses.map((a) => new CoordinatorService(a, credentials, channelOptions));
     this.search = { addresses: this.addresses, leader: 0, now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
   }
 

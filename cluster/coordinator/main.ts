@@ -3,14 +3,14 @@
 // trust, or a write that fails, stops it with exit code 1 rather than risk a vote or an entry
 // it acknowledged. Its directory is locked while it runs (common/dir-lock.ts), so a second
 // process for the same member exits at start.
-import { coordinatorMember, loadConfig } from '../common/config.ts';
+import { coordinatorMember, loadConfig, withIdentity } from '../common/config.ts';
 import { lockDir } from '../common/dir-lock.ts';
 import { createLogger } from '../common/log.ts';
 import { memberDir, startCoordinator } from './io/coordinator.ts';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
   const id = process.argv[2] ?? 'c0';
+  const config = withIdentity(loadConfig(), id);
   const log = createLogger({ component: 'coordinator', member: id }, { level: config.logLevel });
   let running;
   let lock;

@@ -1,7 +1,10 @@
 // A typed client for one KVS node (the public API and the admin calls), with a deadline on
-// every call and errors as PennError. The cluster client routes rows to nodes on top of it.
+// every call and errors as PennError. The cluster client routes rows to nodes on top of it; it
+// passes a shorter deadline (timeoutMs) when its operation has less time left than a call's.
 import * as grpc from '@grpc/grpc-js';
+import type { Config } from '../common/config.ts';
 import { channelOptions, callUnary } from '../common/grpc.ts';
+import { channelCredentials } from '../common/tls/credentials.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
 import { KeyValueClient, NodeAdminClient, forwardedHeader } from './io/server.ts';
 
@@ -25,28 +28,34 @@ export class NodeClient {
   private readonly admin: grpc.Client;
   private readonly metadata = new grpc.Metadata();
 
-  /** forwarded: set by a backup passing a call to its primary, so it is never passed on again. */
+  /**
+   * Reaches the node with this process's certificate (identityOf(config)), or `identity`'s (the
+   * admin console's actions use `admin`). forwarded: set by a backup passing a call to its
+   * primary, so it is never passed on again.
+   */
   constructor(
+    config: Readonly<Config>,
     readonly address: string,
     private readonly timeoutMs = 5000,
-    options: { forwarded?: boolean } = {},
+    options: { forwarded?: boolean; identity?: string } = {},
   ) {
     if (options.forwarded) this.metadata.set(forwardedHeader, '1');
-    this.kv = new KeyValueClient(address, grpc.credentials.createInsecure(), channelOptions);
-    this.admin = new NodeAdminClient(address, grpc.credentials.createInsecure(), channelOptions);
+    const credentials = channelCredentials(config, options.identity);
+    this.kv = new KeyValueClient(address, credentials, channelOptions);
+    this.admin = new NodeAdminClient(address, credentials, channelOptions);
   }
 
-  async get(row: string, column: string): Promise<Buffer | undefined> {
-    const r = await callUnary<{ found: boolean; value: Buffer }>(this.kv, 'Get', { row, column }, this.timeoutMs, this.metadata);
+  async get(row: string, column: string, timeoutMs = this.timeoutMs): Promise<Buffer | undefined> {
+    const r = await callUnary<{ found: boolean; value: Buffer }>(this.kv, 'Get', { row, column }, timeoutMs, this.metadata);
     return r.found ? r.value : undefined;
   }
 
-  async put(row: string, column: string, value: Buffer | string): Promise<void> {
-    await callUnary(this.kv, 'Put', { row, column, value: toBuffer(value) }, this.timeoutMs, this.metadata);
+  async put(row: string, column: string, value: Buffer | string, timeoutMs = this.timeoutMs): Promise<void> {
+    await callUnary(this.kv, 'Put', { row, column, value: toBuffer(value) }, timeoutMs, this.metadata);
   }
 
   /** Writes value only if the column holds expected (or is absent when expected is null). */
-  async cput(row: string, column: string, expected: Buffer | string | null, value: Buffer | string): Promise<boolean> {
+  async cput(row: string, column: string, expected: Buffer | string | null, value: Buffer | string, timeoutMs = this.timeoutMs): Promise<boolean> {
     const request = {
       row,
       column,
@@ -54,15 +63,15 @@ export class NodeClient {
       value: toBuffer(value),
       expect_absent: expected === null,
     };
-    return (await callUnary<{ applied: boolean }>(this.kv, 'CPut', request, this.timeoutMs, this.metadata)).applied;
+    return (await callUnary<{ applied: boolean }>(this.kv, 'CPut', request, timeoutMs, this.metadata)).applied;
   }
 
-  async delete(row: string, column: string): Promise<boolean> {
-    return (await callUnary<{ existed: boolean }>(this.kv, 'Delete', { row, column }, this.timeoutMs, this.metadata)).existed;
+  async delete(row: string, column: string, timeoutMs = this.timeoutMs): Promise<boolean> {
+    return (await callUnary<{ existed: boolean }>(this.kv, 'Delete', { row, column }, timeoutMs, this.metadata)).existed;
   }
 
-  async listColumns(row: string): Promise<ColumnInfo[]> {
-    return (await callUnary<{ columns: ColumnInfo[] }>(this.kv, 'ListColumns', { row }, this.timeoutMs, this.metadata)).columns;
+  async listColumns(row: string, timeoutMs = this.timeoutMs): Promise<ColumnInfo[]> {
+    return (await callUnary<{ columns: ColumnInfo[] }>(this.kv, 'ListColumns', { row }, timeoutMs, this.metadata)).columns;
   }
 
   async scanRows(afterRow: string, limit: number): Promise<ScanPage> {

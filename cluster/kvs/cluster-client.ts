@@ -1,10 +1,23 @@
 // The store as one key-value space, for the frontends and the mail daemon: a row goes to its
-// group, to the node the coordinator assigned for it; on UNAVAILABLE or FAILED_PRECONDITION (a
-// node down, a stale assignment) it asks the coordinator again and retries until a deadline.
+// group, to the node the coordinator assigned for it; on UNAVAILABLE, FAILED_PRECONDITION or
+// DEADLINE_EXCEEDED (a node down, a stale assignment, a node that does not answer) it asks the
+// coordinator again and retries.
 //
-// A retried CPut or Delete whose first attempt failed with an unknown outcome may have applied:
-// the retry then reports "not applied" / "did not exist". Callers that must know use CPut on a
-// value unique to the attempt and read it back.
+// How long an operation may take: services that answer people (frontends, the mail daemon) set
+// `operationDeadlineMs` — a hard deadline for the whole operation: every call's own deadline is
+// cut to what is left, the coordinator's answer is waited for no longer, and when the time is
+// up the caller gets UNAVAILABLE. A failover takes about a second, so `interactiveDeadlineMs`
+// rides one out and still leaves time to answer "try again" well within 3 s; a drive transfer
+// under way uses `transferDeadlineMs` (withOperationDeadline). Without a deadline, an operation
+// retries until `retryDeadlineMs` and each call may take `callTimeoutMs` (tools, tests).
+//
+// Unknown outcomes: an attempt that failed after its request was sent (a timeout, a dropped
+// connection, a node halting mid-call) may have applied. A retried CPut can then find its own
+// value and report "not applied"; cput() therefore reads the column back after any such retry
+// and reports applied when it holds exactly our value. That is only sound when the value is
+// unique to the attempt (a random id, a stamp: web/lib/server/cells.ts) — with a value anyone
+// might write, an identical write by someone else counts as ours. A retried Delete whose first
+// attempt applied reports "did not exist"; no caller relies on that answer.
 import type { Config } from '../common/config.ts';
 import { groupOfRow } from '../common/config.ts';
 import { PennError, isPennError } from '../common/errors.ts';
@@ -12,11 +25,27 @@ import { CoordinatorClient } from '../coordinator/client.ts';
 import { NodeClient } from './client.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
 
+/** The operation deadline for anything a person waits on (web requests, SMTP and POP3 replies). */
+export const interactiveDeadlineMs = 2500;
+
+/**
+ * The operation deadline inside a long transfer (a drive upload or download under way): its
+ * group is busy with the transfer's own chunks, so one write may queue longer than a request
+ * would wait, and giving up would throw away the gigabyte before it. A group that fails
+ * mid-transfer still ends the transfer within this.
+ */
+export const transferDeadlineMs = 10_000;
+
 export interface ClusterClientOptions {
   /** Deadline of one call to a node. */
   callTimeoutMs?: number;
-  /** Total time an operation may spend retrying through failovers. */
+  /** Time an operation may spend retrying through failovers (no new attempt starts after it). */
   retryDeadlineMs?: number;
+  /**
+   * Hard deadline of one operation, retries and calls included: no call outlives it, and the
+   * caller hears UNAVAILABLE by then. When set, retryDeadlineMs is not used.
+   */
+  operationDeadlineMs?: number;
 }
 
 export interface Assignment {
@@ -25,42 +54,95 @@ export interface Assignment {
   address: string;
 }
 
+/**
+ * The error an operation ends with when the store could not serve it in time. Marked by shape
+ * (a `storage` property), not by class: Next bundles this module once per route, and callers
+ * tell it from other UNAVAILABLE errors (a busy password hasher, the mail daemon down).
+ */
+export function storageUnavailable(row: string, attempts: number, ms: number, cause: unknown): PennError {
+  const message = `storage for "${row}" unavailable after ${attempts} attempts in ${ms} ms: ${(cause as Error).message}`;
+  return Object.assign(new PennError('unavailable', message, { cause }), { storage: true });
+}
+
+export function isStorageUnavailable(err: unknown): boolean {
+  return isPennError(err, 'unavailable') && (err as { storage?: unknown }).storage === true;
+}
+
+/** When an operation must end, and whether that also cuts its calls short. */
+interface Deadline {
+  atMs: number;
+  hard: boolean;
+}
+
+type Call<T> = (node: NodeClient, timeoutMs: number) => Promise<T>;
+
+/** What clients made by withOperationDeadline share with the client they came from. */
+interface Connections {
+  coordinator: CoordinatorClient;
+  nodes: Map<string, NodeClient>;
+  /** The node the coordinator assigned, per group; dropped when it fails. */
+  assigned: Map<number, Assignment>;
+}
+
 export class ClusterClient {
   private readonly coordinator: CoordinatorClient;
-  private readonly nodes = new Map<string, NodeClient>();
-  /** The node the coordinator assigned, per group; dropped when it fails. */
-  private readonly assigned = new Map<number, Assignment>();
+  private readonly nodes: Map<string, NodeClient>;
+  private readonly assigned: Map<number, Assignment>;
   private readonly callTimeoutMs: number;
   private readonly retryDeadlineMs: number;
+  private readonly operationDeadlineMs: number | undefined;
 
   constructor(
     private readonly config: Readonly<Config>,
-    options: ClusterClientOptions = {},
+    private readonly options: ClusterClientOptions = {},
+    connections?: Connections,
   ) {
-    this.coordinator = new CoordinatorClient(config);
+    this.coordinator = connections?.coordinator ?? new CoordinatorClient(config);
+    this.nodes = connections?.nodes ?? new Map();
+    this.assigned = connections?.assigned ?? new Map();
     this.callTimeoutMs = options.callTimeoutMs ?? 5000;
     this.retryDeadlineMs = options.retryDeadlineMs ?? 15_000;
+    this.operationDeadlineMs = options.operationDeadlineMs;
+  }
+
+  /**
+   * This client with another operation deadline, sharing its connections and assignments (a
+   * failover one of them noticed, both know). Close only the original.
+   */
+  withOperationDeadline(ms: number): ClusterClient {
+    return new ClusterClient(this.config, { ...this.options, operationDeadlineMs: ms }, { coordinator: this.coordinator, nodes: this.nodes, assigned: this.assigned });
   }
 
   get(row: string, column: string): Promise<Buffer | undefined> {
-    return this.withNode(row, (n) => n.get(row, column));
+    return this.withNode(row, this.deadline(), (n, t) => n.get(row, column, t));
   }
 
   put(row: string, column: string, value: Buffer | string): Promise<void> {
-    return this.withNode(row, (n) => n.put(row, column, value));
+    return this.withNode(row, this.deadline(), (n, t) => n.put(row, column, value, t));
   }
 
-  /** Writes value only if the column holds expected (or is absent when expected is null). */
-  cput(row: string, column: string, expected: Buffer | string | null, value: Buffer | string): Promise<boolean> {
-    return this.withNode(row, (n) => n.cput(row, column, expected, value));
+  /**
+   * Writes value only if the column holds expected (or is absent when expected is null). After
+   * an attempt with an unknown outcome, "applied" means the column now holds exactly value (see
+   * the top of this file: make value unique to the attempt when that matters).
+   */
+  async cput(row: string, column: string, expected: Buffer | string | null, value: Buffer | string): Promise<boolean> {
+    const deadline = this.deadline();
+    let uncertain = false;
+    const applied = await this.withNode(row, deadline, (n, t) => n.cput(row, column, expected, value, t), () => (uncertain = true));
+    if (applied || !uncertain) return applied;
+    // An earlier attempt may have applied, and this one then found our value instead of
+    // `expected`. Read it back, within the same deadline.
+    const stored = await this.withNode(row, deadline, (n, t) => n.get(row, column, t));
+    return stored !== undefined && stored.equals(typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
   }
 
   delete(row: string, column: string): Promise<boolean> {
-    return this.withNode(row, (n) => n.delete(row, column));
+    return this.withNode(row, this.deadline(), (n, t) => n.delete(row, column, t));
   }
 
   listColumns(row: string): Promise<ColumnInfo[]> {
-    return this.withNode(row, (n) => n.listColumns(row));
+    return this.withNode(row, this.deadline(), (n, t) => n.listColumns(row, t));
   }
 
   /** One node's rows, for the admin console. */
@@ -68,8 +150,18 @@ export class ClusterClient {
     return this.node(address).scanRows(afterRow, limit);
   }
 
-  /** The node this client uses for a row's group (asking the coordinator when it has none). */
+  /** The node this client uses for a row's group (asking the coordinator when it has none), within the operation deadline. */
   async assignment(row: string): Promise<Assignment> {
+    const startedMs = Date.now();
+    try {
+      return await this.assignmentBefore(row, this.deadline());
+    } catch (err) {
+      if (isPennError(err, 'unavailable') || isPennError(err, 'deadline_exceeded')) throw storageUnavailable(row, 1, Date.now() - startedMs, err);
+      throw err;
+    }
+  }
+
+  private async lookupAssignment(row: string): Promise<Assignment> {
     const group = groupOfRow(this.config, row);
     const known = this.assigned.get(group);
     if (known) return known;
@@ -93,31 +185,58 @@ export class ClusterClient {
   private node(address: string): NodeClient {
     let client = this.nodes.get(address);
     if (!client) {
-      client = new NodeClient(address, this.callTimeoutMs);
+      client = new NodeClient(this.config, address, this.callTimeoutMs);
       this.nodes.set(address, client);
     }
     return client;
   }
 
-  private async withNode<T>(row: string, fn: (node: NodeClient) => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.retryDeadlineMs;
+  private deadline(): Deadline {
+    const hard = this.operationDeadlineMs !== undefined;
+    return { atMs: Date.now() + (this.operationDeadlineMs ?? this.retryDeadlineMs), hard };
+  }
+
+  /**
+   * Runs fn on the row's assigned node, asking again and retrying through failovers until the
+   * deadline. onUncertain is told of each failed call that reached a node (its outcome unknown).
+   */
+  private async withNode<T>(row: string, deadline: Deadline, fn: Call<T>, onUncertain?: () => void): Promise<T> {
+    const startedMs = Date.now();
     let delayMs = 25;
     for (let attempt = 1; ; attempt++) {
       let assignment: Assignment | undefined;
       try {
-        assignment = await this.assignment(row);
-        return await fn(this.node(assignment.address));
+        assignment = await this.assignmentBefore(row, deadline);
+        const timeoutMs = deadline.hard ? Math.min(this.callTimeoutMs, deadline.atMs - Date.now()) : this.callTimeoutMs;
+        if (timeoutMs <= 0) throw new PennError('deadline_exceeded', 'no time left for a call');
+        try {
+          return await fn(this.node(assignment.address), timeoutMs);
+        } catch (err) {
+          onUncertain?.();
+          throw err;
+        }
       } catch (err) {
         const retriable = isPennError(err, 'unavailable') || isPennError(err, 'failed_precondition') || isPennError(err, 'deadline_exceeded');
         if (!retriable) throw err;
         const group = groupOfRow(this.config, row);
         if (assignment && this.assigned.get(group) === assignment) this.assigned.delete(group);
-        if (Date.now() + delayMs > deadline) {
-          throw new PennError('unavailable', `storage for "${row}" unavailable after ${attempt} attempts: ${(err as Error).message}`);
-        }
+        if (Date.now() + delayMs >= deadline.atMs) throw storageUnavailable(row, attempt, Date.now() - startedMs, err);
         await new Promise((r) => setTimeout(r, delayMs));
         delayMs = Math.min(delayMs * 2, 500);
       }
     }
+  }
+
+  /** The row's assignment; under a hard deadline the coordinator is waited for only until then. */
+  private assignmentBefore(row: string, deadline: Deadline): Promise<Assignment> {
+    const lookup = this.lookupAssignment(row);
+    if (!deadline.hard) return lookup;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PennError('deadline_exceeded', 'the coordinator did not answer in time')), Math.max(0, deadline.atMs - Date.now()));
+    });
+    // A lookup that answers after the deadline still records its assignment for the next call.
+    lookup.catch(() => {});
+    return Promise.race([lookup, late]).finally(() => clearTimeout(timer));
   }
 }

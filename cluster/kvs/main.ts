@@ -3,7 +3,7 @@
 // checkpoints and exits; a failed log write exits at once (the disk can no longer be trusted).
 // A node's directory is locked while it runs (common/dir-lock.ts): a second process exits at start.
 import * as grpc from '@grpc/grpc-js';
-import { loadConfig, nodeRef } from '../common/config.ts';
+import { loadConfig, nodeRef, withIdentity } from '../common/config.ts';
 import { bindServer, channelOptions, shutdownServer } from '../common/grpc.ts';
 import { lockDir } from '../common/dir-lock.ts';
 import { createLogger } from '../common/log.ts';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.stderr.write('usage: npm run kvs -- <node-id>   (e.g. g0r0)\n');
     process.exit(2);
   }
-  const config = loadConfig();
+  const config = withIdentity(loadConfig(), id);
   const ref = nodeRef(config, id);
   const log = createLogger({ component: 'kvs', node: ref.id, group: ref.group }, { level: config.logLevel });
   let lock;
@@ -37,8 +37,8 @@ async function main(): Promise<void> {
   });
   await node.start();
   const server = new grpc.Server(channelOptions);
-  addNodeServices(server, node, log);
-  await bindServer(server, ref.address);
+  addNodeServices(server, config, node, log);
+  await bindServer(server, ref.address, config);
   log.info(`${ref.id} listening on ${ref.address}`);
 
   let stopping = false;

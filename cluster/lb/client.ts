@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../common/config.ts';
 import { callUnary, channelOptions } from '../common/grpc.ts';
 import { LoadBalancerService, type WireFrontendStatusReply } from './io/wire.ts';
+import { channelCredentials } from '../common/tls/credentials.ts';
 
 export interface FrontendHeartbeat {
   frontend: number;
@@ -31,20 +32,23 @@ export interface BalancerStatus {
   nowMs: number;
 }
 
+/** Where the balancer's gRPC service binds and is reached: lb.grpcHost, else the top-level host. */
 export function balancerAddress(config: Readonly<Config>): string {
-  return `${config.host}:${config.lb.grpcPort}`;
+  return `${config.lb.grpcHost ?? config.host}:${config.lb.grpcPort}`;
 }
 
 export class LbClient {
   readonly address: string;
   private readonly client: grpc.Client;
 
+  /** The balancer the config names (or `address`), reached with this process's certificate. */
   constructor(
-    target: string | Readonly<Config>,
+    config: Readonly<Config>,
     private readonly timeoutMs = 1000,
+    address = balancerAddress(config),
   ) {
-    this.address = typeof target === 'string' ? target : balancerAddress(target);
-    this.client = new LoadBalancerService(this.address, grpc.credentials.createInsecure(), channelOptions);
+    this.address = address;
+    this.client = new LoadBalancerService(this.address, channelCredentials(config), channelOptions);
   }
 
   async heartbeat(beat: FrontendHeartbeat): Promise<void> {

@@ -1,11 +1,11 @@
-// `npm run lb`: the load balancer from the shared config — HTTP redirects on lb.httpPort, the
+// `npm run lb`: the load balancer from the shared config — HTTP(S) redirects on lb.httpPort, the
 // frontends' heartbeats and the status on lb.grpcPort. SIGTERM or SIGINT stops it cleanly.
-import { loadConfig } from '../common/config.ts';
+import { loadConfig, withIdentity } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
 import { startBalancer } from './io/balancer.ts';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = withIdentity(loadConfig(), 'lb');
   const log = createLogger({ component: 'lb' }, { level: config.logLevel });
   let balancer;
   try {
@@ -15,7 +15,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const running = balancer;
-  log.info(`load balancer on http://${config.host}:${running.httpPort}, gRPC ${config.host}:${running.grpcPort}, ${config.web.frontends} frontends`);
+  const scheme = config.http.tls ? 'https' : 'http';
+  log.info(`load balancer on ${scheme}://${config.http.host}:${running.httpPort}, gRPC ${config.lb.grpcHost ?? config.host}:${running.grpcPort}, ${config.web.frontends} frontends`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../common/config.ts';
 import { callUnary } from '../common/grpc.ts';
 import { MailService, mailGrpcOptions, type WireSendReply, type WireSendRequest, type WireStatusReply } from './io/wire.ts';
+import { channelCredentials } from '../common/tls/credentials.ts';
 
 export interface SendMail {
   user: string;
@@ -44,8 +45,9 @@ export interface MailStatus {
   pop3Port: number;
 }
 
+/** Where the daemon's gRPC service binds and is reached: mail.grpcHost, else the top-level host. */
 export function mailAddress(config: Readonly<Config>): string {
-  return `${config.host}:${config.mail.grpcPort}`;
+  return `${config.mail.grpcHost ?? config.host}:${config.mail.grpcPort}`;
 }
 
 export class MailClient {
@@ -55,7 +57,7 @@ export class MailClient {
     config: Readonly<Config>,
     private readonly timeoutMs = 30_000,
   ) {
-    this.client = new MailService(mailAddress(config), grpc.credentials.createInsecure(), mailGrpcOptions(config));
+    this.client = new MailService(mailAddress(config), channelCredentials(config), mailGrpcOptions(config));
   }
 
   async send(mail: SendMail): Promise<SendResult> {

@@ -1,12 +1,12 @@
 // `npm run mail`: the mail daemon from the shared config — SMTP on mail.smtpPort, POP3 on
-// mail.pop3Port (both on mail.host, default the cluster's host), gRPC on mail.grpcPort.
+// mail.pop3Port (both on mail.host, default the cluster's host), gRPC on mail.grpcHost:mail.grpcPort.
 // SIGTERM or SIGINT stops it cleanly; queued mail stays in the store for the next start.
-import { loadConfig } from '../common/config.ts';
+import { loadConfig, withIdentity } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
 import { startDaemon } from './io/daemon.ts';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = withIdentity(loadConfig(), 'mail');
   const log = createLogger({ component: 'mail' }, { level: config.logLevel });
   let daemon;
   try {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   }
   const running = daemon;
   const host = config.mail.host ?? config.host;
-  log.info(`mail daemon for @${config.mail.domain}: SMTP ${host}:${running.smtpPort}, POP3 ${host}:${running.pop3Port}, gRPC ${config.host}:${running.grpcPort}`, {
+  log.info(`mail daemon for @${config.mail.domain}: SMTP ${host}:${running.smtpPort}, POP3 ${host}:${running.pop3Port}, gRPC ${config.mail.grpcHost ?? config.host}:${running.grpcPort}`, {
     queued: running.queue.length,
   });
   let stopping = false;

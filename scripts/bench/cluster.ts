@@ -5,12 +5,13 @@
 // primary → first acknowledged write, SIGSTOP of the primary → another replica acknowledging,
 // the longest write gap around kill -9 of the coordinator leader; the catch-up MB/s of a node
 // that missed CATCHUP_MB (100) MB of writes; and primary changes over IDLE_SECONDS (60) of a
-// quiet cluster. BENCH_SECONDS sets each load phase (default 10).
+// quiet cluster; then the put and get phases again on a cluster without TLS, and what mutual TLS
+// costs. BENCH_SECONDS sets each load phase (default 10).
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { startCluster } from '../../tests/lib/cluster.ts';
 import { waitFor } from '../../tests/lib/processes.ts';
 import { coordinatorLeaderGap, epochOf, formatSpread, killFailover, stallTakeover } from './failover.ts';
-import { formatLoad, runLoad } from './load.ts';
+import { formatLoad, runLoad, type LoadResult } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const failoverRuns = Number(process.env.FAILOVER_RUNS ?? 10);
@@ -18,18 +19,24 @@ const catchUpMb = Number(process.env.CATCHUP_MB ?? 100);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 const clientsCount = 64;
 
+/** 256-byte puts, then gets of the same keys, from every client for `seconds` each. */
+async function smallPhases(clients: ClusterClient[], label: string): Promise<{ puts: LoadResult; gets: LoadResult }> {
+  const small = Buffer.alloc(256, 'x');
+  const key = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
+  const puts = await runLoad(clients.length, seconds, (c, n) => clients[c]!.put(...key(c, n), small));
+  console.log(formatLoad(`put 256 B, ${label}`, puts));
+  const gets = await runLoad(clients.length, seconds, (c, n) => clients[c]!.get(...key(c, n)));
+  console.log(formatLoad(`get 256 B, ${label}`, gets));
+  return { puts, gets };
+}
+
 async function main(): Promise<void> {
   const cluster = await startCluster({ groups: 1, replicas: 3, kvs: { memoryBytesMax: 256 * 1024 * 1024 } });
   const clients = Array.from({ length: clientsCount }, () => new ClusterClient(cluster.config, { callTimeoutMs: 30_000 }));
   try {
     console.log(`bench:cluster — one group of 3 replicas, ${clientsCount} clients, ${seconds} s per phase`);
     const epochBeforeLoad = await epochOf(cluster);
-    const small = Buffer.alloc(256, 'x');
-    const key = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
-    const puts = await runLoad(clientsCount, seconds, (c, n) => clients[c]!.put(...key(c, n), small));
-    console.log(formatLoad('put 256 B', puts));
-    const gets = await runLoad(clientsCount, seconds, (c, n) => clients[c]!.get(...key(c, n)));
-    console.log(formatLoad('get 256 B', gets));
+    const { puts, gets } = await smallPhases(clients, 'mutual TLS');
     const big = Buffer.alloc(1024 * 1024, 'y');
     const bigPuts = await runLoad(clientsCount, seconds, (c, n) => clients[c]!.put(`blob#${c}`, `c${n % 4}`, big));
     console.log(formatLoad('put 1 MiB', bigPuts, `  ${bigPuts.opsPerSecond.toFixed(1)} MB/s`));
@@ -63,6 +70,20 @@ async function main(): Promise<void> {
     const idleEpoch = await epochOf(cluster);
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
     console.log(`primary changes in ${idleSeconds} s of a quiet cluster: ${(await epochOf(cluster)) - idleEpoch} (0 expected)`);
+
+    // The same put and get phases on a second cluster without TLS: what mutual TLS costs.
+    clients.forEach((c) => c.close());
+    await cluster.close();
+    const plain = await startCluster({ groups: 1, replicas: 3, kvs: { memoryBytesMax: 256 * 1024 * 1024 }, config: { tls: { mode: 'plaintext' } } });
+    const plainClients = Array.from({ length: clientsCount }, () => new ClusterClient(plain.config, { callTimeoutMs: 30_000 }));
+    try {
+      const plainRun = await smallPhases(plainClients, 'plain text');
+      const cost = (tls: number, clear: number) => `${(((clear - tls) / clear) * 100).toFixed(1)} %`;
+      console.log(`cost of mutual TLS: puts ${cost(puts.opsPerSecond, plainRun.puts.opsPerSecond)} fewer per second, gets ${cost(gets.opsPerSecond, plainRun.gets.opsPerSecond)} fewer`);
+    } finally {
+      plainClients.forEach((c) => c.close());
+      await plain.close();
+    }
   } finally {
     clients.forEach((c) => c.close());
     await cluster.close();

@@ -10,7 +10,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function main(): Promise<void> {
   const node = await startSingleNode({ memoryBytesMax: 256 * 1024 * 1024 });
-  const clients = Array.from({ length: clientsCount }, () => new NodeClient(node.address, 30_000));
+  const clients = Array.from({ length: clientsCount }, () => new NodeClient(node.config, node.address, 30_000));
   try {
     const small = Buffer.alloc(256, 'x');
     const keyOf = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;

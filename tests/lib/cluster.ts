@@ -73,7 +73,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     node(id) {
       let c = nodeClients.get(id);
       if (!c) {
-        c = new NodeClient(config.kvs.nodes[id]!, 10_000);
+        c = new NodeClient(config, config.kvs.nodes[id]!, 10_000);
         nodeClients.set(id, c);
       }
       return c;

@@ -7,7 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parseConfig } from '../../cluster/common/config.ts';
 import { launch } from '../../cluster/common/launch.ts';
+import { certDir, ensureLocalCerts, localIdentities } from '../../cluster/common/tls/certs.ts';
 
 export { repoRoot } from '../../cluster/common/launch.ts';
 
@@ -40,6 +42,10 @@ export async function makeTestEnv(config: Record<string, unknown>): Promise<Test
   const full = { dataDir: path.join(dir, 'data'), logLevel: 'info', ...config };
   const configPath = path.join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify(full, null, 2));
+  // Every process of the test cluster gets its certificate, as npm start gives them (mutual TLS
+  // is the default); the test process itself presents `admin`.
+  const parsed = parseConfig(full);
+  if (parsed.tls.mode === 'mutual') await ensureLocalCerts(certDir(parsed), localIdentities(parsed));
   return {
     dir,
     configPath,

@@ -2,9 +2,12 @@
 // storage-node tests and benchmark.
 import { NodeClient } from '../../cluster/kvs/client.ts';
 import { freePorts, makeTestEnv, startService, waitFor, type Service, type TestEnv } from './processes.ts';
+import { parseConfig, type Config } from '../../cluster/common/config.ts';
 
 export interface SingleNode {
   env: TestEnv;
+  /** The node's config, as the test process reads it (it presents the admin certificate). */
+  config: Readonly<Config>;
   address: string;
   client: NodeClient;
   service: Service;
@@ -19,9 +22,11 @@ export async function startSingleNode(kvs: Record<string, unknown> = {}): Promis
   const env = await makeTestEnv({
     kvs: { standalone: true, groups: 1, replicas: 1, groupBoundaries: [], nodes: { g0r0: address }, ...kvs },
   });
-  const client = new NodeClient(address, 10_000);
+  const config = parseConfig(env.config);
+  const client = new NodeClient(config, address, 10_000);
   const node: SingleNode = {
     env,
+    config,
     address,
     client,
     service: startService(env, 'g0r0', 'cluster/kvs/main.ts', ['g0r0']),

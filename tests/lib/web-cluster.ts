@@ -11,7 +11,7 @@ import { freePorts, startService, waitFor, type Service } from './processes.ts';
 export interface WebCluster {
   cluster: TestCluster;
   config: Readonly<Config>;
-  /** http://127.0.0.1:<lb port> */
+  /** http://127.0.0.1:<lb port>, or https://<urlHost>:<lb port> with http.tls. */
   lbUrl: string;
   frontendUrl(n: number): string;
   lb: LbClient;
@@ -33,6 +33,10 @@ export interface WebClusterOptions extends ClusterOptions {
   frontends?: number;
   web?: Record<string, unknown>;
   lb?: Record<string, unknown>;
+  /** The public listeners' settings; with `tls` the URLs below are https. */
+  http?: Record<string, unknown>;
+  /** The host name in lbUrl and frontendUrl (127.0.0.1); a certificate may want a name. */
+  urlHost?: string;
 }
 
 /** `count` consecutive free ports (frontends listen on basePort + n - 1), below the ephemeral range. */
@@ -63,9 +67,12 @@ export async function startWebCluster(options: WebClusterOptions = {}): Promise<
       ...options.config,
       lb: { httpPort, grpcPort, ...options.lb },
       web: { frontends, basePort, ...options.web },
+      ...(options.http ? { http: options.http } : {}),
     },
   });
   const config = parseConfig(cluster.env.config);
+  const scheme = config.http.tls ? 'https' : 'http';
+  const urlHost = options.urlHost ?? '127.0.0.1';
   const services = new Map<string, Service>();
   const lb = new LbClient(config, 2000);
   // If this process dies without close() (a crash, an uncaught error), take the cluster along.
@@ -76,8 +83,8 @@ export async function startWebCluster(options: WebClusterOptions = {}): Promise<
   const web: WebCluster = {
     cluster,
     config,
-    lbUrl: `http://127.0.0.1:${httpPort}`,
-    frontendUrl: (n) => `http://127.0.0.1:${basePort + n - 1}`,
+    lbUrl: `${scheme}://${urlHost}:${httpPort}`,
+    frontendUrl: (n) => `${scheme}://${urlHost}:${basePort + n - 1}`,
     lb,
     services,
     startLb() {

@@ -12,6 +12,7 @@ import { Accounts } from '../../cluster/smtp/io/accounts.ts';
 import { MailboxStore } from '../../cluster/smtp/io/mailbox-store.ts';
 import { mailPorts, startCluster, startMailDaemon, type MailPorts, type TestCluster } from '../lib/cluster.ts';
 import { freePorts, waitFor, type Service } from '../lib/processes.ts';
+import { withIdentity } from '../../cluster/common/config.ts';
 
 export const password = (user: string) => `${user}-secret-pw`;
 
@@ -30,6 +31,8 @@ export interface MailSystem {
 
 export interface MailSystemOptions {
   users: string[];
+  /** Storage groups (1 by default); with 2, users a–i live in group 0 and j–z in group 1. */
+  groups?: number;
   /** Settings under `mail` besides ports and relay. */
   mail?: Record<string, unknown>;
 }
@@ -53,7 +56,7 @@ export async function startMailSystem(options: MailSystemOptions): Promise<MailS
   const ports = await mailPorts();
   const sink = await startSink();
   const cluster = await startCluster({
-    groups: 1,
+    groups: options.groups ?? 1,
     replicas: 3,
     config: {
       web: { scryptCostLog2: 10, scryptConcurrencyMax: 4 },
@@ -70,7 +73,8 @@ export async function startMailSystem(options: MailSystemOptions): Promise<MailS
     await sink.close();
     throw err;
   }
-  const client = new MailClient(cluster.config, 10_000);
+  // Mail.Send is the frontends' call (the mail daemon refuses it from any other certificate).
+  const client = new MailClient(withIdentity(cluster.config, 'web1'), 10_000);
   const system: MailSystem = {
     cluster,
     ports,

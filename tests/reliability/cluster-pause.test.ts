@@ -21,7 +21,7 @@ test('a paused primary acknowledges nothing after it resumes, and no read is sta
     load.start();
     await waitFor(() => load.acknowledgedWrites > 200, { timeoutMs: 30_000, what: 'writes before the pause' });
     const old = await cluster.primaryOf(0);
-    const oldClient = new NodeClient(cluster.config.kvs.nodes[old]!, 8000);
+    const oldClient = new NodeClient(cluster.config, cluster.config.kvs.nodes[old]!, 8000);
     const paused = cluster.services.get(old)!.child;
     paused.kill('SIGSTOP');
     const stoppedAt = performance.now();
@@ -53,7 +53,7 @@ test('a paused primary acknowledges nothing after it resumes, and no read is sta
     await Promise.all(stuckCalls);
     const ackedAfterResume = stuck.filter((o) => o.ret !== null && o.ret > resumedAt);
     // Each acknowledged after the resume was committed by the new primary: it has the value.
-    const newClient = new NodeClient(cluster.config.kvs.nodes[newPrimary]!, 8000);
+    const newClient = new NodeClient(cluster.config, cluster.config.kvs.nodes[newPrimary]!, 8000);
     const missing: string[] = [];
     for (const o of ackedAfterResume) {
       const value = (await newClient.get('pause#row', o.key))?.toString();

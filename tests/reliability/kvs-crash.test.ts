@@ -19,7 +19,7 @@ test(`kill -9 under ${writers} concurrent writers, ${cycles} cycles: no acknowle
   let lost = 0;
   try {
     for (let cycle = 0; cycle < cycles; cycle++) {
-      const clients = Array.from({ length: writers }, () => new NodeClient(node.address, 3000));
+      const clients = Array.from({ length: writers }, () => new NodeClient(node.config, node.address, 3000));
       let running = true;
       const loops = clients.map(async (client, w) => {
         for (let n = 0; running; n++) {

@@ -42,7 +42,7 @@ describe('a storage node over gRPC', () => {
   });
 
   test('64 clients racing CPut on one cell with the same expected value: exactly one wins each round', async () => {
-    const clients = Array.from({ length: 64 }, () => new NodeClient(node.address));
+    const clients = Array.from({ length: 64 }, () => new NodeClient(node.config, node.address));
     try {
       await node.client.put('race#cell', 'v', 'round-0');
       for (let round = 1; round <= 20; round++) {

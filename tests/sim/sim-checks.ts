@@ -3,12 +3,14 @@
 // 2. a final read of every key is answered (and joins the history);
 // 3. the three stores hold the same cells, read through scanRows and get;
 // 4. the whole history, final reads included, is linearizable (tests/lib/linearizability.ts):
-//    no acknowledged write is lost, no read sees a write that never committed.
+//    no acknowledged write is lost, no read sees a write that never committed;
+// 5. the coordinator group converges: every member up at the same commit index, holding the
+//    state the committed entries make, one of them leading.
 // Plus whatever the world recorded while it ran (two leased primaries, an epoch with two
 // primaries, a handler that threw something other than a PennError).
 import type { Store } from '../../cluster/kvs/io/store.ts';
 import { checkLinearizable } from '../lib/linearizability.ts';
-import { show } from './sim-coordinator.ts';
+import { show } from './sim-coordinators.ts';
 import type { SimWorld } from './sim-world.ts';
 
 export interface CheckOptions {
@@ -45,6 +47,9 @@ export async function checkAfterHealing(world: SimWorld, o: CheckOptions = {}): 
   rest.forEach((d, i) => {
     if (d !== first) problems.push(`replicas differ after healing: ${world.ids[0]} holds ${first}, ${world.ids[i + 1]} holds ${d}`);
   });
+  if (!(await world.clock.runUntilTrue(() => world.coordinator.converged(), convergeMs))) {
+    problems.push(`the coordinator group did not converge within ${convergeMs} ms: ${world.coordinator.describe()}`);
+  }
   const lin = checkLinearizable(world.history, { timeoutMs: o.linearizabilityTimeoutMs ?? 10_000 });
   if (lin.ok === false) problems.push(`not linearizable: ${lin.explanation}`);
   return outcome(lin.ok === 'unknown' ? `linearizability check gave up on ${lin.key} (${lin.reason})` : null);
@@ -70,7 +75,7 @@ export async function dump(store: Store): Promise<string> {
 
 /** Where every node stands, for a failure message. */
 export function describeWorld(world: SimWorld): string {
-  const coord = world.coordinator.up ? show(world.coordinator.current()) : 'coordinator down';
+  const coord = `${world.coordinator.up ? show(world.coordinator.current()) : 'no coordinator leader'} (${world.coordinator.describe()})`;
   const nodes = world.allNodes.map((n) => {
     if (n.status !== 'up' || !n.store || !n.replicator) return `${n.id} ${n.status}`;
     const f = n.store.figures();

@@ -17,9 +17,12 @@ export class SimDisk {
     this.crashFs = new CrashFs({ onOperation: () => clock.activity++ });
   }
 
-  /** A FileSystem over the disk as it is now; after a power cut, open a new one. */
-  fileSystem(): FileSystem {
-    return new LatencyFs(this.crashFs, () => this.latency(), this.clock);
+  /**
+   * A FileSystem over the disk as it is now; after a power cut, open a new one. sleep is how
+   * the process waits for its disk (a stalled process sees an fsync end only when it resumes).
+   */
+  fileSystem(sleep: (ms: number) => Promise<void> = (ms) => this.clock.sleep(ms)): FileSystem {
+    return new LatencyFs(this.crashFs, () => this.latency(), sleep);
   }
 
   /** The machine loses power: only what was fsync'd survives; an unsynced append may be torn. */
@@ -38,12 +41,12 @@ class LatencyFs implements FileSystem {
   constructor(
     private readonly inner: CrashFs,
     private readonly latency: () => number,
-    private readonly clock: SimScheduler,
+    private readonly sleep: (ms: number) => Promise<void>,
   ) {}
 
   private async wait(): Promise<void> {
     const ms = this.latency();
-    if (ms > 0) await this.clock.sleep(ms);
+    if (ms > 0) await this.sleep(ms);
   }
 
   async openAppend(file: string): Promise<AppendHandle> {

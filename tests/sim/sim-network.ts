@@ -82,12 +82,14 @@ export class SimNetwork {
     if (this.incarnation(from) !== fromInc) return new Promise<T>(() => {});
     return new Promise<T>((resolve, reject) => {
       let settled = false;
+      let cancelDeadline = () => {};
       const settle = (fn: () => void) => {
         if (settled) return;
         settled = true;
+        cancelDeadline();
         fn();
       };
-      this.clock.after(timeoutMs, () => settle(() => reject(new PennError('unavailable', `${kind} to ${to}: deadline of ${timeoutMs} ms exceeded`))));
+      cancelDeadline = this.clock.after(timeoutMs, () => settle(() => reject(new PennError('unavailable', `${kind} to ${to}: deadline of ${timeoutMs} ms exceeded`))));
       const answer = (outcome: { ok: true; value: T } | { ok: false; err: PennError }) =>
         this.send(to, from, `${kind}-reply`, () => {
           if (this.incarnation(from) !== fromInc) return;
@@ -117,6 +119,24 @@ export class SimNetwork {
           },
         );
       });
+    });
+  }
+
+  /**
+   * A one-way message from `from` (incarnation fromInc), as a Raft message is: the real transport
+   * ignores the empty reply. deliver runs at arrival, only if `to` is up then.
+   */
+  post(from: string, fromInc: number, to: string, kind: string, deliver: () => void): void {
+    if (this.incarnation(from) !== fromInc) return;
+    this.send(from, to, kind, () => {
+      if (this.incarnation(to) === null) return;
+      const key = `${kind}>${to}`;
+      this.delivered.set(key, (this.delivered.get(key) ?? 0) + 1);
+      try {
+        deliver();
+      } catch (err) {
+        this.onBug(`${kind} on ${to} threw ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
     });
   }
 

@@ -14,7 +14,7 @@ import type { LogEntry } from '../../cluster/kvs/core/types.ts';
 import { Store } from '../../cluster/kvs/io/store.ts';
 import type { CoordinatorPort, GroupConfig, LogPosition, PeerTransport, SnapshotChunk } from '../../cluster/kvs/replication/ports.ts';
 import { Replicator, type ReplicatorOptions } from '../../cluster/kvs/replication/replicator.ts';
-import { coordinatorId, type SimCoordinator } from './sim-coordinator.ts';
+import type { ProcessClock } from './sim-clock.ts';
 import { SimDisk } from './sim-disk.ts';
 import type { SimNetwork } from './sim-network.ts';
 import type { SimScheduler } from './sim-scheduler.ts';
@@ -26,7 +26,12 @@ export interface NodeWorld {
   trace: Trace;
   log: Logger;
   config: Readonly<Config>;
-  coordinator: SimCoordinator;
+  /** The group's nodes, this one included. */
+  members: string[];
+  /** The coordinator group as a node process reaches it (SimCoordinators.port). */
+  coordinatorPort(node: string, inc: number, clock: ProcessClock): CoordinatorPort;
+  /** A new process's clock on this node's machine (its drift, a fresh origin). */
+  newClock(node: string): ProcessClock;
   node(id: string): SimNode;
   /** Seeded randomness for the disks: fsync latencies, how much of a torn append survives. */
   diskRandom: () => number;
@@ -73,6 +78,7 @@ export class SimNode {
   incarnation = 0;
   store: Store | null = null;
   replicator: Replicator | null = null;
+  clock: ProcessClock | null = null;
   readonly disk: SimDisk;
 
   constructor(
@@ -107,16 +113,19 @@ export class SimNode {
       return;
     }
     const k = this.w.config.kvs;
+    const clock = this.w.newClock(this.id);
+    this.clock = clock;
     this.store = store;
     this.replicator = new SimReplicator(
       {
         id: this.id,
         group: 0,
-        members: this.w.coordinator.nodes,
+        members: this.w.members,
         store,
         transport: this.transport(inc),
-        coordinator: this.coordinatorPort(inc),
-        clock: this.w.clock,
+        coordinator: this.w.coordinatorPort(this.id, inc, clock),
+        // The lease is counted on this machine's clock, drift included.
+        clock,
         log: this.w.log,
         leaseMs: this.w.config.coordinator.leaseMs,
         replicationTimeoutMs: k.replicationTimeoutMs,
@@ -139,6 +148,8 @@ export class SimNode {
     const store = this.store;
     this.replicator?.stop();
     this.replicator = null;
+    this.clock?.kill();
+    this.clock = null;
     this.store = null;
     this.disk.powerCut();
     // The dead process's files: the store may finish its step in progress, on the old disk.
@@ -236,19 +247,6 @@ export class SimNode {
     };
   }
 
-  private coordinatorPort(inc: number): CoordinatorPort {
-    const { net, coordinator } = this.w;
-    // As kvs/main.ts: a coordinator call's deadline is max(100, leaseMs / 3).
-    const timeout = Math.max(100, this.w.config.coordinator.leaseMs / 3);
-    const call = <T>(kind: string, fn: () => Promise<T>) => net.call(this.id, inc, coordinatorId, kind, timeout, fn);
-    return {
-      renewLease: (group, epoch, node) =>
-        call('renewLease', () => coordinator.renewLease(group, epoch, node)).then((r) => ({ granted: r.granted, config: copyConfig(r.config) })),
-      reportFailure: (c) => call('reportFailure', () => coordinator.reportFailure(c.group, c.epoch, c.primary, c.node)).then(copyConfig),
-      requestJoin: (c) => call('requestJoin', () => coordinator.requestJoin(c.group, c.epoch, c.primary, c.node, c.lsn, c.requestId ?? 0)).then(copyConfig),
-      getConfig: (group) => call('getConfig', () => coordinator.getConfig(group)).then(copyConfig),
-    };
-  }
 }
 
 /** A copy of every field, whatever fields the config grows. */

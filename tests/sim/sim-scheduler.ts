@@ -16,6 +16,8 @@ interface Timer {
   at: number;
   seq: number;
   fire: () => void;
+  /** A cancelled timer is no instant: the clock skips it rather than stopping there. */
+  cancelled: boolean;
 }
 
 /** A drain that needs more turns than this is a livelock (a loop that never waits on time). */
@@ -25,7 +27,7 @@ export class SimScheduler implements Clock {
   private time = 0;
   private seq = 0;
   private readonly heap: Timer[] = [];
-  /** Bumped by anything that may lead to more work at this instant. */
+  /** Bumped by anything that queues a macrotask at this instant (a CrashFs fsync, see above). */
   activity = 0;
   /** Called after every drain, with the world quiet: checkers of invariants that hold at any instant. */
   onQuiet: () => void = () => {};
@@ -38,15 +40,18 @@ export class SimScheduler implements Clock {
     return new Promise((resolve) => this.after(ms, resolve));
   }
 
-  /** Runs fire once fake time has advanced by ms (at least one advance, even for 0). */
-  after(ms: number, fire: () => void): void {
+  /**
+   * Runs fire once fake time has advanced by ms (at least one advance, even for 0). The returned
+   * function cancels it: a deadline that is not needed any more then costs no stop of the clock.
+   */
+  after(ms: number, fire: () => void): () => void {
     const delay = Number.isFinite(ms) && ms > 0 ? Math.ceil(ms) : 0;
-    this.push({ at: this.time + delay, seq: this.seq++, fire });
-    this.activity++;
-  }
-
-  get pendingTimers(): number {
-    return this.heap.length;
+    const timer: Timer = { at: this.time + delay, seq: this.seq++, fire, cancelled: false };
+    // No activity: a timer is no macrotask, and what it leads to happens when it fires.
+    this.push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
   }
 
   async drain(): Promise<void> {
@@ -62,16 +67,19 @@ export class SimScheduler implements Clock {
   /** Drains, then fires every timer due at the next instant. False when no timer is left. */
   async advance(): Promise<boolean> {
     await this.drain();
-    const first = this.heap[0];
+    const first = this.next();
     if (!first) return false;
     this.time = first.at;
-    while (this.heap[0] && this.heap[0].at === this.time) this.pop().fire();
+    while (this.heap[0] && this.heap[0].at === this.time) {
+      const t = this.pop();
+      if (!t.cancelled) t.fire();
+    }
     return true;
   }
 
   /** Advances until fake time reaches `until` (timers due then have fired) and drains. */
   async runUntil(until: number): Promise<void> {
-    while (this.heap[0] && this.heap[0].at <= until) await this.advance();
+    for (let t = this.next(); t && t.at <= until; t = this.next()) await this.advance();
     this.time = Math.max(this.time, until);
     await this.drain();
   }
@@ -86,13 +94,19 @@ export class SimScheduler implements Clock {
     for (;;) {
       await this.drain();
       if (done()) return true;
-      const next = this.heap[0];
+      const next = this.next();
       if (!next || next.at > deadline) {
         await this.runUntil(deadline);
         return done();
       }
       await this.advance();
     }
+  }
+
+  /** The earliest timer that will fire, cancelled ones dropped. */
+  private next(): Timer | undefined {
+    while (this.heap[0]?.cancelled) this.pop();
+    return this.heap[0];
   }
 
   // ---- A binary heap on (at, seq) ----

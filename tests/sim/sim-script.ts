@@ -4,6 +4,7 @@
 // random schedule (sim-checks.ts).
 import assert from 'node:assert/strict';
 import type { KvResult } from '../lib/linearizability.ts';
+import { checkAfterHealing } from './sim-checks.ts';
 import { SimWorld, type WorldOptions } from './sim-world.ts';
 import type { SimClient } from './sim-workload.ts';
 
@@ -55,4 +56,11 @@ export function watchPrimaries(world: SimWorld): string[] {
 /** Calls delivered of one kind to one node so far (e.g. 'installSnapshot', 'g0r1'). */
 export function delivered(world: SimWorld, kind: string, to: string): number {
   return world.net.delivered.get(`${kind}>${to}`) ?? 0;
+}
+
+/** The checks every scenario ends with: heal, converge, replicas equal, history linearizable. */
+export async function healed(world: SimWorld): Promise<void> {
+  world.heal();
+  const { problems } = await checkAfterHealing(world);
+  assert.deepEqual(problems, [], problems.join('\n'));
 }

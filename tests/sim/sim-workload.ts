@@ -2,7 +2,7 @@
 // conditional put, delete, get — against the primary the coordinator names, and records every
 // call in the history the linearizability checker reads: call time, return time (null when the
 // call failed or timed out: its outcome is unknown) and result. Every value written is unique
-// ("c1.17"), so a read names the one write it saw.
+// ("client1.17"), so a read names the one write it saw.
 import type { KvOp, KvResult, Operation } from '../lib/linearizability.ts';
 import type { ClientOp, ClientReply } from './sim-node.ts';
 
@@ -34,8 +34,9 @@ export class SimClient {
     private readonly written: Map<string, string[]>,
   ) {}
 
+  /** Not c0…: those are the coordinator members' endpoints. */
   get name(): string {
-    return `c${this.id}`;
+    return `client${this.id}`;
   }
 
   /** Runs operations until stop() holds, thinking up to thinkMsMax between them. */

@@ -1,13 +1,16 @@
-// One replication group of three nodes (cluster/REPLICATION.md), its coordinator and its clients
-// in one process, on fake time (sim-scheduler.ts), a fake network (sim-network.ts) and fake disks
-// that lose what was not fsync'd (sim-disk.ts). Every source of randomness is a seeded stream
+// One replication group of three nodes (cluster/REPLICATION.md), the coordinator group of three
+// members (sim-coordinators.ts) and the clients in one process, on fake time (sim-scheduler.ts,
+// each machine's clock drifting at its own rate, sim-clock.ts), a fake network (sim-network.ts)
+// and fake disks that lose what was not fsync'd (sim-disk.ts). Every source of randomness is a seeded stream
 // derived from the world's seed, and nothing in the world reads the real clock, so a seed replays
 // the same run: same messages, same crashes, same trace hash.
 //
 // Invariants checked while the world runs (a violation is recorded with the fake time):
 // - at any quiet instant at most one node is primary with a valid lease;
-// - each epoch has one config, the coordinator persists it before anyone adopts it, and at most
-//   one process (node and incarnation) ever leads in an epoch;
+// - each epoch has one config, the coordinator group commits it before anyone adopts it, and at
+//   most one process (node and incarnation) ever leads in an epoch;
+// - the coordinator group's own invariants (sim-raft-checks.ts): one leader per term, one entry
+//   per index, committed entries kept on a majority of disks;
 // - no handler throws anything but a PennError (an assertion in the store would).
 // The checks after healing (replicas equal, history linearizable) are in sim-checks.ts.
 import { parseConfig, type Config } from '../../cluster/common/config.ts';
@@ -15,9 +18,12 @@ import type { Logger } from '../../cluster/common/log.ts';
 import { seededRandom } from '../../cluster/common/random.ts';
 import type { GroupConfig } from '../../cluster/coordinator/core/types.ts';
 import type { Operation } from '../lib/linearizability.ts';
-import { SimCoordinator, coordinatorId, show } from './sim-coordinator.ts';
+import { initialGroups } from '../../cluster/coordinator/core/membership.ts';
+import { ProcessClock } from './sim-clock.ts';
+import { SimCoordinators, show } from './sim-coordinators.ts';
 import { SimNetwork } from './sim-network.ts';
 import { SimNode, type ClientOp, type ClientReply } from './sim-node.ts';
+import { RaftChecks } from './sim-raft-checks.ts';
 import { SimScheduler } from './sim-scheduler.ts';
 import { Trace, traceLogger } from './sim-trace.ts';
 import { SimClient, type ClientWorld } from './sim-workload.ts';
@@ -30,6 +36,10 @@ export interface WorldOptions {
   fsyncMsMax?: number;
   keys?: number;
   clients?: number;
+  /** Clock rate per machine (a node or coordinator member id); 1 when absent. */
+  clockRates?: Record<string, number>;
+  /** The coordinator members compact their logs after this many entries. */
+  raftSnapshotEveryEntries?: number;
   /** Every trace line, as it happens (SIM_TRACE). */
   echo?: (line: string) => void;
 }
@@ -45,7 +55,8 @@ export class SimWorld implements ClientWorld {
   readonly clock = new SimScheduler();
   readonly trace: Trace;
   readonly net: SimNetwork;
-  readonly coordinator: SimCoordinator;
+  readonly coordinator: SimCoordinators;
+  readonly raftChecks: RaftChecks;
   readonly config: Readonly<Config>;
   readonly log: Logger;
   readonly ids: string[];
@@ -60,20 +71,38 @@ export class SimWorld implements ClientWorld {
   private leaseOverlap = '';
 
   constructor(readonly o: WorldOptions) {
-    this.config = parseConfig({ dataDir: '/sim', kvs: { groups: 1, replicas: 3, groupBoundaries: [] } });
+    this.config = parseConfig({
+      dataDir: '/sim',
+      kvs: { groups: 1, replicas: 3, groupBoundaries: [] },
+      coordinator: { snapshotEveryEntries: o.raftSnapshotEveryEntries ?? 1000 },
+    });
     this.trace = new Trace(() => this.clock.now(), o.echo ?? null);
     this.log = traceLogger(this.trace);
     this.net = new SimNetwork(this.clock, stream(o.seed, 1), this.trace, (ep) => this.incarnation(ep), (what) => this.violation(what));
-    this.coordinator = new SimCoordinator({
+    const rate = (id: string) => o.clockRates?.[id] ?? 1;
+    this.raftChecks = new RaftChecks(
+      this.config,
+      (what) => this.violation(what),
+      (entry, state, member) => {
+        this.persisted(state.record.groups);
+        this.coordinator.emit({ kind: 'committed', member, entry });
+      },
+    );
+    this.coordinator = new SimCoordinators({
       clock: this.clock,
       net: this.net,
       trace: this.trace,
       config: this.config,
+      checks: this.raftChecks,
       heartbeat: (node, config) => this.node(node).heartbeat(config),
-      onPersist: (groups) => this.persisted(groups),
+      random: stream(o.seed, 4),
+      fsyncMsMax: o.fsyncMsMax ?? 2,
+      rate,
+      violation: (what) => this.violation(what),
     });
-    for (const g of this.coordinator.persisted) this.configsByEpoch.set(g.epoch, show(g));
+    for (const g of initialGroups(this.config)) this.configsByEpoch.set(g.epoch, show(g));
     this.ids = this.coordinator.nodes;
+    const origins = stream(o.seed, 5);
     const diskRandom = stream(o.seed, 2);
     for (const id of this.ids) {
       this.nodes.set(
@@ -84,7 +113,9 @@ export class SimWorld implements ClientWorld {
           trace: this.trace,
           log: this.log,
           config: this.config,
-          coordinator: this.coordinator,
+          members: this.ids,
+          coordinatorPort: (node, inc, clock) => this.coordinator.port(node, inc, clock),
+          newClock: (node) => new ProcessClock(this.clock, rate(node), Math.floor(origins() * 100_000)),
           node: (x) => this.node(x),
           diskRandom,
           fsyncMsMax: o.fsyncMsMax ?? 2,
@@ -98,7 +129,10 @@ export class SimWorld implements ClientWorld {
     this.keys = Array.from({ length: o.keys ?? 4 }, (_, i) => `k${i}`);
     const written = new Map<string, string[]>();
     this.clients = Array.from({ length: o.clients ?? 3 }, (_, i) => new SimClient(i, this, stream(o.seed, 10 + i), this.keys, written));
-    this.clock.onQuiet = () => this.checkLeases();
+    this.clock.onQuiet = () => {
+      this.checkLeases();
+      this.coordinator.quiet();
+    };
   }
 
   node(id: string): SimNode {
@@ -122,7 +156,7 @@ export class SimWorld implements ClientWorld {
   }
 
   primary(): string {
-    // A client asks the coordinator; while it is down, the client keeps what it last heard.
+    // A client asks the coordinator group; while no member leads, it keeps what it last heard.
     if (this.coordinator.up) this.lastPrimary = this.coordinator.current().primary;
     return this.lastPrimary;
   }
@@ -133,7 +167,7 @@ export class SimWorld implements ClientWorld {
 
   // ---- Driving ----
 
-  /** Starts the coordinator and every node (recovery takes fake time: run the clock). */
+  /** Starts the coordinator members and every node (recovery takes fake time: run the clock). */
   start(): void {
     this.coordinator.start();
     for (const n of this.allNodes) void this.startNode(n.id);
@@ -191,12 +225,12 @@ export class SimWorld implements ClientWorld {
     return ends.size === 1;
   }
 
-  /** Ends every fault: network whole and calm, coordinator and every node up. */
+  /** Ends every fault: network whole and calm, every coordinator member and node up (a stall ends on its own). */
   heal(): void {
     this.trace.add('heal');
     this.net.healAll();
     this.net.conditions = { dropRate: 0, slowRate: 0 };
-    if (!this.coordinator.up) this.coordinator.start();
+    this.coordinator.start();
     for (const n of this.allNodes) if (n.status === 'down') void this.startNode(n.id);
   }
 
@@ -209,7 +243,7 @@ export class SimWorld implements ClientWorld {
   }
 
   private incarnation(endpoint: string): number | null {
-    if (endpoint === coordinatorId) return this.coordinator.up ? this.coordinator.incarnation : null;
+    if (this.coordinator.ids.includes(endpoint)) return this.coordinator.member(endpoint).liveIncarnation;
     const n = this.nodes.get(endpoint);
     return n ? n.liveIncarnation : 0; // clients never die
   }
@@ -217,7 +251,7 @@ export class SimWorld implements ClientWorld {
   private persisted(groups: GroupConfig[]): void {
     for (const g of groups) {
       const before = this.configsByEpoch.get(g.epoch);
-      if (before !== undefined && before !== show(g)) this.violation(`epoch ${g.epoch} persisted twice: ${before} then ${show(g)}`);
+      if (before !== undefined && before !== show(g)) this.violation(`epoch ${g.epoch} committed twice: ${before} then ${show(g)}`);
       this.configsByEpoch.set(g.epoch, show(g));
     }
   }
@@ -225,7 +259,7 @@ export class SimWorld implements ClientWorld {
   private adopted(node: string, config: GroupConfig, leader: string | null): void {
     this.trace.add(`${node} adopts ${show(config)}${leader ? ' and leads' : ''}`);
     const persisted = this.configsByEpoch.get(config.epoch);
-    if (persisted !== show(config)) this.violation(`${node} adopted ${show(config)}, but the coordinator persisted ${persisted ?? 'nothing'} for that epoch`);
+    if (persisted !== show(config)) this.violation(`${node} adopted ${show(config)}, but the coordinator group committed ${persisted ?? 'nothing'} for that epoch`);
     if (leader === null) return;
     const other = this.primaryOfEpoch.get(config.epoch);
     if (other !== undefined && other !== leader) this.violation(`two primaries in epoch ${config.epoch}: ${other} and ${leader}`);

@@ -2,6 +2,7 @@
 // with `?error=<code>`: the route redirects with a code, never with text of its own, so a link
 // cannot make the page say anything else.
 import { passwordRule, usernameRule } from './account-rules';
+import { storageRecoveringText } from './storage-unavailable';
 
 const messages: Record<string, string> = {
   wrong_credentials: 'Wrong username or password.',
@@ -10,7 +11,8 @@ const messages: Record<string, string> = {
   invalid_argument: `${usernameRule} ${passwordRule}`,
   wrong_password: 'Your current password is not correct.',
   unauthenticated: 'You are not logged in.',
-  unavailable: 'The service is unavailable right now; try again in a moment.',
+  // Most often the store riding out a failover (lib/server/errors.ts says the same in JSON).
+  unavailable: storageRecoveringText,
 };
 
 export function formErrorMessage(code: string | string[] | undefined): string | undefined {

@@ -39,6 +39,20 @@ export function initialGroups(config: Readonly<Config>): GroupConfig[] {
 }
 
 /**
+ * How fast or slow a machine's clock may run against another's (RAFT.md, "Timings"). A primary
+ * counts its lease on its own clock and the coordinator on its own, so the coordinator waits a
+ * lease out as a clock this much fast would for one this much slow. Quartz drifts by parts per
+ * million; a few percent covers a loaded VM's clock between NTP corrections, for 44 ms of the
+ * default 700 ms lease. The simulator (tests/sim/) runs clocks at this bound.
+ */
+export const clockDriftMax = 0.03;
+
+/** How long the coordinator, on its own clock, waits out a lease of leaseMs counted on a primary's. */
+export function leaseWaitMs(leaseMs: number): number {
+  return Math.ceil((leaseMs * (1 + clockDriftMax)) / (1 - clockDriftMax));
+}
+
+/**
  * A fresh state over persisted configs. lastGrant starts at `now`: a coordinator that just
  * (re)started cannot know whether it granted a lease just before it stopped, so it waits a full
  * lease before replacing any primary.
@@ -180,7 +194,7 @@ function tickGroup(s: MembershipState, out: Effect[], group: number, now: number
 function primaryDown(s: MembershipState, out: Effect[], cfg: GroupConfig, now: number): void {
   const rt = runtimeOf(s, cfg.group);
   const old = cfg.primary;
-  const leaseEnds = rt.lastGrant + s.config.coordinator.leaseMs;
+  const leaseEnds = rt.lastGrant + leaseWaitMs(s.config.coordinator.leaseMs);
   if (now <= leaseEnds) {
     if (!rt.waitLogged) {
       rt.waitLogged = true;
@@ -320,7 +334,7 @@ function onForcePrimary(s: MembershipState, out: Effect[], input: Extract<Input,
     return void refuse(out, 'failed_precondition', `group ${ref.group} still has in-sync replicas that are not down: ${which}; a primary is chosen among them`);
   }
   if (!isLive(s, input.node)) return void refuse(out, 'unavailable', `${input.node} is not up: only a live node can be made primary`);
-  const leaseEndsMs = runtimeOf(s, ref.group).lastGrant + s.config.coordinator.leaseMs;
+  const leaseEndsMs = runtimeOf(s, ref.group).lastGrant + leaseWaitMs(s.config.coordinator.leaseMs);
   if (cfg.primary !== '' && input.now < leaseEndsMs) {
     return void refuse(out, 'unavailable', `${cfg.primary}'s lease may run for ${Math.ceil(leaseEndsMs - input.now)} ms more; try again then`);
   }

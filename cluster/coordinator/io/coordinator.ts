@@ -10,6 +10,7 @@ import { allNodes, coordinatorMember, coordinatorMembers, type Config, type Node
 import { nodeFileSystem } from '../../common/files.ts';
 import { bindServer, callUnary, channelOptions, shutdownServer } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
+import { channelCredentials } from '../../common/tls/credentials.ts';
 import type { GroupConfig, NodeFigures } from '../core/types.ts';
 import { CoordinatorMember } from './coordinator-member.ts';
 import { FileRaftStorage } from './raft-storage.ts';
@@ -41,9 +42,9 @@ const every = (ms: number, fn: () => void): (() => void) => {
 export async function startCoordinator(config: Readonly<Config>, id: string, log: Logger, onFatal: (err: unknown) => void): Promise<RunningCoordinator> {
   const self = coordinatorMember(config, id);
   const members = coordinatorMembers(config);
-  const transport = new RaftTransport(id, members, Math.max(100, config.coordinator.electionTimeoutMs), log);
+  const transport = new RaftTransport(id, members, channelCredentials(config), Math.max(100, config.coordinator.electionTimeoutMs), log);
   const nodeClients = new Map<string, grpc.Client>(
-    allNodes(config).map((n) => [n.id, new ReplicaService(n.address, grpc.credentials.createInsecure(), channelOptions)]),
+    allNodes(config).map((n) => [n.id, new ReplicaService(n.address, channelCredentials(config), channelOptions)]),
   );
   const heartbeat = async (node: NodeRef, cfg: GroupConfig | null, timeoutMs: number): Promise<NodeFigures> => {
     const request: WireHeartbeatRequest = cfg ? { config: configToWire(cfg), has_config: true } : { has_config: false };
@@ -68,11 +69,11 @@ export async function startCoordinator(config: Readonly<Config>, id: string, log
   };
 
   const server = new grpc.Server(channelOptions);
-  addCoordinatorService(server, member, log);
-  addPeerService(server, id, members, (m) => member.receive(m), log);
+  addCoordinatorService(server, config, member, log);
+  addPeerService(server, config, id, members, (m) => member.receive(m), log);
   try {
     await member.start();
-    await bindServer(server, self.address);
+    await bindServer(server, self.address, config);
   } catch (err) {
     server.forceShutdown();
     closeClients();

@@ -158,6 +158,10 @@ export class MembershipLoop {
    */
   private persist(commands: Command[]): void {
     const committed = this.deps.commit(commands);
+    // Its failure reaches onFatal through the chain; but once an earlier commit has failed the
+    // chain never looks at this one, and an unobserved rejection would end the whole process
+    // (Node's default for unhandled rejections) where only the leadership was lost.
+    committed.catch(() => {});
     const next = this.persisted.then(() => committed);
     next.catch((err: unknown) => {
       if (this.failed) return;

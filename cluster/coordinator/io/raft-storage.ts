@@ -6,7 +6,8 @@
 //
 // save() makes a batch of persist effects durable, in order, before it resolves; the loop sends
 // nothing of that step until then. Loading cuts a torn or corrupt tail of the log (the bytes a
-// crash left unsynced — never acknowledged to anyone) and drops entries a snapshot covers.
+// crash left unsynced — never acknowledged to anyone), drops entries a snapshot covers or
+// contradicts, and refuses a log that starts after the snapshot (entries missing: damage).
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { AppendHandle, FileSystem } from '../../common/files.ts';
@@ -34,8 +35,12 @@ export function encodeRecord(entry: RaftEntry): Buffer {
   return out;
 }
 
-/** The entries of a log file up to the first record that is torn, corrupt or out of order. */
-export function decodeRecords(buf: Buffer, firstIndex: number): { entries: RaftEntry[]; offsets: number[]; goodBytes: number } {
+/**
+ * The entries of a log file up to the first record that is torn, corrupt or out of order. Where
+ * the first one starts is load()'s to judge: a first entry after the snapshot's successor is a
+ * gap (damage to refuse), not a torn tail to cut.
+ */
+export function decodeRecords(buf: Buffer): { entries: RaftEntry[]; offsets: number[]; goodBytes: number } {
   const entries: RaftEntry[] = [];
   const offsets: number[] = [];
   let at = 0;
@@ -52,7 +57,7 @@ export function decodeRecords(buf: Buffer, firstIndex: number): { entries: RaftE
     }
     const expected = entries.length > 0 ? (entries[entries.length - 1] as RaftEntry).index + 1 : undefined;
     const valid = Number.isInteger(entry.index) && Number.isInteger(entry.term) && typeof entry.data === 'string';
-    if (!valid || (expected !== undefined && entry.index !== expected) || (expected === undefined && entry.index > firstIndex)) break;
+    if (!valid || (expected !== undefined && entry.index !== expected)) break;
     entries.push(entry);
     offsets.push(at);
     at += headerBytes + length;
@@ -86,22 +91,30 @@ export class FileRaftStorage implements RaftStorage {
     const buf = (await this.fs.exists(this.logFile)) ? await this.fs.readFile(this.logFile) : Buffer.alloc(0);
     // The first stored entry may precede the snapshot (a crash between writing the snapshot and
     // rewriting the log); it must not start after snapshot.index + 1 (a gap).
-    const decoded = decodeRecords(buf, snapshot.index + 1);
+    const decoded = decodeRecords(buf);
+    // Such a crash can also leave entries from a history that lost: a snapshot installed from the
+    // leader that disagrees with this log at its index keeps no entry after it (core/raft.ts,
+    // onSnapshot). Bug fixed here: those entries used to come back on the restart, and a later
+    // truncation could not remove them for good. Now the whole stale file goes.
+    const atSnapshot = decoded.entries.find((e) => e.index === snapshot.index);
+    const stale = atSnapshot !== undefined && atSnapshot.term !== snapshot.term;
+    const log = stale ? [] : decoded.entries.filter((e) => e.index > snapshot.index);
+    if (log.length > 0 && (log[0] as RaftEntry).index !== snapshot.index + 1) {
+      // Checked before anything is cut: a gap is damage to report, and the file stays as found.
+      // (It used to be read as a torn first record and the whole log cut, this check unreachable.)
+      throw new PennError('failed_precondition', `${this.logFile} starts at entry ${(log[0] as RaftEntry).index}, after the snapshot's ${snapshot.index}: entries are missing`);
+    }
+    const keptBytes = stale ? 0 : decoded.goodBytes;
     this.handle = await this.fs.openAppend(this.logFile);
-    const cutBytes = buf.length - decoded.goodBytes;
-    if (cutBytes > 0) {
-      await this.handle.truncate(decoded.goodBytes);
+    if (keptBytes < buf.length) {
+      await this.handle.truncate(keptBytes);
       await this.handle.sync();
     }
     await this.fs.syncDir(this.dir);
-    this.offsets = decoded.offsets;
-    this.firstIndex = decoded.entries[0]?.index ?? snapshot.index + 1;
-    this.sizeBytes = decoded.goodBytes;
-    const log = decoded.entries.filter((e) => e.index > snapshot.index);
-    if (log.length > 0 && (log[0] as RaftEntry).index !== snapshot.index + 1) {
-      throw new PennError('failed_precondition', `${this.logFile} starts at entry ${(log[0] as RaftEntry).index}, after the snapshot's ${snapshot.index}: entries are missing`);
-    }
-    return { term: hard.term, votedFor: hard.votedFor, snapshot, log, cutBytes };
+    this.offsets = stale ? [] : decoded.offsets;
+    this.firstIndex = stale ? snapshot.index + 1 : (decoded.entries[0]?.index ?? snapshot.index + 1);
+    this.sizeBytes = keptBytes;
+    return { term: hard.term, votedFor: hard.votedFor, snapshot, log, cutBytes: buf.length - decoded.goodBytes };
   }
 
   async save(batch: PersistEffect[]): Promise<void> {

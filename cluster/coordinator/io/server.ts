@@ -4,7 +4,9 @@
 // the group's leader answers; the other members refuse with UNAVAILABLE naming the leader.
 import type * as grpc from '@grpc/grpc-js';
 import { unary } from '../../common/grpc.ts';
+import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/log.ts';
+import { addGuardedService, requireCaller, type AccessPolicy } from '../../common/tls/credentials.ts';
 import type { CoordinatorMember } from './coordinator-member.ts';
 import { CoordinatorService, configToWire, forceToWire, lookupToWire, statusToWire } from './wire.ts';
 
@@ -18,21 +20,38 @@ interface Req {
   request_id?: number;
 }
 
-export function addCoordinatorService(server: grpc.Server, member: CoordinatorMember, log: Logger): void {
+// Who may call what (docs/DEPLOY.md, "Roles"): the lease and membership calls only from the
+// storage nodes, forcing a primary only for administrators, lookups for every service.
+const anyService = ['node', 'frontend', 'mail', 'admin', 'lb', 'coordinator'] as const;
+const policy: AccessPolicy = {
+  Lookup: anyService,
+  ClusterStatus: anyService,
+  RenewLease: ['node'],
+  ReportFailure: ['node'],
+  RequestJoin: ['node'],
+  GetConfig: ['node', 'admin'],
+  ForcePrimary: ['admin'],
+};
+
+export function addCoordinatorService(server: grpc.Server, config: Readonly<Config>, member: CoordinatorMember, log: Logger): void {
   const loop = () => member.membership();
-  server.addService(CoordinatorService.service, {
+  addGuardedService(server, config, CoordinatorService.service, policy, {
     Lookup: unary(log, 'Lookup', async (r: Req) => lookupToWire(await loop().lookup(r.row ?? ''))),
     ClusterStatus: unary(log, 'ClusterStatus', async () => statusToWire({ ...(await loop().clusterStatus()), coordinators: member.coordinators() })),
-    RenewLease: unary(log, 'RenewLease', async (r: Req) => {
+    // Each names its sender (the primary), whose certificate must say it is that node.
+    RenewLease: unary(log, 'RenewLease', async (r: Req, call) => {
+      requireCaller(call, [r.node ?? ''], `renew the lease of ${r.node || 'no node'}`);
       const result = await loop().renewLease(r.group ?? 0, r.epoch ?? 0, r.node ?? '');
       return { granted: result.granted, config: configToWire(result.config) };
     }),
-    ReportFailure: unary(log, 'ReportFailure', async (r: Req) =>
-      configToWire(await loop().reportFailure(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '')),
-    ),
-    RequestJoin: unary(log, 'RequestJoin', async (r: Req) =>
-      configToWire(await loop().requestJoin(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '', r.lsn ?? 0, r.request_id ?? 0)),
-    ),
+    ReportFailure: unary(log, 'ReportFailure', async (r: Req, call) => {
+      requireCaller(call, [r.primary ?? ''], `report a failure as the primary ${r.primary || 'none'}`);
+      return configToWire(await loop().reportFailure(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? ''));
+    }),
+    RequestJoin: unary(log, 'RequestJoin', async (r: Req, call) => {
+      requireCaller(call, [r.primary ?? ''], `vouch for a join as the primary ${r.primary || 'none'}`);
+      return configToWire(await loop().requestJoin(r.group ?? 0, r.epoch ?? 0, r.primary ?? '', r.node ?? '', r.lsn ?? 0, r.request_id ?? 0));
+    }),
     GetConfig: unary(log, 'GetConfig', async (r: Req) => configToWire(await loop().getConfig(r.group ?? 0))),
     ForcePrimary: unary(log, 'ForcePrimary', async (r: Req) => forceToWire(await loop().forcePrimary(r.node ?? ''))),
   });

@@ -246,7 +246,7 @@ export class KvsNode {
   private forwarder(primary: string): NodeClient {
     let client = this.forwarders.get(primary);
     if (!client) {
-      client = new NodeClient(nodeRef(this.config, primary).address, 15_000, { forwarded: true });
+      client = new NodeClient(this.config, nodeRef(this.config, primary).address, 15_000, { forwarded: true });
       this.forwarders.set(primary, client);
     }
     return client;

@@ -2,6 +2,7 @@
 // replicationTimeoutMs on the write path, longer for snapshots.
 import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../../common/config.ts';
+import { channelCredentials } from '../../common/tls/credentials.ts';
 import { nodeRef } from '../../common/config.ts';
 import { fromGrpcError } from '../../common/errors.ts';
 import { callUnary, channelOptions, loadProto, serviceClient } from '../../common/grpc.ts';
@@ -91,7 +92,7 @@ export class GrpcPeerTransport implements PeerTransport {
   private client(peer: string): grpc.Client {
     let client = this.clients.get(peer);
     if (!client) {
-      client = new ReplicaClient(nodeRef(this.config, peer).address, grpc.credentials.createInsecure(), channelOptions);
+      client = new ReplicaClient(nodeRef(this.config, peer).address, channelCredentials(this.config), channelOptions);
       this.clients.set(peer, client);
     }
     return client;

@@ -2,8 +2,10 @@
 // service for the coordinator and the group's primary — each through the shared adapter so
 // every call answers exactly once with a known status.
 import * as grpc from '@grpc/grpc-js';
+import { groupNodes, type Config } from '../../common/config.ts';
 import { toServiceError, loadProto, serviceClient, unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
+import { addGuardedService, requireCaller, type AccessPolicy } from '../../common/tls/credentials.ts';
 import type { KvsNode } from './node.ts';
 import { fromWireConfig, fromWireEntry, toWirePosition, type WireConfig, type WireEntry } from './peer-transport.ts';
 
@@ -29,8 +31,18 @@ interface Req {
 type Call = grpc.ServerUnaryCall<unknown, unknown>;
 const isForwarded = (call: Call) => call.metadata.get(forwardedHeader).length > 0;
 
-export function addNodeServices(server: grpc.Server, node: KvsNode, log: Logger): void {
-  server.addService(KeyValueClient.service, {
+// Who may call what (docs/DEPLOY.md, "Roles"): the store's data for the services built on it,
+// and for a backup passing a call on to its primary; raw scans, Halt and Revive for
+// administrators only; replication for the group's nodes and the coordinators.
+const data = ['frontend', 'mail', 'admin', 'node'] as const;
+const keyValuePolicy: AccessPolicy = { Get: data, Put: data, CPut: data, Delete: data, ListColumns: data, ScanRows: ['admin'] };
+const adminPolicy: AccessPolicy = { Halt: ['admin'], Revive: ['admin'], Status: ['admin', 'coordinator', 'node', 'frontend', 'mail'] };
+const replicaPolicy: AccessPolicy = Object.fromEntries(
+  ['Heartbeat', 'Probe', 'Truncate', 'Append', 'InstallSnapshot', 'Checkpoint', 'ReadSnapshot'].map((m) => [m, m === 'Heartbeat' ? ['coordinator'] : ['node']]),
+);
+
+export function addNodeServices(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): void {
+  addGuardedService(server, config, KeyValueClient.service, keyValuePolicy, {
     Get: unary(log, 'Get', async (r: Req, call) => {
       const value = await node.get(r.row, r.column, isForwarded(call));
       return { found: value !== undefined, value: value ?? Buffer.alloc(0) };
@@ -49,7 +61,7 @@ export function addNodeServices(server: grpc.Server, node: KvsNode, log: Logger)
       return { rows: page.rows, next_after_row: page.nextAfterRow };
     }),
   });
-  server.addService(NodeAdminClient.service, {
+  addGuardedService(server, config, NodeAdminClient.service, adminPolicy, {
     Halt: unary(log, 'Halt', async () => {
       await node.halt();
       return {};
@@ -76,7 +88,7 @@ export function addNodeServices(server: grpc.Server, node: KvsNode, log: Logger)
       };
     }),
   });
-  addReplicaService(server, node, log);
+  addReplicaService(server, config, node, log);
 }
 
 interface ReplicaReq {
@@ -94,8 +106,15 @@ function configOf(r: ReplicaReq) {
   return fromWireConfig(r.config);
 }
 
-function addReplicaService(server: grpc.Server, node: KvsNode, log: Logger): void {
-  server.addService(ReplicaService.service, {
+/** A replication message's config, sent by the primary it names (its certificate says so). */
+function fromPrimary(r: ReplicaReq, call: grpc.ServerUnaryCall<unknown, unknown>, what: string) {
+  const config = configOf(r);
+  requireCaller(call, [config.primary], `${what} as the primary of group ${config.group} (the message names ${config.primary || 'none'})`);
+  return config;
+}
+
+function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): void {
+  addGuardedService(server, config, ReplicaService.service, replicaPolicy, {
     Heartbeat: unary(log, 'Heartbeat', (r: ReplicaReq) => {
       const s = node.heartbeat(r.has_config && r.config ? fromWireConfig(r.config) : null);
       return {
@@ -110,24 +129,26 @@ function addReplicaService(server: grpc.Server, node: KvsNode, log: Logger): voi
         incarnation: s.incarnation,
       };
     }),
-    Probe: unary(log, 'Probe', async (r: ReplicaReq) => toWirePosition(await node.replica().onProbe(configOf(r)))),
-    Truncate: unary(log, 'Truncate', async (r: ReplicaReq) =>
-      toWirePosition(await node.replica().onTruncate(configOf(r), Number(r.after_lsn))),
+    Probe: unary(log, 'Probe', async (r: ReplicaReq, call) => toWirePosition(await node.replica().onProbe(fromPrimary(r, call, 'probe')))),
+    Truncate: unary(log, 'Truncate', async (r: ReplicaReq, call) =>
+      toWirePosition(await node.replica().onTruncate(fromPrimary(r, call, 'truncate'), Number(r.after_lsn))),
     ),
-    Append: unary(log, 'Append', async (r: ReplicaReq) => {
-      const reply = await node.replica().onAppend(configOf(r), Number(r.prev_lsn), (r.entries ?? []).map(fromWireEntry));
+    Append: unary(log, 'Append', async (r: ReplicaReq, call) => {
+      const reply = await node.replica().onAppend(fromPrimary(r, call, 'append'), Number(r.prev_lsn), (r.entries ?? []).map(fromWireEntry));
       return { durable_lsn: reply.durableLsn };
     }),
-    InstallSnapshot: unary(log, 'InstallSnapshot', async (r: ReplicaReq) =>
-      toWirePosition(await node.replica().onInstallSnapshot(configOf(r))),
+    InstallSnapshot: unary(log, 'InstallSnapshot', async (r: ReplicaReq, call) =>
+      toWirePosition(await node.replica().onInstallSnapshot(fromPrimary(r, call, 'install a snapshot'))),
     ),
-    Checkpoint: unary(log, 'Checkpoint', async (r: ReplicaReq) => {
-      await node.replica().onCheckpoint(configOf(r), Number(r.version));
+    Checkpoint: unary(log, 'Checkpoint', async (r: ReplicaReq, call) => {
+      await node.replica().onCheckpoint(fromPrimary(r, call, 'checkpoint'), Number(r.version));
       return {};
     }),
     ReadSnapshot: (call: grpc.ServerWritableStream<ReplicaReq, unknown>) => {
       void (async () => {
         try {
+          // A backup of this group pulls its primary's checkpoint; no other node may read it.
+          requireCaller(call, groupNodes(config, node.ref.group).map((n) => n.id), `read group ${node.ref.group}'s checkpoint`);
           for await (const chunk of node.replica().readSnapshot(Number(call.request.epoch))) {
             if (call.cancelled) return;
             if (!call.write(chunk)) await new Promise((resolve) => call.once('drain', resolve));

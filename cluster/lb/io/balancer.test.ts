@@ -10,10 +10,11 @@ import { startBalancer } from './balancer.ts';
 
 async function withBalancer(fn: (b: { url: string; lb: LbClient; tick: (ms: number) => void }) => Promise<void>): Promise<void> {
   let nowMs = 1_000_000;
-  const config = parseConfig({ web: { frontends: 2, basePort: 9001 } });
+  // The balancer's logic, on loopback without certificates (mutual TLS has its own tests).
+  const config = parseConfig({ web: { frontends: 2, basePort: 9001 }, tls: { mode: 'plaintext' } });
   // Port 0 (the OS picks a free one) is below the schema's minimum, so it goes in after parsing.
   const running = await startBalancer({ ...config, lb: { ...config.lb, httpPort: 0, grpcPort: 0 } }, silentLogger, () => nowMs);
-  const lb = new LbClient(`127.0.0.1:${running.grpcPort}`, 2000);
+  const lb = new LbClient(config, 2000, `127.0.0.1:${running.grpcPort}`);
   try {
     await fn({ url: `http://127.0.0.1:${running.httpPort}`, lb, tick: (ms) => (nowMs += ms) });
   } finally {

@@ -1,11 +1,11 @@
-// Runs the load balancer: the redirecting HTTP server on lb.httpPort and the gRPC service on
-// lb.grpcPort, both on the configured host, over one frontend table. Logs when a frontend
-// comes alive or is dropped, so an operator sees failovers in the log.
-import type http from 'node:http';
+// Runs the load balancer: the redirecting HTTP(S) server on http.host:lb.httpPort and the gRPC
+// service on lb.grpcHost (default: host):lb.grpcPort, over one frontend table. Logs when a
+// frontend comes alive or is dropped, so an operator sees failovers in the log.
 import * as grpc from '@grpc/grpc-js';
-import type { Config } from '../../common/config.ts';
+import { frontendAddress, type Config } from '../../common/config.ts';
 import { bindServer, channelOptions, shutdownServer } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
+import { refusePlainHttp } from '../../common/public-http/server.ts';
 import { FrontendTable } from '../core/frontend-table.ts';
 import { addLoadBalancerService } from './lb-service.ts';
 import { createRedirectServer } from './redirect-server.ts';
@@ -18,19 +18,22 @@ export interface RunningBalancer {
 
 /** The address each frontend has until its first heartbeat names one. */
 export function frontendAddresses(config: Readonly<Config>): string[] {
-  return Array.from({ length: config.web.frontends }, (_, i) => `${config.host}:${config.web.basePort + i}`);
+  return Array.from({ length: config.web.frontends }, (_, i) => frontendAddress(config, i + 1));
 }
 
 export async function startBalancer(config: Readonly<Config>, log: Logger, now: () => number = Date.now): Promise<RunningBalancer> {
+  // Before binding anything: a balancer that may not serve plain HTTP where configured says why,
+  // and a certificate that does not load stops it here.
+  refusePlainHttp(config, config.lb.httpPort, 'load balancer');
   const timeoutMs = config.lb.frontendHeartbeatTimeoutMs;
   const table = new FrontendTable(frontendAddresses(config), timeoutMs);
+  const redirects = await createRedirectServer(config, table, now, log);
 
   const grpcServer = new grpc.Server(channelOptions);
-  addLoadBalancerService(grpcServer, table, timeoutMs, now, log);
-  const grpcPort = await bindServer(grpcServer, `${config.host}:${config.lb.grpcPort}`);
+  addLoadBalancerService(grpcServer, config, table, timeoutMs, now, log);
+  const grpcPort = await bindServer(grpcServer, `${config.lb.grpcHost ?? config.host}:${config.lb.grpcPort}`, config);
 
-  const httpServer = createRedirectServer(table, now, log);
-  const httpPort = await listen(httpServer, config.lb.httpPort, config.host);
+  const httpPort = await redirects.listen(config.lb.httpPort);
 
   let alive = table.view(now()).map((f) => f.alive);
   const watch = setInterval(() => {
@@ -48,23 +51,7 @@ export async function startBalancer(config: Readonly<Config>, log: Logger, now: 
     grpcPort,
     async stop() {
       clearInterval(watch);
-      await Promise.all([
-        new Promise<void>((resolve) => {
-          httpServer.close(() => resolve());
-          httpServer.closeAllConnections();
-        }),
-        shutdownServer(grpcServer),
-      ]);
+      await Promise.all([redirects.close(), shutdownServer(grpcServer)]);
     },
   };
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as { port: number }).port);
-    });
-  });
 }

@@ -6,13 +6,22 @@ import { unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
 import type { FrontendTable } from '../core/frontend-table.ts';
 import { LoadBalancerService, type WireFrontendStatusReply, type WireHeartbeatRequest } from './wire.ts';
+import type { Config } from '../../common/config.ts';
+import { addGuardedService, callerOf } from '../../common/tls/credentials.ts';
 
 const addressPattern = /^[^\s:]+:\d{1,5}$/;
 const hostPattern = /^[A-Za-z0-9.-]*$/;
 
-export function addLoadBalancerService(server: grpc.Server, table: FrontendTable, timeoutMs: number, now: () => number, log: Logger): void {
-  server.addService(LoadBalancerService.service, {
-    Heartbeat: unary(log, 'Heartbeat', (req: WireHeartbeatRequest) => {
+export function addLoadBalancerService(server: grpc.Server, config: Readonly<Config>, table: FrontendTable, timeoutMs: number, now: () => number, log: Logger): void {
+  // Heartbeats only from frontends, each for itself (its certificate is web<n>): otherwise a
+  // caller could point visitors at a host of its choice, or mark every frontend as leaving.
+  const policy = { Heartbeat: ['frontend'], FrontendStatus: ['admin', 'frontend', 'node', 'mail', 'coordinator', 'lb'] } as const;
+  addGuardedService(server, config, LoadBalancerService.service, policy, {
+    Heartbeat: unary(log, 'Heartbeat', (req: WireHeartbeatRequest, call) => {
+      const caller = callerOf(call);
+      if (caller && caller.name !== `web${req.frontend}`) {
+        throw new PennError('permission_denied', `${caller.name} may only send heartbeats for itself, not for frontend ${req.frontend}`);
+      }
       if (!addressPattern.test(req.address)) throw new PennError('invalid_argument', `address "${req.address}" is not host:port`);
       if (!hostPattern.test(req.public_host)) throw new PennError('invalid_argument', `public_host "${req.public_host}" is not a host name`);
       const known = table.heartbeat(

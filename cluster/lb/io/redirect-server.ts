@@ -1,17 +1,25 @@
 // The balancer's HTTP side: every request gets a 302 (307 for methods other than GET and HEAD,
 // so a form post keeps its method and body) to the same path and query on the next alive
-// frontend, or a 503 page when none is alive. It never reads a request body.
-import http from 'node:http';
+// frontend, or a 503 page when none is alive. It never reads a request body. It speaks HTTPS
+// when http.tls is set (../../common/public-http/server.ts); a redirect keeps the scheme the
+// browser used, and an HTTPS answer carries Strict-Transport-Security.
+import type http from 'node:http';
+import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/log.ts';
+import { createPublicServer, type PublicServer } from '../../common/public-http/server.ts';
 import type { FrontendTable } from '../core/frontend-table.ts';
 import { redirectLocation } from '../core/redirect.ts';
 
-export function createRedirectServer(table: FrontendTable, now: () => number, log: Logger): http.Server {
-  const server = http.createServer((req, res) => {
+export async function createRedirectServer(config: Readonly<Config>, table: FrontendTable, now: () => number, log: Logger): Promise<PublicServer> {
+  // Requests arrive only after listen(), by which time `redirects` is set.
+  const redirects: PublicServer = await createPublicServer(config, (req, res) => answer(req, res), log, 'load balancer');
+  function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     const safeMethod = req.method === 'GET' || req.method === 'HEAD';
     // A body we do not read is not worth keeping the connection for.
     if (!safeMethod) res.setHeader('Connection', 'close');
     res.setHeader('Cache-Control', 'no-store');
+    const { scheme } = redirects.client(req);
+    if (scheme === 'https') res.setHeader('Strict-Transport-Security', redirects.hsts);
     const frontend = table.pick(now());
     if (!frontend) {
       res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': '5' });
@@ -19,14 +27,14 @@ export function createRedirectServer(table: FrontendTable, now: () => number, lo
       log.warn('no frontend alive; answered 503', { path: req.url });
       return;
     }
-    const location = redirectLocation(frontend, req.headers.host, req.url);
+    const location = redirectLocation(scheme, frontend, req.headers.host, req.url);
     res.writeHead(safeMethod ? 302 : 307, { Location: location, 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(req.method === 'HEAD' ? undefined : `Found: ${location}\n`);
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
-  server.keepAliveTimeout = 5_000;
-  return server;
+  }
+  redirects.server.headersTimeout = 10_000;
+  redirects.server.requestTimeout = 15_000;
+  redirects.server.keepAliveTimeout = 5_000;
+  return redirects;
 }
 
 const unavailablePage = `<!doctype html>

@@ -80,7 +80,7 @@ describe('POP3 session', () => {
     const a = loggedIn();
     line(a, 'DELE 1');
     line(a, 'QUIT');
-    assert.deepEqual(replies(a.handle({ type: 'commit-result', failed: 1 })), ['-ERR some deleted messages not removed']);
+    assert.deepEqual(replies(a.handle({ type: 'commit-result', failed: 1 })), ['-ERR [SYS/TEMP] some deleted messages not removed; try again later']);
     const b = loggedIn();
     line(b, 'DELE 1');
     assert.deepEqual(b.handle({ type: 'timeout' }), [{ type: 'reply', text: '-ERR autologout: idle for too long' }, { type: 'close' }]);
@@ -92,12 +92,15 @@ describe('POP3 session', () => {
     assert.ok(!effects.some((e) => e.type === 'commit'));
   });
 
-  test('RETR and TOP ask the io to send the message; a vanished message gets -ERR', () => {
+  test('RETR and TOP ask the io to send the message; a vanished message gets -ERR, storage trouble -ERR [SYS/TEMP]', () => {
     const s = loggedIn();
     assert.deepEqual(line(s, 'RETR 2'), [{ type: 'retrieve', id: 'bbb', size: 250, topLines: null }]);
     assert.deepEqual(s.handle({ type: 'retrieve-result', ok: true }), []);
     assert.deepEqual(line(s, 'TOP 1 0'), [{ type: 'retrieve', id: 'aaa', size: 100, topLines: 0 }]);
     assert.deepEqual(replies(s.handle({ type: 'retrieve-result', ok: false })), ['-ERR that message is no longer available']);
+    // Storage that cannot serve is a temporary error (RFC 3206), not a vanished message.
+    line(s, 'RETR 1');
+    assert.deepEqual(replies(s.handle({ type: 'retrieve-result', ok: false, unavailable: true })), ['-ERR [SYS/TEMP] mail storage is unavailable; try again later']);
     assert.deepEqual(replies(line(s, 'TOP 1')), ['-ERR usage: TOP message lines']);
     assert.deepEqual(replies(line(s, 'TOP 1 x')), ['-ERR the line count must be a non-negative number']);
   });

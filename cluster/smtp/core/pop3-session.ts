@@ -32,7 +32,8 @@ export type Pop3Event =
   | { type: 'line'; line: string }
   | { type: 'line-too-long' }
   | { type: 'login-result'; user: string; outcome: LoginOutcome; messages?: Pop3Message[] }
-  | { type: 'retrieve-result'; ok: boolean }
+  /** ok false: the message is gone; `unavailable`: the store could not serve it now (RFC 3206 SYS/TEMP). */
+  | { type: 'retrieve-result'; ok: boolean; unavailable?: boolean }
   | { type: 'commit-result'; failed: number }
   | { type: 'tls-started' }
   | { type: 'timeout' };
@@ -47,6 +48,9 @@ export interface Pop3Options {
   /** The line limit the io enforces, for the error text. */
   lineBytesMax: number;
 }
+
+/** RFC 3206 §4: SYS/TEMP, a problem on the server that may go away if the client tries again. */
+export const storageUnavailable = '-ERR [SYS/TEMP] mail storage is unavailable; try again later';
 
 /** Commands allowed before login; past it the client is cut off (it is probing, not logging in). */
 export const unauthenticatedCommandsMax = 30;
@@ -100,12 +104,17 @@ export class Pop3Session {
       case 'login-result':
         return this.expect('login', () => this.onLogin(event.user, event.outcome, event.messages ?? []));
       case 'retrieve-result':
-        return this.expect('retrieve', () => (event.ok ? [] : [{ type: 'reply', text: '-ERR that message is no longer available' }]));
+        return this.expect('retrieve', () => {
+          if (event.ok) return [];
+          return [{ type: 'reply', text: event.unavailable ? storageUnavailable : '-ERR that message is no longer available' }];
+        });
       case 'commit-result':
         return this.expect('commit', () => {
           this.phase = 'closed';
           const removed = this.maildrop?.deleted.size ?? 0;
-          const text = event.failed === 0 ? `+OK PennCloud POP3 server signing off (${removed} messages deleted)` : '-ERR some deleted messages not removed';
+          // RFC 1939 §6: a failed removal is an -ERR; SYS/TEMP (RFC 3206) because the marks are
+          // kept nowhere and the client may delete again in its next session.
+          const text = event.failed === 0 ? `+OK PennCloud POP3 server signing off (${removed} messages deleted)` : '-ERR [SYS/TEMP] some deleted messages not removed; try again later';
           return [{ type: 'reply', text }, { type: 'close' }];
         });
       case 'tls-started':
@@ -235,7 +244,7 @@ export class Pop3Session {
       case 'rate-limited':
         return this.error('-ERR [AUTH] too many failed logins; try again later');
       case 'unavailable':
-        return this.reply('-ERR [SYS/TEMP] mail storage is unavailable; try again later');
+        return this.reply(storageUnavailable);
     }
   }
 

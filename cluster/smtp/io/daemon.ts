@@ -7,7 +7,7 @@ import type net from 'node:net';
 import type { Config } from '../../common/config.ts';
 import { bindServer, shutdownServer } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
-import { ClusterClient } from '../../kvs/cluster-client.ts';
+import { ClusterClient, interactiveDeadlineMs } from '../../kvs/cluster-client.ts';
 import { Accounts } from './accounts.ts';
 import { MailDelivery } from './delivery.ts';
 import { LoginCheck } from './login-check.ts';
@@ -35,7 +35,10 @@ export interface DaemonOptions {
 export async function startDaemon(config: Readonly<Config>, log: Logger, options: DaemonOptions = {}): Promise<RunningDaemon> {
   const mail = config.mail;
   const host = mail.host ?? config.host;
-  const cluster = new ClusterClient(config, { retryDeadlineMs: 10_000 });
+  // SMTP and POP3 clients wait on every store operation: each rides out a failover and then
+  // gives up, so they hear 451 / -ERR [SYS/TEMP] within ~3 s instead of a hang. The outbound
+  // queue retries on its own schedule (outbound.ts), and its start-up load keeps asking.
+  const cluster = new ClusterClient(config, { operationDeadlineMs: interactiveDeadlineMs });
   const accounts = Accounts.open(cluster, config);
   const tls = await loadTls(config, log);
   const mailbox = new MailboxStore(cluster, mail.chunkBytes);
@@ -73,7 +76,7 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
       pop3_port: pop3Port,
     }),
   });
-  const grpcPort = await bindServer(grpcServer, `${config.host}:${mail.grpcPort}`);
+  const grpcPort = await bindServer(grpcServer, `${mail.grpcHost ?? config.host}:${mail.grpcPort}`, config);
 
   return {
     smtpPort,

@@ -1,12 +1,20 @@
 // Accepting a message, the same for SMTP (onData) and Mail.Send: a copy in each local
 // recipient's inbox, one queued job for all remote recipients, and a copy in the sender's Sent
 // when the sender is a local user. Everything is stored before accept() returns, so the SMTP
-// 250 or the gRPC reply promises durable mail. If a write fails midway the caller answers with
-// a temporary error and the client sends again: a recipient may then get the message twice,
-// but none loses it (the usual at-least-once of mail).
+// 250 or the gRPC reply promises durable mail.
+//
+// If a write fails midway (one recipient's storage group down, another's fine) the caller
+// answers with a temporary error (451) and the client sends the whole message again. Each copy
+// of a message received over SMTP carries a delivery key (core/delivery-marks.ts: the copy, the
+// envelope sender and the bytes as sent, for messages with a Message-ID), so the retry stores
+// only the copies that are missing: nobody gets it twice. accept() waits for every write to
+// settle before it fails, so no write of an attempt is still running when the sender retries.
+// Mail.Send (the webmail) composes a new Message-ID each time and has no key: a person who
+// sends again after an error sends a new message.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/log.ts';
 import { hasHeader, rfc5322Date, traceHeaders, toCrlf, type TraceInfo } from '../core/message-format.ts';
+import { deliveryKey } from '../core/delivery-marks.ts';
 import { parseMessage } from '../core/message-summary.ts';
 import type { MailboxStore } from './mailbox-store.ts';
 import type { OutboundQueue } from './outbound.ts';
@@ -51,18 +59,26 @@ export class MailDelivery {
     // only the Received line.
     const receivedOnly = received.length ? received.subarray(received.indexOf('Received:')) : received;
     const parsed = await parseMessage(message, receivedAt);
+    const keyOf = (copy: string) => (incoming.trace ? deliveryKey({ copy, from: incoming.from, raw: incoming.raw }) : undefined);
     const users = [...new Set(incoming.localUsers)];
     const tasks: Promise<unknown>[] = users.map((user) =>
-      this.mailbox.store(user, 'inbox', Buffer.concat([received, message]), { unread: true, receivedAt, parsed }),
+      this.mailbox.store(user, 'inbox', Buffer.concat([received, message]), { unread: true, receivedAt, parsed, deliveryKey: keyOf(`inbox:${user}`) }),
     );
     let queued = false;
     if (incoming.remoteRecipients.length) {
       if (incoming.senderUser === null) throw new Error('remote recipients need an authenticated sender');
       queued = true;
-      tasks.push(this.queue.enqueue(incoming.senderUser, incoming.from, [...new Set(incoming.remoteRecipients)], Buffer.concat([receivedOnly, message])));
+      const remote = [...new Set(incoming.remoteRecipients)];
+      const key = keyOf(`queue:${[...remote].sort().join(',')}`);
+      tasks.push(this.queue.enqueue(incoming.senderUser, incoming.from, remote, Buffer.concat([receivedOnly, message]), key));
     }
-    const sent = incoming.senderUser ? this.mailbox.store(incoming.senderUser, 'sent', incoming.sentCopy ?? message, { unread: false, receivedAt, parsed }) : null;
-    const [sentSummary] = await Promise.all([sent, ...tasks]);
+    const sent = incoming.senderUser
+      ? this.mailbox.store(incoming.senderUser, 'sent', incoming.sentCopy ?? message, { unread: false, receivedAt, parsed, deliveryKey: keyOf(`sent:${incoming.senderUser}`) })
+      : null;
+    const [sentResult, ...others] = await Promise.allSettled([sent, ...tasks]);
+    const failed = [sentResult, ...others].find((r) => r?.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const sentSummary = sentResult?.status === 'fulfilled' ? sentResult.value : null;
     const sentId = sentSummary ? sentSummary.id : null;
     this.log.debug('accepted', { from: incoming.from, local: users.length, remote: incoming.remoteRecipients.length, size: message.length });
     return { id: sentId ?? id, sentId, queued };

@@ -14,6 +14,7 @@ import type { Accounts } from './accounts.ts';
 import { addressesIn, compose } from './compose.ts';
 import type { MailDelivery } from './delivery.ts';
 import { MailService, type WireSendReply, type WireSendRequest, type WireStatusReply } from './wire.ts';
+import { addGuardedService } from '../../common/tls/credentials.ts';
 
 /** Limits on one Send request besides the message size. */
 const sendLimits = { subjectChars: 998, attachmentsMax: 100 } as const;
@@ -26,9 +27,13 @@ export interface MailServiceDeps {
   status: () => Omit<WireStatusReply, 'sent_by_grpc'>;
 }
 
+// Sending as any user is the frontends' job only (they checked the user's session); the status
+// is for the admin console and the tools.
+const policy = { Send: ['frontend'], Status: ['frontend', 'admin', 'lb', 'node', 'coordinator', 'mail'] } as const;
+
 export function addMailService(server: grpc.Server, deps: MailServiceDeps): void {
   let sent = 0;
-  server.addService(MailService.service, {
+  addGuardedService(server, deps.config, MailService.service, policy, {
     Send: unary(deps.log, 'Send', async (req: WireSendRequest): Promise<WireSendReply> => {
       const reply = await send(deps, req);
       sent++;

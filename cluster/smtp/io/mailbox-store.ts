@@ -2,7 +2,8 @@
 // deliver a raw message into a folder, list a folder (whole or by pages), read one, mark it
 // read or unread, delete it. Every call goes through the ClusterClient, which retries through
 // failovers. A message is durable once store() returns: its chunks and then its index column
-// are acknowledged by every in-sync replica.
+// are acknowledged by every in-sync replica. With a delivery key, a copy the sender sends again
+// (after a 451) is stored once (delivery-marks.ts).
 import { randomBytes } from 'node:crypto';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { PennError } from '../../common/errors.ts';
@@ -23,6 +24,7 @@ import { toCrlf } from '../core/message-format.ts';
 import { newMessageId } from '../core/message-id.ts';
 import { parseMessage, summarize, type ParsedFields } from '../core/message-summary.ts';
 import { deleteChunks, mapLimit, readChunks, writeChunks } from './chunks.ts';
+import { DeliveryMarks } from './delivery-marks.ts';
 
 /** Index reads in flight while listing a folder. */
 const summaryReadsInFlightMax = 32;
@@ -33,6 +35,11 @@ export interface StoreOptions {
   receivedAt?: Date;
   /** Parsed fields when the caller already has them (one parse for many copies). */
   parsed?: ParsedFields;
+  /**
+   * The copy's delivery key (core/delivery-marks.ts): a copy already stored under this key is
+   * not stored again, and its summary (with the stored id) is returned.
+   */
+  deliveryKey?: string;
 }
 
 export interface MessagePage {
@@ -44,10 +51,14 @@ export interface MessagePage {
 }
 
 export class MailboxStore {
+  private readonly marks: DeliveryMarks;
+
   constructor(
     private readonly cluster: ClusterClient,
     private readonly chunkBytes: number,
-  ) {}
+  ) {
+    this.marks = new DeliveryMarks(cluster);
+  }
 
   /** A new id: arrival time plus 64 random bits. */
   static newId(now = Date.now()): string {
@@ -59,16 +70,31 @@ export class MailboxStore {
     const receivedAt = options.receivedAt ?? new Date();
     const message = toCrlf(raw);
     const parsed = options.parsed ?? (await parseMessage(message, receivedAt));
-    const id = MailboxStore.newId(receivedAt.getTime());
     const chunks = splitChunks(message, this.chunkBytes);
-    const summary = summarize(parsed, { id, folder, size: message.length, chunks: chunks.length, receivedAt, unread: options.unread });
+    const summaryOf = (id: string) => summarize(parsed, { id, folder, size: message.length, chunks: chunks.length, receivedAt, unread: options.unread });
+    const newId = () => MailboxStore.newId(receivedAt.getTime());
+    if (options.deliveryKey === undefined) return this.write(user, folder, chunks, summaryOf(newId()));
+    let written: MessageSummary | undefined;
+    const { id } = await this.marks.once(user, options.deliveryKey, {
+      newId,
+      exists: async (id) => (await this.cluster.get(indexRow(user), indexColumn(folder, id))) !== undefined,
+      write: async (id) => {
+        written = await this.write(user, folder, chunks, summaryOf(id));
+      },
+    });
+    // A retry of a delivery that happened: the copy stored then (deleted since, perhaps).
+    return written ?? (await this.summary(user, folder, id)) ?? summaryOf(id);
+  }
+
+  private async write(user: string, folder: Folder, chunks: Buffer[], summary: MessageSummary): Promise<MessageSummary> {
+    const id = summary.id;
     await writeChunks(this.cluster, messageRow(user, id), chunks);
     const value = encodeSummary(summary);
-    // The commit point. A retried CPut whose first attempt applied reports "not applied": it is
-    // ours when the stored value is byte for byte what we wrote (the id holds 64 random bits).
+    // The commit point. The id holds 64 random bits, so the value is ours alone, and the
+    // ClusterClient reads a CPut back after an attempt with an unknown outcome: "not applied"
+    // here really means another message took the id.
     if (!(await this.cluster.cput(indexRow(user), indexColumn(folder, id), null, value))) {
-      const stored = await this.cluster.get(indexRow(user), indexColumn(folder, id));
-      if (!stored?.equals(value)) throw new PennError('aborted', `message id ${id} collided in ${user}'s ${folder}`);
+      throw new PennError('aborted', `message id ${id} collided in ${user}'s ${folder}`);
     }
     return summary;
   }

@@ -21,6 +21,7 @@ import {
   type RecipientResult,
 } from '../core/delivery-queue.ts';
 import { addressOf } from '../core/addresses.ts';
+import { ownKey } from '../core/delivery-marks.ts';
 import { routeFor, type MxLookup } from '../core/mx.ts';
 import { SmtpError } from '../core/smtp-policy.ts';
 import type { MailboxStore } from './mailbox-store.ts';
@@ -96,12 +97,16 @@ export class OutboundQueue {
     return this.jobs.size < this.deps.config.mail.queueLengthMax;
   }
 
-  /** Stores a message for remote recipients; it is durable when this returns. */
-  async enqueue(sender: string, from: string, recipients: string[], message: Buffer): Promise<QueueJob> {
+  /**
+   * Stores a message for remote recipients; it is durable when this returns. With a delivery
+   * key, a message queued before under it (the sender's retry) is not queued again: null.
+   */
+  async enqueue(sender: string, from: string, recipients: string[], message: Buffer, deliveryKey?: string): Promise<QueueJob | null> {
     if (!this.hasRoom()) throw new SmtpError(452, 'The outbound queue is full; try again later');
     const now = this.now();
-    const id = `${now.toString(36).padStart(9, '0')}-${randomBytes(8).toString('hex')}`;
-    const job = await this.deps.store.add({ id, sender, from, recipients, attempts: 0, nextAttemptAtMs: now, createdAtMs: now, lastError: '' }, message);
+    const newId = () => `${now.toString(36).padStart(9, '0')}-${randomBytes(8).toString('hex')}`;
+    const job = await this.deps.store.add(newId, { sender, from, recipients, attempts: 0, nextAttemptAtMs: now, createdAtMs: now, lastError: '' }, message, deliveryKey);
+    if (!job) return null;
     this.jobs.set(job.id, job);
     this.schedule();
     return job;
@@ -255,7 +260,10 @@ export class OutboundQueue {
     const domain = this.deps.config.mail.domain;
     const token = randomBytes(8).toString('hex');
     const raw = bounceMessage({ domain, to: addressOf(job.sender, domain), failures, original, arrivalDate: new Date(job.createdAtMs), date: new Date(this.now()), token });
-    await this.deps.mailbox.store(job.sender, 'inbox', raw, { unread: true });
+    // When recording the attempt fails after the bounce is stored, the attempt runs again and
+    // bounces the same recipients: the key (job, attempt, recipients) stores that bounce once.
+    const deliveryKey = ownKey(['bounce', job.id, String(job.attempts), ...failures.map((f) => f.recipient)]);
+    await this.deps.mailbox.store(job.sender, 'inbox', raw, { unread: true, deliveryKey });
     this.deps.log.info(`bounced ${job.id} to ${job.sender}: ${failures.map((f) => f.recipient).join(', ')}`, { job: job.id });
   }
 }

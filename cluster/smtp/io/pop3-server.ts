@@ -197,7 +197,14 @@ class Pop3Connection {
 
   private async retrieve(id: string, size: number, topLines: number | null): Promise<Pop3Event> {
     const summary = this.maildrop.get(id);
-    const raw = summary && this.lockedUser ? await this.deps.mailbox.readRaw(this.lockedUser, summary).catch(() => undefined) : undefined;
+    let raw: Buffer | undefined;
+    try {
+      raw = summary && this.lockedUser ? await this.deps.mailbox.readRaw(this.lockedUser, summary) : undefined;
+    } catch (err) {
+      // The store could not serve within its deadline: say so (SYS/TEMP), the session goes on.
+      this.deps.log.warn('POP3 message could not be read', { err, user: this.lockedUser, id });
+      return { type: 'retrieve-result', ok: false, unavailable: true };
+    }
     if (!raw) return { type: 'retrieve-result', ok: false };
     // One write for the status line and the message: two small writes would meet Nagle's
     // algorithm and the client's delayed ACK, costing ~40 ms per message.

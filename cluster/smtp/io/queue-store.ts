@@ -6,24 +6,46 @@ import { PennError } from '../../common/errors.ts';
 import { decodeJob, encodeJob, queueMessageRow, queueRow, type QueueJob } from '../core/delivery-queue.ts';
 import { splitChunks } from '../core/mailbox.ts';
 import { deleteChunks, mapLimit, readChunks, writeChunks } from './chunks.ts';
+import { DeliveryMarks } from './delivery-marks.ts';
+
+/** The marks row of the queue (core/delivery-marks.ts): "_" keeps it apart from every user's rows. */
+const queueMarksOwner = '_mailqueue';
 
 export class QueueStore {
+  private readonly marks: DeliveryMarks;
+
   constructor(
     private readonly cluster: ClusterClient,
     private readonly chunkBytes: number,
-  ) {}
+  ) {
+    this.marks = new DeliveryMarks(cluster);
+  }
 
-  /** Stores a new job and its message; returns the job with its chunk count. */
-  async add(job: Omit<QueueJob, 'chunks' | 'size'>, message: Buffer): Promise<QueueJob> {
+  /**
+   * Stores a new job (its id from newId) and its message; returns the job with its chunk count,
+   * or null when a job under this delivery key was stored before (a sender's retry).
+   */
+  async add(newId: () => string, job: Omit<QueueJob, 'id' | 'chunks' | 'size'>, message: Buffer, deliveryKey?: string): Promise<QueueJob | null> {
     const chunks = splitChunks(message, this.chunkBytes);
-    const full: QueueJob = { ...job, size: message.length, chunks: chunks.length };
+    const full = (id: string): QueueJob => ({ ...job, id, size: message.length, chunks: chunks.length });
+    if (deliveryKey === undefined) return this.write(full(newId()), chunks);
+    let written: QueueJob | null = null;
+    await this.marks.once(queueMarksOwner, deliveryKey, {
+      newId,
+      exists: async (id) => (await this.cluster.get(queueRow, id)) !== undefined,
+      write: async (id) => {
+        written = await this.write(full(id), chunks);
+      },
+    });
+    return written;
+  }
+
+  private async write(job: QueueJob, chunks: Buffer[]): Promise<QueueJob> {
     await writeChunks(this.cluster, queueMessageRow(job.id), chunks);
-    const value = encodeJob(full);
-    if (!(await this.cluster.cput(queueRow, job.id, null, value))) {
-      const stored = await this.cluster.get(queueRow, job.id);
-      if (!stored?.equals(value)) throw new PennError('aborted', `queue id ${job.id} collided`);
-    }
-    return full;
+    // The commit point: the id holds 64 random bits and the ClusterClient reads a CPut back
+    // after an unknown outcome, so "not applied" means another job took the id.
+    if (!(await this.cluster.cput(queueRow, job.id, null, encodeJob(job)))) throw new PennError('aborted', `queue id ${job.id} collided`);
+    return job;
   }
 
   async update(job: QueueJob): Promise<void> {

@@ -6,7 +6,7 @@
 // password ever crosses the network in the clear; after STARTTLS it is offered again.
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../common/config.ts';
-import { PennError } from '../../common/errors.ts';
+import { isPennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { ConnectionLimits } from '../core/connection-limits.ts';
 import { LineLengthGuard, textLineBytesMax } from '../core/message-format.ts';
@@ -60,14 +60,21 @@ function answer(callback: (err?: Error | null) => void, log: Logger, step: () =>
     );
 }
 
+/**
+ * RFC 5321 §4.2.5: 451 is "local error in processing", a transient failure the sender retries;
+ * the enhanced code 4.3.0 (RFC 3463: mail system, other) is in the text, as smtp-server leaves
+ * ENHANCEDSTATUSCODES off. The store gives up within interactiveDeadlineMs, so the sender hears
+ * this promptly instead of timing out, and a retry of the same message is not stored twice
+ * (delivery.ts).
+ */
 function toSmtpError(err: unknown, log: Logger): SmtpError {
   if (err instanceof SmtpError) return err;
-  if (err instanceof PennError && ['unavailable', 'deadline_exceeded', 'aborted', 'resource_exhausted'].includes(err.code)) {
+  if (isPennError(err) && ['unavailable', 'deadline_exceeded', 'aborted', 'resource_exhausted'].includes(err.code)) {
     log.warn('storage unavailable during an SMTP transaction', { err });
-    return new SmtpError(451, 'Mail storage is temporarily unavailable; try again later');
+    return new SmtpError(451, '4.3.0 Mail storage is temporarily unavailable; try again later');
   }
   log.error('SMTP handler failed', { err });
-  return new SmtpError(451, 'Local error in processing; try again later');
+  return new SmtpError(451, '4.3.0 Local error in processing; try again later');
 }
 
 export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters: SmtpCounters } {
@@ -131,7 +138,8 @@ export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters
           return callback(null, { user });
         }
         if (result.outcome === 'rate-limited') return callback(new SmtpError(454, 'Too many failed logins; try again later'));
-        if (result.outcome === 'unavailable') return callback(new SmtpError(454, 'Temporary authentication failure; try again later'));
+        // RFC 4954 §6: 454 4.7.0 when the credentials cannot be checked now (storage down).
+        if (result.outcome === 'unavailable') return callback(new SmtpError(454, '4.7.0 Temporary authentication failure; try again later'));
         callback(new SmtpError(535, 'Authentication credentials invalid'));
       }, (err: unknown) => callback(toSmtpError(err, log)));
     },

@@ -9,11 +9,40 @@
 // result with one CPut (each caller still gets its own outcome). Twenty uploads finishing at
 // once in one folder then cost a few CPuts instead of twenty rounds of collisions; across
 // frontends, CPut and retry keep them safe as before.
+//
+// Applied exactly once, though the store may fail mid-call: a CPut whose reply was lost may
+// have applied, and the client's retry then finds our value instead of the one it expected.
+// Each value written here ends with a stamp unique to the attempt (stamped()), and the
+// ClusterClient reads the column back after such a retry, reporting "applied" exactly when it
+// holds our stamped bytes — so a change is neither applied twice (a login failure counted
+// twice, a quota reservation doubled) nor reported as failed when it happened. Without the
+// stamp, another writer's identical bytes would pass for ours and its change would be lost.
+// One case remains: our write applied and another writer changed the cell before the read-
+// back; then the change runs again on the newer value. Change functions are therefore written
+// to be no-ops where their effect is already there (drive-model.ts, drive-usage.ts key every
+// change by an id; login-limit.ts records a failure time once).
+import { randomBytes } from 'node:crypto';
 import { PennError } from '../../../cluster/common/errors.ts';
 import type { ClusterClient } from '../../../cluster/kvs/cluster-client.ts';
 
 const attemptsMax = 100;
 const batchMax = 256;
+
+/** Stamp characters: JSON whitespace (RFC 8259 §2), so every reader's JSON.parse ignores the stamp. */
+const stampAlphabet = [' ', '\t', '\n', '\r'];
+const stampBytes = 8;
+
+/**
+ * The encoded value followed by 64 random bits as 32 whitespace characters: unique to this
+ * write. Every codec used with updateCell is JSON (folders, usage, login failures), which
+ * allows whitespace after the value; readers decode it unchanged.
+ */
+export function stamped(encoded: Buffer): Buffer {
+  const random = randomBytes(stampBytes);
+  let stamp = '';
+  for (const byte of random) for (let shift = 6; shift >= 0; shift -= 2) stamp += stampAlphabet[(byte >> shift) & 3];
+  return Buffer.concat([encoded, Buffer.from(stamp, 'latin1')]);
+}
 
 export interface CellCodec<T> {
   decode(value: Buffer): T;
@@ -91,7 +120,7 @@ async function applyBatch(batch: Waiting[], cluster: ClusterClient, row: string,
         return { ok: false as const, err };
       }
     });
-    if (value === current || (await cluster.cput(row, column, raw ?? null, codec.encode(value)))) {
+    if (value === current || (await cluster.cput(row, column, raw ?? null, stamped(codec.encode(value))))) {
       batch.forEach((w, i) => {
         const outcome = outcomes[i]!;
         if (outcome.ok) w.resolve(outcome.value);

@@ -3,7 +3,7 @@
 // because Next may load this module once per route bundle; there is still one of each per process.
 import { loadConfig, type Config } from '../../../cluster/common/config.ts';
 import { createLogger, type Logger } from '../../../cluster/common/log.ts';
-import { ClusterClient } from '../../../cluster/kvs/cluster-client.ts';
+import { ClusterClient, interactiveDeadlineMs, transferDeadlineMs } from '../../../cluster/kvs/cluster-client.ts';
 import { PasswordHasher } from '../../../cluster/common/accounts/password-hash.ts';
 import { loadSessionSecret } from './session-secret';
 
@@ -11,6 +11,8 @@ export interface ServerContext {
   config: Readonly<Config>;
   log: Logger;
   cluster: ClusterClient;
+  /** The same client with transferDeadlineMs, for a drive transfer once it is under way. */
+  transfers: ClusterClient;
   hasher: PasswordHasher;
   sessionSecret: string;
   /** When a storage node last failed a session's request, by node id (session.ts). */
@@ -31,10 +33,16 @@ function createContext(): ServerContext {
   const config = loadConfig();
   const web = config.web;
   const log = createLogger({ component: 'web', frontend: web.frontend }, { level: config.logLevel });
+  // A person waits on every request: each store operation rides out a failover (~1 s) and then
+  // gives up, so the route answers 503 "try again" promptly instead of hanging. A drive
+  // transfer's first operation is one of these too; once its bytes flow, each chunk (and each
+  // write of its records) is its own operation with the longer transfer deadline.
+  const cluster = new ClusterClient(config, { operationDeadlineMs: interactiveDeadlineMs });
   return {
     config,
     log,
-    cluster: new ClusterClient(config, { retryDeadlineMs: 10_000 }),
+    cluster,
+    transfers: cluster.withOperationDeadline(transferDeadlineMs),
     hasher: new PasswordHasher({ costLog2: web.scryptCostLog2, concurrencyMax: web.scryptConcurrencyMax, queueMax: web.scryptQueueMax }),
     sessionSecret: loadSessionSecret(config),
     failedNodes: new Map(),

@@ -1,8 +1,16 @@
 // The web tier's one place that turns a throw into an HTTP answer: `{"error": message, "code"}`
 // with a status. PennError codes (from the cluster or from our own checks) map to statuses here
 // and only here; HttpError carries statuses that have no PennError code (413, 415, 429).
+//
+// Every 503 carries `Retry-After`: the store gives up on an operation after riding out a
+// failover (cluster-client.ts, interactiveDeadlineMs), so "try again in a couple of seconds" is
+// the honest answer, and clients that honour the header come back when it may work.
 import { isPennError, type ErrorCode } from '../../../cluster/common/errors.ts';
 import type { Logger } from '../../../cluster/common/log.ts';
+import { isStorageUnavailable } from '../../../cluster/kvs/cluster-client.ts';
+import { storageRecoveringText } from '../storage-unavailable';
+
+export const retryAfterSeconds = 2;
 
 export class HttpError extends Error {
   constructor(
@@ -40,19 +48,21 @@ export function errorBody(code: string, message: string): { error: string; code:
   return { error: message, code };
 }
 
+function headersFor(status: number, headers: Record<string, string> = {}): Record<string, string> {
+  return status === 503 && !('Retry-After' in headers) ? { ...headers, 'Retry-After': String(retryAfterSeconds) } : headers;
+}
+
 export function errorResponse(err: unknown, log: Logger, where: string): Response {
   if (err instanceof HttpError) {
-    return Response.json(errorBody(err.code, err.message), { status: err.status, headers: err.headers });
+    return Response.json(errorBody(err.code, err.message), { status: err.status, headers: headersFor(err.status, err.headers) });
   }
   if (isPennError(err)) {
     const status = statusByCode[err.code];
     if (status < 500) return Response.json(errorBody(err.code, err.message), { status });
     // Server-side trouble is told plainly; the details (node addresses, attempts) stay in the log.
     log.warn(`${where}: ${err.message}`, { code: err.code });
-    return Response.json(errorBody(err.code, serverTrouble[status] ?? serverTrouble[500]!), {
-      status,
-      headers: status === 503 ? { 'Retry-After': '2' } : {},
-    });
+    const message = isStorageUnavailable(err) ? storageRecoveringText : (serverTrouble[status] ?? serverTrouble[500]!);
+    return Response.json(errorBody(err.code, message), { status, headers: headersFor(status) });
   }
   log.error(`${where} failed unexpectedly`, { err });
   return Response.json(errorBody('internal', 'Something went wrong on the server.'), { status: 500 });

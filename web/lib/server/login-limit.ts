@@ -61,7 +61,10 @@ export async function recordLoginFailure(ctx: ServerContext, username: string, a
   ctx.log.info('login failed', { user: username, address });
   await Promise.all(
     counters(ctx, username, address).map((c) =>
-      updateCell(ctx.cluster, c.row, column, timesCodec, (times) => withFailure(times ?? [], c.limit, windowMs, nowMs)),
+      // A failure at a time already recorded is this one, recorded by a write whose reply was
+      // lost and then overwritten before the read-back (cells.ts): recording it again would
+      // count it twice. (Two failures in one millisecond count once: the limit comes one later.)
+      updateCell(ctx.cluster, c.row, column, timesCodec, (times) => (times?.includes(nowMs) ? undefined : withFailure(times ?? [], c.limit, windowMs, nowMs))),
     ),
   );
 }

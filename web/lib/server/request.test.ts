@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpError } from './errors.ts';
-import { checkOrigin, pathSegments, readBody } from './request.ts';
+import { checkOrigin, pathSegments, readBody, requestScheme } from './request.ts';
 
 const post = (headers: Record<string, string>, body?: string | ReadableStream) =>
   new Request('http://localhost:8081/api/auth/login', { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
@@ -22,6 +22,27 @@ test('Origin must name the host the request was sent to, or an allowed origin', 
   assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081', origin: 'null' }), [])), 403);
   assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081' }), [])), 403);
   assert.equal(status(() => checkOrigin(post({ host: 'localhost:8081', origin: 'https://cloud.example' }), ['https://cloud.example'])), undefined);
+});
+
+test('the scheme is the one web/main.ts decided; without its word, http', () => {
+  assert.equal(requestScheme(new Headers({ 'x-forwarded-proto': 'https' })), 'https');
+  assert.equal(requestScheme(new Headers({ 'x-forwarded-proto': 'http' })), 'http');
+  assert.equal(requestScheme(new Headers()), 'http');
+  assert.equal(requestScheme(new Headers({ 'x-forwarded-proto': 'HTTPS, http' })), 'http');
+});
+
+test('Origin must also have the scheme the browser used: an http page cannot post to the https site', () => {
+  const tls = { host: 'cloud.example:8081', 'x-forwarded-proto': 'https' };
+  assert.equal(status(() => checkOrigin(post({ ...tls, origin: 'https://cloud.example:8081' }), [])), undefined);
+  assert.equal(status(() => checkOrigin(post({ ...tls, origin: 'http://cloud.example:8081' }), [])), 403);
+  assert.equal(status(() => checkOrigin(post({ host: 'cloud.example:8081', origin: 'https://cloud.example:8081' }), [])), 403);
+  assert.throws(
+    () => checkOrigin(post({ host: 'cloud.example:8081', origin: 'https://cloud.example:8081' }), []),
+    /the page came over https, but this server was reached over http/,
+  );
+  // An allowed origin is a whole origin, scheme included.
+  assert.equal(status(() => checkOrigin(post({ host: '10.0.0.9:8081', origin: 'https://cloud.example' }), ['https://cloud.example'])), undefined);
+  assert.equal(status(() => checkOrigin(post({ host: '10.0.0.9:8081', origin: 'http://cloud.example' }), ['https://cloud.example'])), 403);
 });
 
 test('JSON and form bodies are read; anything else is 415', async () => {

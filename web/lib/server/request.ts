@@ -1,7 +1,18 @@
 // Checks every mutating request passes before a handler sees it: the Origin names this site,
-// and the body is JSON or a form (multipart where a route takes files), at most bytesMax bytes. Pure functions of a Request, so they
-// are tested without a server.
+// and the body is JSON or a form (multipart where a route takes files), at most bytesMax bytes.
+// Pure functions of a Request, so they are tested without a server.
+//
+// The scheme and the client address a request carries in X-Forwarded-Proto and X-Forwarded-For
+// are the frontend's own verdict: web/main.ts overwrites both before Next sees the request,
+// believing a client's headers only from a trusted proxy (http.trustedProxies).
 import { HttpError } from './errors';
+
+export type Scheme = 'http' | 'https';
+
+/** The scheme the browser used for this request (web/main.ts decided it). */
+export function requestScheme(headers: Pick<Headers, 'get'>): Scheme {
+  return headers.get('x-forwarded-proto') === 'https' ? 'https' : 'http';
+}
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -10,9 +21,11 @@ export function isMutating(method: string): boolean {
 }
 
 /**
- * A mutating request must carry an Origin naming this site: the same host (and port) the
- * request was sent to, or one of `allowed` (full origins, for a site behind a proxy). Browsers
- * always send Origin on cross-site and same-site POSTs, so a missing one is refused too.
+ * A mutating request must carry an Origin naming this site: the scheme the browser used and the
+ * same host (and port) the request was sent to, or one of `allowed` (full origins, for a site
+ * behind a proxy that rewrites Host). Browsers always send Origin on cross-site and same-site
+ * POSTs, so a missing one is refused too. The scheme counts: on an HTTPS site a page served over
+ * plain HTTP — which anyone on the network can write — is another origin.
  */
 export function checkOrigin(req: Request, allowed: readonly string[]): void {
   const origin = req.headers.get('origin');
@@ -23,8 +36,15 @@ export function checkOrigin(req: Request, allowed: readonly string[]): void {
   } catch {
     throw new HttpError(403, 'bad_origin', 'Refused: the request comes from another site.');
   }
-  const sameHost = (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.headers.get('host');
-  if (sameHost || allowed.includes(url.origin)) return;
+  if (allowed.includes(url.origin)) return;
+  const sameHost = url.host === req.headers.get('host');
+  const scheme = requestScheme(req.headers);
+  if (sameHost && url.protocol === `${scheme}:`) return;
+  if (sameHost && (url.protocol === 'http:' || url.protocol === 'https:')) {
+    // Most often a proxy that terminates HTTPS without being in http.trustedProxies, so its
+    // X-Forwarded-Proto was ignored: name the mismatch rather than blame "another site".
+    throw new HttpError(403, 'bad_origin', `Refused: the page came over ${url.protocol.slice(0, -1)}, but this server was reached over ${scheme}.`);
+  }
   throw new HttpError(403, 'bad_origin', 'Refused: the request comes from another site.');
 }
 

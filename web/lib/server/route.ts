@@ -106,7 +106,10 @@ export async function requireUser(): Promise<{ user: CurrentUser; session: Sessi
   return { user: resolved.user, session };
 }
 
-/** The client's address as the frontend's own server saw the socket (web/main.ts sets it). */
+/**
+ * The client's address as web/main.ts decided it: the socket's peer, or the address a trusted
+ * proxy (http.trustedProxies) named; never a client's own X-Forwarded-For.
+ */
 export function clientAddress(req: Request): string {
   return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
 }

@@ -1,19 +1,20 @@
 // Sessions: an iron-session cookie (sealed and signed with the session secret; HttpOnly,
-// SameSite=Lax) holding the user, the session version it was issued at, and the KVS node the
-// coordinator assigned for the user's rows. A session is valid only while its version equals
-// the user's session-version in the store, so logout and a password change end every session.
+// SameSite=Lax, and over HTTPS Secure with the __Host- prefix: session-cookie.ts) holding the
+// user, the session version it was issued at, and the KVS node the coordinator assigned for the
+// user's rows. A session is valid only while its version equals the user's session-version in
+// the store, so logout and a password change end every session.
 //
 // The node in the session is preferred for the user's rows; when it fails, the ClusterClient
 // asks the coordinator again, and the new node is written back into the cookie (by routes;
 // pages cannot set cookies, so the next API call does it).
 import { sealData, unsealData } from 'iron-session';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import type { Assignment } from '../../../cluster/kvs/cluster-client.ts';
 import { accountRow, sessionVersion } from '../../../cluster/common/accounts/accounts.ts';
 import { isAdmin } from './admin/admin-users';
 import { serverContext, type ServerContext } from './context';
-
-export const sessionCookieName = 'penncloud_session';
+import { requestScheme } from './request';
+import { sessionCookie } from './session-cookie';
 
 export interface SessionData {
   user?: string;
@@ -61,10 +62,11 @@ async function unsealCached(ctx: ServerContext, seal: string): Promise<SessionDa
 export async function getSession(): Promise<Session> {
   const ctx = serverContext();
   const jar = await cookies();
-  const seal = jar.get(sessionCookieName)?.value;
+  // Only the cookie of this request's scheme counts: a browser sends the __Host- one over HTTPS only.
+  const { name, options: cookie } = sessionCookie(requestScheme(await headers()));
+  const seal = jar.get(name)?.value;
   const data = seal ? await unsealCached(ctx, seal) : {};
   const ttl = ctx.config.web.sessionTtlSeconds;
-  const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.web.secureCookies, path: '/' };
   const session: Session = {
     user: data.user,
     version: data.version,
@@ -72,11 +74,11 @@ export async function getSession(): Promise<Session> {
     async save() {
       const fields: SessionData = { user: session.user, version: session.version, node: session.node };
       // The cookie expires a minute before the seal does, so a browser never sends a dead seal.
-      jar.set(sessionCookieName, await sealData(fields, { password: ctx.sessionSecret, ttl }), { ...cookie, maxAge: ttl - 60 });
+      jar.set(name, await sealData(fields, { password: ctx.sessionSecret, ttl }), { ...cookie, maxAge: ttl - 60 });
     },
     destroy() {
       session.user = session.version = session.node = undefined;
-      jar.set(sessionCookieName, '', { ...cookie, maxAge: 0 });
+      jar.set(name, '', { ...cookie, maxAge: 0 });
     },
   };
   return session;

@@ -55,7 +55,8 @@ function createClients(): AdminClients {
     const address = knownNode(id).address;
     let client = pools.get(`${kind}:${id}`);
     if (!client) {
-      client = new NodeClient(address, deadlineMs);
+      // Halt, Revive and the raw-data browser are administrators' actions: the admin certificate.
+      client = new NodeClient(config, address, deadlineMs, { identity: 'admin' });
       pools.set(`${kind}:${id}`, client);
     }
     return client;

@@ -5,7 +5,7 @@
 // restarts come from `npm start`'s supervisor, by file (process-table.ts).
 //
 // The builders are pure functions of what those services answered, tested without sockets.
-import type { Config } from '../../../../cluster/common/config.ts';
+import { frontendAddress, type Config } from '../../../../cluster/common/config.ts';
 import type { ClusterStatus, NodeStatus } from '../../../../cluster/coordinator/client.ts';
 import type { NodeStatusReply } from '../../../../cluster/kvs/client.ts';
 import type { BalancerStatus } from '../../../../cluster/lb/client.ts';
@@ -109,7 +109,7 @@ export function frontendsView(config: Readonly<Config>, lb: BalancerStatus | und
     const seen = lb?.frontends.find((f) => f.frontend === n);
     return {
       frontend: n,
-      address: seen?.address || `${config.host}:${config.web.basePort + i}`,
+      address: seen?.address || frontendAddress(config, n),
       state: !lb ? 'unknown' : seen?.alive ? 'up' : 'down',
       lastHeartbeatAgoMs: lb && seen && seen.lastHeartbeatAtMs > 0 ? Math.max(0, lb.nowMs - seen.lastHeartbeatAtMs) : null,
       rssBytes: seen?.rssBytes ?? 0,

@@ -9,13 +9,15 @@ import type { CellCodec } from '../cells';
 
 export interface DriveContext {
   cluster: ClusterClient;
+  /** For a transfer under way (context.ts): the same client with the longer transfer deadline. */
+  transfers: ClusterClient;
   config: Readonly<Config>;
   log: Logger;
   user: string;
 }
 
 export function driveContext(ctx: ServerContext, user: string): DriveContext {
-  return { cluster: ctx.cluster, config: ctx.config, log: ctx.log, user };
+  return { cluster: ctx.cluster, transfers: ctx.transfers, config: ctx.config, log: ctx.log, user };
 }
 
 export const folderCodec: CellCodec<Folder> = { decode: decodeFolder, encode: encodeFolder };

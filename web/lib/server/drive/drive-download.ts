@@ -68,7 +68,9 @@ function chunkStream(d: DriveContext, fileId: string, layout: ChunkLayout, start
       },
       async pull(controller) {
         while (ahead.length < readAhead && nextToRead <= last) {
-          const read = readChunk(d.cluster, d.user, fileId, nextToRead++, layout);
+          // The transfer deadline (context.ts): the response is streaming; a read that gives up
+          // early would cut a large download short on a group only busy, not down.
+          const read = readChunk(d.transfers, d.user, fileId, nextToRead++, layout);
           read.catch(() => {}); // observed when its turn comes; not an unhandled rejection before
           ahead.push(read);
         }

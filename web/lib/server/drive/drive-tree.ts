@@ -120,7 +120,9 @@ export async function createFolder(d: DriveContext, parentId: string, rawName: u
   try {
     await updateFolder(d, parentId, (f) => withEntry(f, id, entry, d.config.drive.folderEntriesMax));
   } catch (err) {
-    await d.cluster.delete(filesRow(d.user), folderColumn(id)).catch(() => {});
+    // Nothing names the new cell yet, so removing it need not hold up the answer (with the
+    // store down it would wait out another deadline); a failed removal leaves an unseen cell.
+    void d.cluster.delete(filesRow(d.user), folderColumn(id)).catch(() => {});
     throw err;
   }
   return viewOf(id, entry);
@@ -227,12 +229,20 @@ async function withTreeLock<T>(d: DriveContext, fn: () => Promise<T>): Promise<T
     if (Date.now() > deadline) throw new HttpError(409, 'aborted', 'Another folder is being moved right now; try again.');
     await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
   }
-  try {
-    return await fn();
-  } finally {
+  const release = async () => {
     const held = await d.cluster.get(row, treeLockColumn).catch(() => undefined);
     if (held?.toString('utf8') === mine) await d.cluster.delete(row, treeLockColumn).catch(() => {});
+  };
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    // A failed move answers at once; the lock is released behind it (or expires: lockLeaseMs).
+    void release();
+    throw err;
   }
+  await release();
+  return result;
 }
 
 export interface Deleted {

@@ -5,7 +5,11 @@
 // folder entry (the moment it becomes visible) → drop the record. Any failure before the entry
 // (client gone, idle too long, store down, name taken meanwhile) frees the chunks and the room;
 // if this frontend dies instead, the record goes stale and drive-reclaim.ts does the same later.
+// Deadlines: the first write (the reservation) has the request's 2.5 s, so a group that cannot
+// serve is answered at once; after it, every store operation has the transfer deadline
+// (context.ts), since the group is busy with this upload's own chunks.
 import { createHash, randomBytes } from 'node:crypto';
+import { isStorageUnavailable } from '../../../../cluster/kvs/cluster-client.ts';
 import type { DriveItem } from '../../drive-api';
 import { HttpError } from '../errors';
 import { updateCell } from '../cells';
@@ -57,6 +61,8 @@ class Upload {
   private reservedBytes = 0;
   private lastTouchMs = Date.now();
   private pointerWritten = false;
+  /** The drive with the transfer deadline (context.ts): for everything once the upload is under way. */
+  private readonly t: DriveContext;
   /** Chunk buffers whose put has resolved, reused so a long upload allocates a handful, not one per MiB. */
   private readonly spare: Buffer[] = [];
 
@@ -68,6 +74,7 @@ class Upload {
     private readonly declaredBytes: number | undefined,
   ) {
     const s = d.config.drive;
+    this.t = { ...d, cluster: d.transfers };
     this.row = filesRow(d.user);
     this.layout = { chunkBytes: s.chunkBytes, chunksPerRow: s.chunksPerRow };
     this.limits = { quotaBytes: d.config.web.quotaBytes, uploadsOpenMax: s.uploadsOpenMax };
@@ -79,6 +86,8 @@ class Upload {
     // Room for the whole file when its size is known, before a byte is stored; otherwise it
     // grows as the bytes come (growTo).
     this.reservedBytes = this.declaredBytes ?? 0;
+    // The one write before any byte flows: with the request's own deadline, so a group that
+    // cannot serve is answered 503 at once. Everything after it uses `this.t`.
     await updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) =>
       reserve(u, this.uploadId, { fileId: this.fileId, folder: this.folderId, touchedAt: Date.now() }, this.reservedBytes, this.limits),
     );
@@ -88,11 +97,14 @@ class Upload {
       entry = await this.commit();
     } catch (err) {
       await reader?.cancel().catch(() => {});
-      await this.discard();
+      // With the store unable to serve, cleaning up would most likely fail too, after another
+      // deadline: answer 503 now and let the cleanup (or, failing that, reclaim) run behind.
+      if (isStorageUnavailable(err)) void this.discard();
+      else await this.discard();
       throw err;
     }
     // Visible now; a failure to drop the record leaves it to drive-reclaim.ts, which sees the file.
-    await updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) => finish(u, this.uploadId)).catch((err: unknown) =>
+    await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => finish(u, this.uploadId)).catch((err: unknown) =>
       this.d.log.warn(`drive: upload ${this.uploadId} committed but its record stays: ${(err as Error).message}`),
     );
     return viewOf(this.fileId, entry);
@@ -159,7 +171,7 @@ class Upload {
     else if (Date.now() - this.lastTouchMs > this.d.config.drive.uploadTouchMs) await this.renew();
     const index = this.chunksWritten++;
     await this.pipeline.submit(async () => {
-      await writeChunk(this.d.cluster, this.d.user, this.fileId, index, data, this.layout);
+      await writeChunk(this.t.cluster, this.d.user, this.fileId, index, data, this.layout);
       // Stored: its buffer takes the next chunk (a retried put reads it until the put resolves).
       if (data.length === this.layout.chunkBytes) this.spare.push(data);
     });
@@ -169,7 +181,7 @@ class Upload {
   private async growTo(bytes: number): Promise<void> {
     const ahead = bytes + this.layout.chunkBytes * this.layout.chunksPerRow;
     const apply = (target: number) =>
-      updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) => grow(u, this.uploadId, target, this.limits, Date.now()));
+      updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => grow(u, this.uploadId, target, this.limits, Date.now()));
     try {
       await apply(ahead);
       this.reservedBytes = ahead;
@@ -182,7 +194,7 @@ class Upload {
   }
 
   private async renew(): Promise<void> {
-    await updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) => touch(u, this.uploadId, Date.now()));
+    await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => touch(u, this.uploadId, Date.now()));
     this.lastTouchMs = Date.now();
   }
 
@@ -199,10 +211,10 @@ class Upload {
       chunksPerRow: this.layout.chunksPerRow,
       sha256: this.hash.digest('hex'),
     };
-    await updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) => markCommitting(u, this.uploadId, this.bytesReceived, now));
+    await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => markCommitting(u, this.uploadId, this.bytesReceived, now));
     this.pointerWritten = true;
-    await this.d.cluster.put(this.row, fileAtColumn(this.fileId), this.folderId);
-    await updateFolder(this.d, this.folderId, (f) => withEntry(f, this.fileId, entry, this.d.config.drive.folderEntriesMax));
+    await this.t.cluster.put(this.row, fileAtColumn(this.fileId), this.folderId);
+    await updateFolder(this.t, this.folderId, (f) => withEntry(f, this.fileId, entry, this.d.config.drive.folderEntriesMax));
     return entry;
   }
 
@@ -211,9 +223,9 @@ class Upload {
     try {
       await this.pipeline.settle();
       const rows = Math.max(1, Math.ceil(this.chunksWritten / this.layout.chunksPerRow));
-      await freeChunks(this.d.cluster, this.d.user, this.fileId, rows);
-      if (this.pointerWritten) await this.d.cluster.delete(this.row, fileAtColumn(this.fileId));
-      await updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) => release(u, this.uploadId));
+      await freeChunks(this.t.cluster, this.d.user, this.fileId, rows);
+      if (this.pointerWritten) await this.t.cluster.delete(this.row, fileAtColumn(this.fileId));
+      await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => release(u, this.uploadId));
     } catch (err) {
       this.d.log.warn(`drive: cleaning up upload ${this.uploadId} failed, left for reclaim: ${(err as Error).message}`);
     }

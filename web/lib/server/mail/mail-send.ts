@@ -83,6 +83,9 @@ export async function sendMail(user: string, input: z.infer<typeof sendSchema>):
         throw new HttpError(413, 'too_large', `The message is too large to send: its attachments may be about ${filesMax} in all.`);
       }
       if (code === 'resource_exhausted') throw new HttpError(503, 'unavailable', 'Mail cannot be sent right now (the outgoing queue is full); try again later.');
+      // The daemon's storage could not serve within its deadline (or the daemon is down): a
+      // plain "try again" with Retry-After, like every other 503 (errors.ts).
+      if (code === 'unavailable') throw new HttpError(503, 'unavailable', 'Mail cannot be sent right now (storage is recovering); try again in a moment.');
       if (code && err instanceof Error) {
         const sentence = err.message.charAt(0).toUpperCase() + err.message.slice(1);
         throw new HttpError(code === 'not_found' ? 404 : 400, code, /[.!?]$/.test(sentence) ? sentence : `${sentence}.`);
@@ -92,8 +95,9 @@ export async function sendMail(user: string, input: z.infer<typeof sendSchema>):
   return { sentId: result.sentId, delivered: result.delivered, queued: result.queued };
 }
 
-function refusalCode(err: unknown): 'not_found' | 'invalid_argument' | 'resource_exhausted' | undefined {
+function refusalCode(err: unknown): 'not_found' | 'invalid_argument' | 'resource_exhausted' | 'unavailable' | undefined {
   if (!(err instanceof Error) || err.name !== 'PennError') return undefined;
   const code = (err as { code?: unknown }).code;
-  return code === 'not_found' || code === 'invalid_argument' || code === 'resource_exhausted' ? code : undefined;
+  if (code === 'deadline_exceeded') return 'unavailable';
+  return code === 'not_found' || code === 'invalid_argument' || code === 'resource_exhausted' || code === 'unavailable' ? code : undefined;
 }

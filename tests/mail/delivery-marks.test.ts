@@ -1,0 +1,98 @@
+// The delivery marks (cluster/smtp/io/delivery-marks.ts) on a real store: a copy is written
+// once per key; a retry finds it through a "stored" mark, or through the copy itself when that
+// mark was lost; a claim whose copy never appeared is left alone while its attempt may still
+// run, then taken over; a retry the next day still finds the mark; old marks are pruned.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { PennError } from '../../cluster/common/errors.ts';
+import { claimStaleMs, dayMs, encodeMark, markColumn, marksRow, dayOf, deliveryKey } from '../../cluster/smtp/core/delivery-marks.ts';
+import { DeliveryMarks, type Copy } from '../../cluster/smtp/io/delivery-marks.ts';
+import { startCluster, type TestCluster } from '../lib/cluster.ts';
+
+const copiesRow = 'copies#row';
+
+describe('delivery marks', () => {
+  let cluster: TestCluster;
+  let clockMs = 100 * dayMs + 12 * 3_600_000;
+  let ids = 0;
+  const marks = () => new DeliveryMarks(cluster.client, () => clockMs, () => 0.5);
+
+  /** A copy kept as one column of copiesRow; `writes` counts its writes, `failNext` makes one throw after claiming. */
+  function copy(): Copy & { writes: number; failNext: boolean } {
+    const c = {
+      writes: 0,
+      failNext: false,
+      newId: () => `copy-${++ids}`,
+      exists: async (id: string) => (await cluster.client.get(copiesRow, id)) !== undefined,
+      write: async (id: string) => {
+        if (c.failNext) {
+          c.failNext = false;
+          throw new PennError('unavailable', 'the copy could not be written');
+        }
+        c.writes++;
+        await cluster.client.put(copiesRow, id, 'a copy');
+      },
+    };
+    return c;
+  }
+
+  before(async () => {
+    cluster = await startCluster({ groups: 1, replicas: 1 });
+  });
+  after(async () => cluster?.close());
+
+  test('a key is written once; the retry answers the same id without writing', async () => {
+    const c = copy();
+    const first = await marks().once('ann', 'k-once', c);
+    const again = await marks().once('ann', 'k-once', c);
+    assert.deepEqual(first, { id: first.id, duplicate: false });
+    assert.deepEqual(again, { id: first.id, duplicate: true });
+    assert.equal(c.writes, 1);
+  });
+
+  test('a copy whose "stored" mark was lost is found through the copy itself', async () => {
+    const c = copy();
+    await cluster.client.put(copiesRow, 'copy-lost-mark', 'a copy');
+    await cluster.client.put(marksRow('ann'), markColumn(dayOf(clockMs), 'k-lost'), encodeMark({ id: 'copy-lost-mark', stored: false, atMs: clockMs }));
+    assert.deepEqual(await marks().once('ann', 'k-lost', c), { id: 'copy-lost-mark', duplicate: true });
+    assert.equal(c.writes, 0);
+  });
+
+  test('a claim without its copy waits out claimStaleMs, then is taken over under a new id', async () => {
+    const c = copy();
+    c.failNext = true;
+    await assert.rejects(marks().once('ann', 'k-claim', c), /could not be written/);
+    await assert.rejects(marks().once('ann', 'k-claim', c), (err: Error) => err instanceof PennError && err.code === 'unavailable');
+    assert.equal(c.writes, 0);
+    clockMs += claimStaleMs + 1;
+    const taken = await marks().once('ann', 'k-claim', c);
+    assert.equal(taken.duplicate, false);
+    assert.equal(c.writes, 1);
+    assert.deepEqual(await marks().once('ann', 'k-claim', c), { id: taken.id, duplicate: true });
+  });
+
+  test('a retry the next day still finds the mark; marks older than that are pruned', async () => {
+    const c = copy();
+    const stored = await marks().once('bea', 'k-day', c);
+    await marks().once('bea', 'k-old', c);
+    clockMs += dayMs;
+    assert.deepEqual(await marks().once('bea', 'k-day', c), { id: stored.id, duplicate: true });
+    clockMs += dayMs;
+    // Two days on, neither is looked up any more, and pruning removes both.
+    assert.equal(await marks().prune(marksRow('bea')), 2);
+    assert.deepEqual((await cluster.client.listColumns(marksRow('bea'))).length, 0);
+    assert.equal((await marks().once('bea', 'k-old', c)).duplicate, false, 'a key past the window is a new delivery');
+  });
+
+  test('only messages with a Message-ID get a key, and the key names the copy and the bytes', () => {
+    const raw = (headers: string) => Buffer.from(`${headers}Subject: s\r\n\r\nbody\r\n`);
+    const withId = raw('Message-ID: <m1@x.test>\r\n');
+    assert.equal(deliveryKey({ copy: 'inbox:ann', from: 'a@x.test', raw: raw('') }), undefined);
+    const key = deliveryKey({ copy: 'inbox:ann', from: 'a@x.test', raw: withId });
+    assert.match(key ?? '', /^[0-9a-f]{32}$/);
+    assert.equal(deliveryKey({ copy: 'inbox:ann', from: 'a@x.test', raw: Buffer.from(withId) }), key);
+    assert.notEqual(deliveryKey({ copy: 'inbox:bea', from: 'a@x.test', raw: withId }), key);
+    assert.notEqual(deliveryKey({ copy: 'inbox:ann', from: 'b@x.test', raw: withId }), key);
+    assert.notEqual(deliveryKey({ copy: 'inbox:ann', from: 'a@x.test', raw: raw('Message-ID: <m2@x.test>\r\n') }), key);
+  });
+});
