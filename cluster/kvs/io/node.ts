@@ -210,6 +210,28 @@ export class KvsNode {
     };
   }
 
+  /**
+   * A replication message's config, from a peer whose certificate names it the primary: believed
+   * only if it is the config this node knows for that epoch, or, for a newer epoch than this node
+   * has heard of, the one the coordinator confirms. A node's certificate alone must not make it
+   * a primary (it could empty a backup's log or move a backup to an epoch no one else has).
+   */
+  async checkPeerConfig(config: GroupConfig): Promise<void> {
+    const known = this.replica().config;
+    if (config.epoch < known.epoch) return; // the replicator refuses a stale epoch itself
+    if (config.epoch === known.epoch) {
+      if (config.primary !== known.primary) {
+        throw new PennError('permission_denied', `epoch ${config.epoch}'s primary is ${known.primary || 'none'}, not ${config.primary}`);
+      }
+      return;
+    }
+    const current = await this.deps.coordinator!.getConfig(config.group);
+    if (current.epoch > config.epoch) throw new PennError('failed_precondition', `stale epoch ${config.epoch}: the coordinator is at epoch ${current.epoch}`);
+    if (current.epoch < config.epoch || current.primary !== config.primary) {
+      throw new PennError('permission_denied', `epoch ${config.epoch} with primary ${config.primary || 'none'} is not the coordinator's (epoch ${current.epoch}, primary ${current.primary || 'none'})`);
+    }
+  }
+
   /** The replicator of a serving node, for the replica service. */
   replica(): Replicator {
     this.serving();

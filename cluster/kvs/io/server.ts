@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { groupNodes, type Config } from '../../common/config.ts';
 import { toServiceError, loadProto, serviceClient, unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
-import { addGuardedService, requireCaller, type AccessPolicy } from '../../common/tls/credentials.ts';
+import { addGuardedService, callerOf, requireCaller, type AccessPolicy } from '../../common/tls/credentials.ts';
 import type { KvsNode } from './node.ts';
 import { fromWireConfig, fromWireEntry, toWirePosition, type WireConfig, type WireEntry } from './peer-transport.ts';
 
@@ -106,10 +106,14 @@ function configOf(r: ReplicaReq) {
   return fromWireConfig(r.config);
 }
 
-/** A replication message's config, sent by the primary it names (its certificate says so). */
-function fromPrimary(r: ReplicaReq, call: grpc.ServerUnaryCall<unknown, unknown>, what: string) {
+/**
+ * A replication message's config, sent by the primary it names (its certificate says so), and
+ * that config the true one (KvsNode.checkPeerConfig).
+ */
+async function fromPrimary(node: KvsNode, r: ReplicaReq, call: grpc.ServerUnaryCall<unknown, unknown>, what: string) {
   const config = configOf(r);
   requireCaller(call, [config.primary], `${what} as the primary of group ${config.group} (the message names ${config.primary || 'none'})`);
+  if (callerOf(call)) await node.checkPeerConfig(config);
   return config;
 }
 
@@ -129,19 +133,19 @@ function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: 
         incarnation: s.incarnation,
       };
     }),
-    Probe: unary(log, 'Probe', async (r: ReplicaReq, call) => toWirePosition(await node.replica().onProbe(fromPrimary(r, call, 'probe')))),
+    Probe: unary(log, 'Probe', async (r: ReplicaReq, call) => toWirePosition(await node.replica().onProbe(await fromPrimary(node, r, call, 'probe')))),
     Truncate: unary(log, 'Truncate', async (r: ReplicaReq, call) =>
-      toWirePosition(await node.replica().onTruncate(fromPrimary(r, call, 'truncate'), Number(r.after_lsn))),
+      toWirePosition(await node.replica().onTruncate(await fromPrimary(node, r, call, 'truncate'), Number(r.after_lsn))),
     ),
     Append: unary(log, 'Append', async (r: ReplicaReq, call) => {
-      const reply = await node.replica().onAppend(fromPrimary(r, call, 'append'), Number(r.prev_lsn), (r.entries ?? []).map(fromWireEntry));
+      const reply = await node.replica().onAppend(await fromPrimary(node, r, call, 'append'), Number(r.prev_lsn), (r.entries ?? []).map(fromWireEntry));
       return { durable_lsn: reply.durableLsn };
     }),
     InstallSnapshot: unary(log, 'InstallSnapshot', async (r: ReplicaReq, call) =>
-      toWirePosition(await node.replica().onInstallSnapshot(fromPrimary(r, call, 'install a snapshot'))),
+      toWirePosition(await node.replica().onInstallSnapshot(await fromPrimary(node, r, call, 'install a snapshot'))),
     ),
     Checkpoint: unary(log, 'Checkpoint', async (r: ReplicaReq, call) => {
-      await node.replica().onCheckpoint(fromPrimary(r, call, 'checkpoint'), Number(r.version));
+      await node.replica().onCheckpoint(await fromPrimary(node, r, call, 'checkpoint'), Number(r.version));
       return {};
     }),
     ReadSnapshot: (call: grpc.ServerWritableStream<ReplicaReq, unknown>) => {
@@ -155,7 +159,9 @@ function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: 
           }
           call.end();
         } catch (err) {
-          call.destroy(toServiceError(log, 'ReadSnapshot', err));
+          // emit, not destroy: a destroyed stream never sends its status, and the caller would
+          // wait out its whole deadline instead of hearing why.
+          call.emit('error', toServiceError(log, 'ReadSnapshot', err));
         }
       })();
     },
