@@ -318,7 +318,9 @@ function heardFromLeaderLately(s: RaftState, now: number): boolean {
 function becomeLeader(s: RaftState, out: RaftEffect[], now: number): void {
   setRole(s, out, 'leader', s.term, s.id);
   s.progress = {};
-  for (const p of peers(s)) s.progress[p] = { next: lastIndex(s) + 1, match: 0, heardAt: now, ackedSeq: 0 };
+  // Not heard yet: a peer counts as reachable (status, CheckQuorum) only once it has answered
+  // this leader; the first quorum check comes an election timeout after quorumCheckAt.
+  for (const p of peers(s)) s.progress[p] = { next: lastIndex(s) + 1, match: 0, heardAt: -Infinity, ackedSeq: 0 };
   s.quorumCheckAt = now;
   // A no-op of its own term lets the new leader commit what earlier leaders left (§5.4.2).
   appendOwn(s, out, '');

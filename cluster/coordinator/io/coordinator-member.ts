@@ -11,7 +11,7 @@
 import type { CoordinatorRef, Config } from '../../common/config.ts';
 import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
-import { createMembership } from '../core/membership.ts';
+import { createMembership, leaseWaitMs } from '../core/membership.ts';
 import type { CoordinatorInfo } from '../core/status.ts';
 import { createRaft, lastIndex, leaderReady, type RaftEntry, type RaftMessage, type RaftRole, type RaftState } from '../core/raft.ts';
 import { applyCommand, decodeSnapshot, encodeCommand, encodeSnapshot, type Command, type ReplicatedState } from '../core/replicated.ts';
@@ -179,7 +179,7 @@ export class CoordinatorMember {
     loop.start(Math.max(10, Math.floor(Math.min(heartbeatIntervalMs, leaseMs) / 5)));
     heartbeats.start();
     const groups = this.replicated.record.groups.map((g) => `g${g.group} epoch ${g.epoch} primary ${g.primary || 'none'}`);
-    log.info(`leading the coordinator group in term ${term}; no primary is replaced for ${leaseMs} ms`, { groups });
+    log.info(`leading the coordinator group in term ${term}; no primary is replaced for ${Math.ceil(leaseWaitMs(leaseMs))} ms`, { groups });
   }
 
   private stopLeading(why: string): void {
