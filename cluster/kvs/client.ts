@@ -23,6 +23,9 @@ export interface NodeStatusReply {
   log_entries_synced: number;
 }
 
+/** How long a Revive may take by default: recovery of a large node from disk. */
+const revivalTimeoutMs = 120_000;
+
 export class NodeClient {
   private readonly kv: grpc.Client;
   private readonly admin: grpc.Client;
@@ -89,8 +92,13 @@ export class NodeClient {
     await callUnary(this.admin, 'Halt', {}, this.timeoutMs);
   }
 
-  async revive(): Promise<void> {
-    await callUnary(this.admin, 'Revive', {}, this.timeoutMs);
+  /**
+   * Answers once the node has recovered from its disk: a node holding gigabytes replays its
+   * checkpoint and log first, so this waits up to two minutes however short the client's usual
+   * deadline (an e2e worker's node, after the 1 GiB drive test, took over 10 s).
+   */
+  async revive(timeoutMs = Math.max(this.timeoutMs, revivalTimeoutMs)): Promise<void> {
+    await callUnary(this.admin, 'Revive', {}, timeoutMs);
   }
 
   async status(): Promise<NodeStatusReply> {
