@@ -54,13 +54,16 @@ async function underLoad(name: string, faults: (cluster: TestCluster, load: Work
   }
 }
 
-/** Waits until a member other than `not` leads and every running member follows it. */
-async function waitForLeader(cluster: TestCluster, not?: string): Promise<string> {
+/**
+ * Waits until a member other than `not` leads and every running member follows it (`not`
+ * itself excepted when `notRunning`: a member stopped with SIGSTOP is a process, not a follower).
+ */
+async function waitForLeader(cluster: TestCluster, not?: string, notRunning = false): Promise<string> {
   return waitFor(
     async () => {
       const s = await cluster.status();
       const leader = s.coordinators.find((c) => c.role === 'leader')?.id;
-      const running = cluster.coordinators.filter((c) => cluster.services.has(c));
+      const running = cluster.coordinators.filter((c) => cluster.services.has(c) && !(notRunning && c === not));
       const following = s.coordinators.filter((c) => running.includes(c.id) && c.role !== 'unreachable').length;
       return leader && leader !== not && following === running.length ? leader : undefined;
     },
@@ -113,7 +116,7 @@ test('SIGSTOP the coordinator leader for 3 s: another leads, the stopped one ste
     child.kill('SIGSTOP');
     const stoppedAt = performance.now();
     const acked = load.acknowledgedWrites;
-    const next = await waitForLeader(cluster, leader).catch(async (err: unknown) => {
+    const next = await waitForLeader(cluster, leader, true).catch(async (err: unknown) => {
       child.kill('SIGCONT');
       throw err;
     });
