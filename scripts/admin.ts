@@ -3,7 +3,7 @@
 // column `admin` of the user's account row (web/lib/server/admin/admin-users.ts, the one place
 // that decides), so it holds on every frontend from the user's next request, with no restart.
 //
-// `npm run admin -- force-primary <node> [--confirm]`: the last resort of ARCHITECTURE.md rule 5,
+// `npm run admin -- force-primary <node> [--confirm]`: the last resort of docs/ARCHITECTURE.md rule 5,
 // for a group whose in-sync replicas are all lost (their disks gone): makes a live out-of-sync
 // node the group's primary with the log it has. Without --confirm it only shows what would be
 // lost; with it, the coordinator does it (ForcePrimary in coordinator.proto) and says what was.

@@ -1,6 +1,6 @@
 // The one config of every PennCloud process: defaults, then the JSON file named by
 // PENNCLOUD_CONFIG, then environment overrides, validated once with zod and frozen. Nothing
-// else reads process.env. Ports and addresses follow ARCHITECTURE.md: node g<G>r<R> listens on
+// else reads process.env. Ports and addresses follow docs/ARCHITECTURE.md: node g<G>r<R> listens on
 // kvs.basePort + replicas·G + R unless kvs.nodes names its address. Spread over machines, one
 // config names every process's address (docs/DEPLOY.md): kvs.nodes, coordinator.members[].host,
 // lb.grpcHost, mail.grpcHost, web.hosts, http.host (the balancer's HTTP port).
@@ -139,7 +139,7 @@ const webSchema = z
 /** The drive (web/lib/server/drive/): file content in chunks spread over rows of chunksPerRow. */
 const driveSchema = z
   .object({
-    /** One chunk is one KVS value (ARCHITECTURE.md: at most 1 MiB). */
+    /** One chunk is one KVS value (docs/ARCHITECTURE.md: at most 1 MiB). */
     chunkBytes: z.number().int().min(1024).max(1 * MiB).default(1 * MiB),
     /** Chunks per `<user>#file#<id>#<n>` row, so no row of a large file grows without bound. */
     chunksPerRow: z.number().int().min(1).max(256).default(16),
@@ -380,7 +380,7 @@ export function groupNodes(config: Config, group: number): NodeRef[] {
   return allNodes(config).filter((n) => n.group === group);
 }
 
-/** The group that stores a row: by its first character, lower-cased (ARCHITECTURE.md). */
+/** The group that stores a row: by its first character, lower-cased (docs/ARCHITECTURE.md). */
 export function groupOfRow(config: Config, row: string): number {
   const first = row.charAt(0).toLowerCase();
   let group = 0;

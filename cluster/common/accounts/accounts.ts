@@ -1,4 +1,4 @@
-// Accounts in the store, one row per user (ARCHITECTURE.md): `<user>#account` with columns
+// Accounts in the store, one row per user (docs/ARCHITECTURE.md): `<user>#account` with columns
 //   password         scrypt hash with its parameters and salt (password-hash.ts)
 //   created          ISO time of sign-up
 //   session-version  decimal; a session sealed with an older version is over (absent = 0)

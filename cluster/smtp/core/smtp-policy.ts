@@ -1,6 +1,6 @@
 // What the SMTP server allows, as decisions without sockets. smtp-server asks; these answer
 // or throw an SmtpError that carries the reply code the client gets (smtp-server reads
-// `responseCode`). The rules (ARCHITECTURE.md, issue 6):
+// `responseCode`). The rules (docs/ARCHITECTURE.md, "Web, mail and balancer"):
 //   - unauthenticated sessions deliver only to existing local users: an unknown local user is
 //     550, another domain is 554 (never an open relay); they may not claim a local sender;
 //   - an authenticated user may send anywhere, but only as themselves (553);

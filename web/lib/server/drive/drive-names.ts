@@ -1,4 +1,4 @@
-// Names and keys of the drive (ARCHITECTURE.md, "Key-value store"): what a user may call a file
+// Names and keys of the drive (docs/ARCHITECTURE.md, "Key-value store"): what a user may call a file
 // or folder, the ids the drive hands out, and the rows and columns they live in. Pure.
 //
 //   <user>#files               folder:<id>   a folder: its parent and its entries (drive-model.ts)
