@@ -90,7 +90,6 @@ export class CoordinatorMember {
       onApplySnapshot: (snap) => {
         this.replicated = decodeSnapshot(snap.data, config);
       },
-      onRole: () => {},
       onBatch: (s) => this.checkLeadership(s),
       snapshotData: () => encodeSnapshot(this.replicated),
       snapshotEveryEntries: config.coordinator.snapshotEveryEntries,

@@ -8,7 +8,7 @@
 // simulator (tests/sim/) runs this very loop over a fake disk, network and clock.
 import type { Logger } from '../../common/log.ts';
 import { PennError } from '../../common/errors.ts';
-import { step, type RaftEffect, type RaftEntry, type RaftInput, type RaftMessage, type RaftRole, type RaftSnapshot, type RaftState } from '../core/raft.ts';
+import { step, type RaftEffect, type RaftEntry, type RaftInput, type RaftMessage, type RaftSnapshot, type RaftState } from '../core/raft.ts';
 import type { PersistEffect, RaftStorage } from './raft-storage.ts';
 
 export interface RaftLoopDeps {
@@ -20,7 +20,6 @@ export interface RaftLoopDeps {
   /** Committed entries, in order, exactly once each. */
   onApply(entries: RaftEntry[]): void;
   onApplySnapshot(snapshot: RaftSnapshot): void;
-  onRole(role: RaftRole, term: number, leader: string): void;
   /** After every batch, with the core's state: the owner checks whether it may lead. */
   onBatch(state: RaftState): void;
   /** The state machine's data at the last applied entry (for compaction). */
@@ -149,7 +148,6 @@ export class RaftLoop {
       } else if (e.kind === 'role') {
         this.deps.log.info(`${e.role}${e.leader && e.role !== 'leader' ? ` (leader ${e.leader})` : ''} in term ${e.term}`, { term: e.term, role: e.role });
         if (e.role !== 'leader') this.rejectPending(`no longer the leader (term ${e.term})`, () => true, e.leader);
-        this.deps.onRole(e.role, e.term, e.leader);
       }
     }
     this.maybeCompact();
