@@ -12,6 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../config.ts';
 import { PennError } from '../errors.ts';
 import { nameOf, roleOf, type Role } from './cert-subject.ts';
+import { cachePeerCertificates } from './peer-certificate-cache.ts';
 
 export type { Role } from './cert-subject.ts';
 
@@ -59,6 +60,7 @@ export function channelCredentials(config: Readonly<Config>, identity = identity
 /** Credentials for an internal server: its own certificate, and a client certificate required. */
 export function serverCredentials(config: Readonly<Config>): grpc.ServerCredentials {
   if (!tlsEnabled(config)) return grpc.ServerCredentials.createInsecure();
+  cachePeerCertificates();
   const ca = provider(config, null);
   const identity = provider(config, identityOf(config));
   // grpc-js 1.14's factory hands its two providers to the constructor in the wrong order (the
