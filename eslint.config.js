@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tmp/', 'data/', 'web/.next/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['node_modules/', '.tmp/', 'data/', 'build/', 'web/.next/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,17 +5,25 @@
 // <dataDir>/run/processes.json says what runs, for the admin console.
 //
 // Today that is the coordinator group (one process per config.coordinator.members) and the 9
-// storage nodes, then the mail daemon, the load balancer and the frontends (the web app is built
-// first when its build is missing or older than its sources).
+// storage nodes, then the mail daemon, the load balancer and the frontends.
+//
+// `npm start` runs this file compiled (build/server/scripts/start-cluster.js), after npm's
+// prestart has built the web app and compiled the server code when they were missing or stale
+// (scripts/build.ts), and it starts every process from the compiled code too. Run from its
+// source under tsx, it starts the sources under tsx (building only the web app when needed).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { allNodes, coordinatorMembers, loadConfig } from '../cluster/common/config.ts';
+import { launchCompiled } from '../cluster/common/launch.ts';
 import { createSupervisor, type Supervisor } from '../cluster/common/supervisor.ts';
 import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 import { LbClient } from '../cluster/lb/client.ts';
-import { ensureWebBuild } from '../web/build.ts';
 import { plainHttpRefusal } from '../cluster/common/public-http/listen-rule.ts';
 import { certDir, ensureLocalCerts, localIdentities } from '../cluster/common/tls/certs.ts';
+import { serverStaleReason } from './build.ts';
+
+/** Whether this is the compiled file: then its children run compiled too. */
+const compiled = !import.meta.url.endsWith('.ts');
 
 const config = loadConfig();
 // The balancer and the frontends would refuse one by one and be restarted forever: say it once.
@@ -29,7 +37,7 @@ mkdirSync(logDir, { recursive: true });
 
 let supervisor: Supervisor;
 try {
-  supervisor = createSupervisor({ dataDir: config.dataDir, logDir, owner: 'start-cluster' });
+  supervisor = createSupervisor({ dataDir: config.dataDir, logDir, owner: 'start-cluster', launch: compiled ? launchCompiled : undefined });
 } catch (err) {
   console.log(`cannot start: ${(err as Error).message}`);
   process.exit(1);
@@ -57,11 +65,19 @@ async function stopAll(signal: string): Promise<void> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
-  try {
-    await ensureWebBuild();
-  } catch (err) {
-    console.log(`cannot build the web app: ${(err as Error).message}`);
-    process.exit(1);
+  if (compiled) {
+    // npm's prestart has just built what was stale; this catches a file run by hand.
+    const stale = serverStaleReason();
+    if (stale) console.log(`warning: the compiled code is older than its sources (${stale}); \`npm start\` rebuilds it`);
+  } else {
+    try {
+      // Loaded only here: compiled, web/build.ts would look for the web app beside itself.
+      const { ensureWebBuild } = await import('../web/build.ts');
+      await ensureWebBuild();
+    } catch (err) {
+      console.log(`cannot build the web app: ${(err as Error).message}`);
+      process.exit(1);
+    }
   }
   if (config.tls.mode === 'mutual') {
     // The first start makes the cluster CA and one certificate per process (docs/DEPLOY.md).

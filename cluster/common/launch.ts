@@ -1,12 +1,32 @@
-// How every launcher — `npm start`, the tests, the benchmarks — starts a PennCloud process:
-// `node <flags> --import tsx <script> …args` from the repo root, with stdout and stderr appended
-// to one log file that is closed once both streams have ended.
+// How every launcher — `npm start`, the tests, the benchmarks — starts a PennCloud process, from
+// the repo root, with stdout and stderr appended to one log file that is closed once both
+// streams have ended: from its source, `node <flags> --import tsx <script> …args` (the tests and
+// benchmarks), or compiled (`npm start`, scripts/build.ts), `node --enable-source-maps <flags>
+// build/server/<script>.js …args`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The directory holding package.json: this file runs from cluster/common/ and, compiled, from build/server/cluster/common/. */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('no package.json above cluster/common/launch.ts');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const repoRoot = findRepoRoot();
+/** Where scripts/build.ts puts the compiled server code, mirroring the source tree. */
+export const buildDir = path.join(repoRoot, 'build', 'server');
+
+/** `cluster/kvs/main.ts` → `<repo>/build/server/cluster/kvs/main.js`. */
+export function builtPath(script: string): string {
+  return path.join(buildDir, script.replace(/\.ts$/, '.js'));
+}
 
 /**
  * Node flags a process needs, by its entry script. A frontend's young generation is capped at
@@ -24,13 +44,18 @@ export interface Launched {
   logClosed: Promise<void>;
 }
 
-/** Starts `script` (relative to the repo root) with its output appended to `logPath`. */
-export function launch(script: string, args: string[], logPath: string, env: NodeJS.ProcessEnv = process.env): Launched {
+/**
+ * Starts `script` (its source path, relative to the repo root) with its output appended to
+ * `logPath`: the source under tsx, or with `compiled` its build (source maps on, so a stack
+ * trace names the .ts line).
+ */
+export function launch(script: string, args: string[], logPath: string, env: NodeJS.ProcessEnv = process.env, compiled = false): Launched {
   const logFile = createWriteStream(logPath, { flags: 'a' });
   // A log file is a debugging aid: failing to write one must not stop the process's launcher.
   logFile.on('error', (err) => process.stderr.write(`log ${logPath}: ${err.message}\n`));
   const logClosed = new Promise<void>((resolve) => logFile.once('close', () => resolve()));
-  const child = spawn(process.execPath, [...nodeFlagsFor(script), '--import', 'tsx', path.join(repoRoot, script), ...args], {
+  const entry = compiled ? ['--enable-source-maps', ...nodeFlagsFor(script), builtPath(script)] : [...nodeFlagsFor(script), '--import', 'tsx', path.join(repoRoot, script)];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,4 +69,9 @@ export function launch(script: string, args: string[], logPath: string, env: Nod
     });
   }
   return { child, logClosed };
+}
+
+/** launch() of the compiled code, for the supervisor of a compiled `npm start`. */
+export function launchCompiled(script: string, args: string[], logPath: string): Launched {
+  return launch(script, args, logPath, process.env, true);
 }

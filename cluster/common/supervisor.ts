@@ -1,7 +1,8 @@
 // The process side of `npm start`'s supervision (the policy is supervision.ts): starts each
-// process through launch.ts, starts one again after the policy's backoff when it exits without
-// being asked to, says so on the console with the exit cause and the log file, and stops
-// everything on request without restarting anything meanwhile.
+// process through a launcher (launch.ts's runs the sources under tsx; compiled, `npm start`
+// passes scripts/build.ts's, which runs build/server/), starts one again after the policy's
+// backoff when it exits without being asked to, says so on the console with the exit cause and
+// the log file, and stops everything on request without restarting anything meanwhile.
 //
 // Every change is written to <dataDir>/run/processes.json through a temp file and a rename, so
 // the admin console never reads half a table. The supervisor holds <dataDir>/run/LOCK
@@ -11,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lockDir } from './dir-lock.ts';
-import { launch } from './launch.ts';
+import { launch, type Launched } from './launch.ts';
 import {
   defaultPolicy,
   exited,
@@ -32,6 +33,8 @@ export interface SupervisorOptions {
   owner: string;
   say?: (line: string) => void;
   policy?: SupervisionPolicy;
+  /** Starts a script (its source path) with its output appended to a log; default launch.ts's. */
+  launch?: (script: string, args: string[], logPath: string) => Launched;
 }
 
 export interface Supervisor {
@@ -59,6 +62,7 @@ const stopGraceMs = 10_000;
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const say = options.say ?? ((line: string) => console.log(line));
   const policy = options.policy ?? defaultPolicy;
+  const start = options.launch ?? launch;
   const tablePath = processTablePath(options.dataDir);
   const lock = lockDir(path.dirname(tablePath), options.owner);
   const self = { pid: process.pid, startedAt: new Date().toISOString() };
@@ -84,7 +88,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function spawnProcess(m: Managed, again: boolean): void {
     const name = m.record.name;
-    const { child, logClosed } = launch(m.script, m.args, logOf(name));
+    const { child, logClosed } = start(m.script, m.args, logOf(name));
     m.child = child;
     m.logClosed = logClosed;
     m.exit = new Promise((resolve) => {

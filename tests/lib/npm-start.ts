@@ -1,7 +1,9 @@
-// `npm start` under test: the real scripts/start-cluster.ts with a test config, its console
-// output kept (and copied to <dir>/npm-start.log), and the supervisor's process table read as
-// the admin console reads it. It runs in its own process group, so a failed test can take
-// every process it started along with it.
+// `npm start` under test: package.json's `prestart` (the build, scripts/build.ts) and then its
+// `start` (the compiled scripts/start-cluster.ts), run as npm runs them but without npm's
+// wrapper processes, with a test config; its console output kept (and copied to
+// <dir>/npm-start.log), and the supervisor's process table read as the admin console reads it.
+// It runs in its own process group, so a failed test can take every process it started along
+// with it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,22 +24,41 @@ export interface NpmStart {
   killAll(): void;
 }
 
-export function startNpmStart(env: TestEnv): NpmStart {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/start-cluster.ts')], {
+/** package.json's script `name` as an argv for spawn; it must be one plain `node …` command. */
+export function npmScript(name: string): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const command = scripts[name] ?? '';
+  const [program, ...args] = command.split(' ');
+  if (program !== 'node' || /[&|;<>$"'`\\]/.test(command)) throw new Error(`package.json's ${name} is not one plain node command: "${command}"`);
+  return [process.execPath, ...args];
+}
+
+/** Runs `prestart` to its end (it may build for minutes), then starts `start`. */
+export async function startNpmStart(env: TestEnv): Promise<NpmStart> {
+  const log = createWriteStream(path.join(env.dir, 'npm-start.log'));
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    log.write(chunk);
+  };
+  const [prestart, ...prestartArgs] = npmScript('prestart');
+  const built = spawn(prestart!, prestartArgs, { cwd: repoRoot, env: env.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  built.stdout.on('data', keep);
+  built.stderr.on('data', keep);
+  const buildCode = await new Promise<number | null>((resolve, reject) => {
+    built.once('error', reject);
+    built.once('close', (code) => resolve(code));
+  });
+  if (buildCode !== 0) throw new Error(`npm's prestart failed with exit code ${buildCode}:\n${output}`);
+  const [start, ...startArgs] = npmScript('start');
+  const child = spawn(start!, startArgs, {
     cwd: repoRoot,
     env: env.env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const log = createWriteStream(path.join(env.dir, 'npm-start.log'));
-  let output = '';
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      log.write(chunk);
-    });
-  }
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', keep);
   const tablePath = processTablePath(String(env.config.dataDir));
   const table = () => {
     try {

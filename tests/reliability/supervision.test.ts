@@ -4,14 +4,18 @@
 // time the supervisor's table must show the process back (a new pid, one more restart, killed
 // by SIGKILL), its console must say so, and the system must serve again; the admin console
 // reports the restarts. Then Ctrl-C (SIGINT) stops it all: no process is left, none restarted.
+//
+// It runs what `npm start` runs (tests/lib/npm-start.ts: package.json's prestart, the build, then
+// start), so it also checks issue 13's production start: the supervisor and every process it
+// starts, restarted ones included, run the compiled code with source maps, and none runs tsx.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { test } from 'node:test';
 import { parseConfig, type Config } from '../../cluster/common/config.ts';
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { CoordinatorClient } from '../../cluster/coordinator/client.ts';
 import { LbClient } from '../../cluster/lb/client.ts';
-import { ensureWebBuild } from '../../web/build.ts';
 import { pidAlive, startNpmStart, type NpmStart } from '../lib/npm-start.ts';
 import { freePorts, makeTestEnv, waitFor } from '../lib/processes.ts';
 import { freePortRange } from '../lib/web-cluster.ts';
@@ -50,6 +54,24 @@ function smtpGreeting(port: number): Promise<string> {
   });
 }
 
+/** The process's command line, as ps shows it. */
+function commandLine(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+}
+
+/** Every process, and the supervisor itself, runs its compiled entry point from build/server/. */
+function assertAllCompiled(run: NpmStart): void {
+  const entries: Record<string, string> = { c: 'cluster/coordinator/main.js', g: 'cluster/kvs/main.js', lb: 'cluster/lb/main.js', mail: 'cluster/smtp/main.js', web: 'web/main.js' };
+  const supervisor = commandLine(run.child.pid!);
+  assert.match(supervisor, /--enable-source-maps .*build\/server\/scripts\/start-cluster\.js$/, supervisor);
+  for (const p of run.table()!.processes) {
+    const line = commandLine(p.pid!);
+    const entry = entries[p.name.replace(/\d.*$/, '')]!;
+    assert.ok(line.includes('--enable-source-maps') && line.includes(`/build/server/${entry}`), `${p.name} runs ${entry} compiled: ${line}`);
+    assert.doesNotMatch(line, /tsx|\.ts\b/, `${p.name} runs no TypeScript: ${line}`);
+  }
+}
+
 /** Kills `name` with SIGKILL and waits until the supervisor has it running again. */
 async function killAndAwaitRestart(run: NpmStart, config: Config, name: string): Promise<void> {
   const before = run.entry(name);
@@ -71,10 +93,16 @@ async function killAndAwaitRestart(run: NpmStart, config: Config, name: string):
 }
 
 test('npm start restarts a killed primary, balancer, frontend, mail daemon and coordinator; Ctrl-C stops all', { timeout: 20 * 60_000 }, async () => {
-  await ensureWebBuild((line) => console.log(line));
   const env = await makeTestEnv(await testConfig());
   const config = parseConfig(env.config);
-  const run = startNpmStart(env);
+  let run: NpmStart;
+  try {
+    run = await startNpmStart(env);
+  } catch (err) {
+    // The build (npm's prestart) failed: nothing runs yet.
+    await env.cleanup();
+    throw err;
+  }
   const coordinator = new CoordinatorClient(config, 1000);
   const client = new ClusterClient(config, { retryDeadlineMs: 20_000 });
   const lb = new LbClient(config, 1000);
@@ -113,6 +141,7 @@ test('npm start restarts a killed primary, balancer, frontend, mail daemon and c
     const names = run.table()!.processes.map((p) => p.name);
     assert.deepEqual(names.sort(), [...coordinatorIds, 'g0r0', 'g0r1', 'g0r2', 'lb', 'mail', 'web1', 'web2'].sort());
     console.log(`npm start is up in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`);
+    assertAllCompiled(run);
 
     const { primary, epoch } = (await coordinator.clusterStatus()).groups[0]!;
     await killAndAwaitRestart(run, config, primary);
@@ -157,6 +186,7 @@ test('npm start restarts a killed primary, balancer, frontend, mail daemon and c
       assert.deepEqual([p?.restarts, p?.lastExitCause, p?.state], [1, 'signal SIGKILL', 'running'], name);
     }
 
+    assertAllCompiled(run);
     const pids = run.table()!.processes.map((p) => p.pid!);
     const stoppedAt = run.output().length;
     assert.equal(await run.interrupt(30_000), 0, 'npm start ends with exit code 0');
