@@ -1,7 +1,10 @@
 // The store as one key-value space, for the frontends and the mail daemon: a row goes to its
-// group, to the node the coordinator assigned for it; on UNAVAILABLE, FAILED_PRECONDITION or
-// DEADLINE_EXCEEDED (a node down, a stale assignment, a node that does not answer) it asks the
-// coordinator again and retries.
+// group, straight to the group's primary as the coordinator names it (any replica would take the
+// call, but a backup only passes it on: one more hop, its CPU and its latency, on every call).
+// Only while the group has no primary does it use the node the coordinator assigned. On
+// UNAVAILABLE, FAILED_PRECONDITION or DEADLINE_EXCEEDED (a node down, a primary that stepped
+// down, a stale assignment, a node that does not answer) it forgets the node, asks the
+// coordinator again and retries: after a failover the next lookup names the new primary.
 //
 // How long an operation may take: services that answer people (frontends, the mail daemon) set
 // `operationDeadlineMs` — a hard deadline for the whole operation: every call's own deadline is
@@ -21,7 +24,7 @@
 import type { Config } from '../common/config.ts';
 import { groupOfRow } from '../common/config.ts';
 import { PennError, isPennError } from '../common/errors.ts';
-import { CoordinatorClient } from '../coordinator/client.ts';
+import { CoordinatorClient, type LookupResult } from '../coordinator/client.ts';
 import { NodeClient } from './client.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
 
@@ -80,14 +83,17 @@ type Call<T> = (node: NodeClient, timeoutMs: number) => Promise<T>;
 interface Connections {
   coordinator: CoordinatorClient;
   nodes: Map<string, NodeClient>;
-  /** The node the coordinator assigned, per group; dropped when it fails. */
+  /** The node calls go to, per group (its primary when it has one); dropped when it fails. */
   assigned: Map<number, Assignment>;
+  /** The Lookup under way per group, which every call that needs one waits for. */
+  lookups: Map<number, Promise<LookupResult>>;
 }
 
 export class ClusterClient {
   private readonly coordinator: CoordinatorClient;
   private readonly nodes: Map<string, NodeClient>;
   private readonly assigned: Map<number, Assignment>;
+  private readonly lookups: Map<number, Promise<LookupResult>>;
   private readonly callTimeoutMs: number;
   private readonly retryDeadlineMs: number;
   private readonly operationDeadlineMs: number | undefined;
@@ -100,6 +106,7 @@ export class ClusterClient {
     this.coordinator = connections?.coordinator ?? new CoordinatorClient(config);
     this.nodes = connections?.nodes ?? new Map();
     this.assigned = connections?.assigned ?? new Map();
+    this.lookups = connections?.lookups ?? new Map();
     this.callTimeoutMs = options.callTimeoutMs ?? 5000;
     this.retryDeadlineMs = options.retryDeadlineMs ?? 15_000;
     this.operationDeadlineMs = options.operationDeadlineMs;
@@ -110,7 +117,12 @@ export class ClusterClient {
    * failover one of them noticed, both know). Close only the original.
    */
   withOperationDeadline(ms: number): ClusterClient {
-    return new ClusterClient(this.config, { ...this.options, operationDeadlineMs: ms }, { coordinator: this.coordinator, nodes: this.nodes, assigned: this.assigned });
+    return new ClusterClient(this.config, { ...this.options, operationDeadlineMs: ms }, {
+      coordinator: this.coordinator,
+      nodes: this.nodes,
+      assigned: this.assigned,
+      lookups: this.lookups,
+    });
   }
 
   get(row: string, column: string): Promise<Buffer | undefined> {
@@ -165,8 +177,19 @@ export class ClusterClient {
     const group = groupOfRow(this.config, row);
     const known = this.assigned.get(group);
     if (known) return known;
-    const reply = await this.coordinator.lookup(row);
-    const assignment = { group, nodeId: reply.assigned.id, address: reply.assigned.address };
+    // One Lookup per group at a time: when a primary fails, every call in flight fails with it,
+    // and a thousand of them asking at once would load the coordinator just when it is needed.
+    let pending = this.lookups.get(group);
+    if (!pending) {
+      pending = this.coordinator.lookup(row).finally(() => this.lookups.delete(group));
+      this.lookups.set(group, pending);
+    }
+    const reply = await pending;
+    // The primary serves every call itself; the assigned node would forward to it. Without a
+    // primary (an election under way) the assigned node is used for this call only, and the
+    // next call asks again, so the client is on the new primary as soon as there is one.
+    if (reply.primary.id === '' || reply.primary.address === '') return { group, nodeId: reply.assigned.id, address: reply.assigned.address };
+    const assignment = { group, nodeId: reply.primary.id, address: reply.primary.address };
     this.assigned.set(group, assignment);
     return assignment;
   }

@@ -7,10 +7,17 @@
 // that missed CATCHUP_MB (100) MB of writes; and primary changes over IDLE_SECONDS (60) of a
 // quiet cluster; then the put and get phases again on a cluster without TLS, and what mutual TLS
 // costs. BENCH_SECONDS sets each load phase (default 10).
+//
+// "64 clients" is 64 concurrent callers over BENCH_CONNECTIONS cluster clients (default 64: each
+// caller its own client and connections). BENCH_CONNECTIONS=1 is the shape of the etcd anchor
+// (../shared/anchors/etcd-load.js: one client object, 64 workers) and of a frontend. BENCH_PHASES (comma-separated, default
+// all: load,big,failover,catchup,idle,plain) runs only some phases: `BENCH_PHASES=load` measures
+// the 256-byte puts and gets alone, quickly.
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
-import { startCluster } from '../../tests/lib/cluster.ts';
+import { startCluster, type TestCluster } from '../../tests/lib/cluster.ts';
 import { waitFor } from '../../tests/lib/processes.ts';
 import { coordinatorLeaderGap, epochOf, formatSpread, killFailover, stallTakeover } from './failover.ts';
+import { figure, loadFigures } from './figures.ts';
 import { formatLoad, runLoad, type LoadResult } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -18,8 +25,16 @@ const failoverRuns = Number(process.env.FAILOVER_RUNS ?? 10);
 const catchUpMb = Number(process.env.CATCHUP_MB ?? 100);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 const clientsCount = 64;
+const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? clientsCount)));
+const phases = new Set((process.env.BENCH_PHASES ?? 'load,big,failover,catchup,idle,plain').split(',').map((p) => p.trim()));
 
 /** 256-byte puts, then gets of the same keys, from every client for `seconds` each. */
+/** clientsCount callers over `connections` cluster clients: caller c uses callers[c]. */
+function makeCallers(config: TestCluster['config']): { callers: ClusterClient[]; close: () => void } {
+  const pool = Array.from({ length: connections }, () => new ClusterClient(config, { callTimeoutMs: 30_000 }));
+  return { callers: Array.from({ length: clientsCount }, (_, c) => pool[c % connections]!), close: () => pool.forEach((c) => c.close()) };
+}
+
 async function smallPhases(clients: ClusterClient[], label: string): Promise<{ puts: LoadResult; gets: LoadResult }> {
   const small = Buffer.alloc(256, 'x');
   const key = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
@@ -32,62 +47,96 @@ async function smallPhases(clients: ClusterClient[], label: string): Promise<{ p
 
 async function main(): Promise<void> {
   const cluster = await startCluster({ groups: 1, replicas: 3, kvs: { memoryBytesMax: 256 * 1024 * 1024 } });
-  const clients = Array.from({ length: clientsCount }, () => new ClusterClient(cluster.config, { callTimeoutMs: 30_000 }));
+  const { callers: clients, close: closeClients } = makeCallers(cluster.config);
   try {
-    console.log(`bench:cluster — one group of 3 replicas, ${clientsCount} clients, ${seconds} s per phase`);
+    console.log(`bench:cluster — one group of 3 replicas, ${clientsCount} clients over ${connections} connection(s), ${seconds} s per phase`);
+    // Channel setup (TLS handshakes, the coordinator lookup) is not timed, as in the etcd anchor.
+    await Promise.all(clients.map((c, i) => c.put(`bench#${i % 16}`, 'warm-up', 'x')));
     const epochBeforeLoad = await epochOf(cluster);
-    const { puts, gets } = await smallPhases(clients, 'mutual TLS');
-    const big = Buffer.alloc(1024 * 1024, 'y');
-    const bigPuts = await runLoad(clientsCount, seconds, (c, n) => clients[c]!.put(`blob#${c}`, `c${n % 4}`, big));
-    console.log(formatLoad('put 1 MiB', bigPuts, `  ${bigPuts.opsPerSecond.toFixed(1)} MB/s`));
-
-    console.log(`primary changes during the load phases: ${(await epochOf(cluster)) - epochBeforeLoad} (epoch changes; 0 expected)`);
-
-    console.log(formatSpread('failover (kill -9 primary → first ack)', await killFailover(cluster, failoverRuns)));
-    console.log(formatSpread('takeover (SIGSTOP primary → another acks)', await stallTakeover(cluster, failoverRuns)));
-    console.log(formatSpread('longest write gap, coordinator leader kill -9', await coordinatorLeaderGap(cluster, failoverRuns)));
-
-    // A backup misses catchUpMb of writes while halted, then catches up on Revive.
-    const s = await cluster.status();
-    const backup = s.groups[0]!.inSync.find((n) => n !== s.groups[0]!.primary)!;
-    await cluster.node(backup).halt();
-    await waitFor(async () => !(await cluster.status()).groups[0]!.inSync.includes(backup), { timeoutMs: 30_000, what: 'the backup to leave' });
-    const chunk = Buffer.alloc(1024 * 1024, 'z');
-    for (let i = 0; i < catchUpMb; i += 8) {
-      await Promise.all(Array.from({ length: Math.min(8, catchUpMb - i) }, (_, j) => cluster.client.put(`catch#${(i + j) % 10}`, `m${i + j}`, chunk)));
+    const tlsRun = phases.has('load') ? await smallPhases(clients, 'mutual TLS') : undefined;
+    if (tlsRun) {
+      loadFigures('cluster', 'put_256b', tlsRun.puts);
+      loadFigures('cluster', 'get_256b', tlsRun.gets);
     }
-    const revivedAt = performance.now();
-    await cluster.node(backup).revive();
-    await waitFor(async () => (await cluster.status()).groups[0]!.inSync.includes(backup), {
-      timeoutMs: 300_000,
-      intervalMs: 20,
-      what: 'the revived backup to rejoin',
-    });
-    const catchUpS = (performance.now() - revivedAt) / 1000;
-    console.log(`catch-up of ${catchUpMb} MB missed by a halted backup: ${catchUpS.toFixed(2)} s, ${(catchUpMb / catchUpS).toFixed(1)} MB/s`);
+    if (phases.has('big')) {
+      const big = Buffer.alloc(1024 * 1024, 'y');
+      const bigPuts = await runLoad(clientsCount, seconds, (c, n) => clients[c]!.put(`blob#${c}`, `c${n % 4}`, big));
+      console.log(formatLoad('put 1 MiB', bigPuts, `  ${bigPuts.opsPerSecond.toFixed(1)} MB/s`));
+      figure('cluster', 'put_1mib', bigPuts.opsPerSecond, 'MiB/s');
+    }
 
-    await cluster.waitHealthy(60_000);
-    const idleEpoch = await epochOf(cluster);
-    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
-    console.log(`primary changes in ${idleSeconds} s of a quiet cluster: ${(await epochOf(cluster)) - idleEpoch} (0 expected)`);
+    const epochChanges = (await epochOf(cluster)) - epochBeforeLoad;
+    console.log(`primary changes during the load phases: ${epochChanges} (epoch changes; 0 expected)`);
+    figure('cluster', 'load_epoch_changes', epochChanges, 'changes');
 
+    if (phases.has('failover')) {
+      // A backup dropped during the load phases (counted above) must be back in sync first: a
+      // kill of the only in-sync replica leaves the group without a primary until it returns.
+      await cluster.waitHealthy(60_000);
+      const kill = await killFailover(cluster, failoverRuns);
+      console.log(formatSpread('failover (kill -9 primary → first ack)', kill));
+      const stall = await stallTakeover(cluster, failoverRuns);
+      console.log(formatSpread('takeover (SIGSTOP primary → another acks)', stall));
+      const gap = await coordinatorLeaderGap(cluster, failoverRuns);
+      console.log(formatSpread('longest write gap, coordinator leader kill -9', gap));
+      figure('cluster', 'failover_kill_p50', kill.p50Ms, 'ms');
+      figure('cluster', 'takeover_stop_p50', stall.p50Ms, 'ms');
+      figure('cluster', 'coordinator_gap_p50', gap.p50Ms, 'ms');
+    }
+
+    if (phases.has('catchup')) await catchUp(cluster);
+    if (phases.has('idle')) {
+      await cluster.waitHealthy(60_000);
+      const idleEpoch = await epochOf(cluster);
+      await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+      console.log(`primary changes in ${idleSeconds} s of a quiet cluster: ${(await epochOf(cluster)) - idleEpoch} (0 expected)`);
+    }
+
+    if (!phases.has('plain')) return;
     // The same put and get phases on a second cluster without TLS: what mutual TLS costs.
-    clients.forEach((c) => c.close());
+    closeClients();
     await cluster.close();
     const plain = await startCluster({ groups: 1, replicas: 3, kvs: { memoryBytesMax: 256 * 1024 * 1024 }, config: { tls: { mode: 'plaintext' } } });
-    const plainClients = Array.from({ length: clientsCount }, () => new ClusterClient(plain.config, { callTimeoutMs: 30_000 }));
+    const { callers: plainClients, close: closePlain } = makeCallers(plain.config);
     try {
+      await Promise.all(plainClients.map((c, i) => c.put(`bench#${i % 16}`, 'warm-up', 'x')));
       const plainRun = await smallPhases(plainClients, 'plain text');
-      const cost = (tls: number, clear: number) => `${(((clear - tls) / clear) * 100).toFixed(1)} %`;
-      console.log(`cost of mutual TLS: puts ${cost(puts.opsPerSecond, plainRun.puts.opsPerSecond)} fewer per second, gets ${cost(gets.opsPerSecond, plainRun.gets.opsPerSecond)} fewer`);
+      loadFigures('cluster', 'put_256b_plain', plainRun.puts);
+      loadFigures('cluster', 'get_256b_plain', plainRun.gets);
+      if (tlsRun) {
+        const cost = (tls: number, clear: number) => `${(((clear - tls) / clear) * 100).toFixed(1)} %`;
+        console.log(`cost of mutual TLS: puts ${cost(tlsRun.puts.opsPerSecond, plainRun.puts.opsPerSecond)} fewer per second, gets ${cost(tlsRun.gets.opsPerSecond, plainRun.gets.opsPerSecond)} fewer`);
+      }
     } finally {
-      plainClients.forEach((c) => c.close());
+      closePlain();
       await plain.close();
     }
   } finally {
-    clients.forEach((c) => c.close());
+    closeClients();
     await cluster.close();
   }
+}
+
+/** A backup misses catchUpMb of writes while halted, then catches up on Revive. */
+async function catchUp(cluster: TestCluster): Promise<void> {
+  const s = await cluster.status();
+  const backup = s.groups[0]!.inSync.find((n) => n !== s.groups[0]!.primary)!;
+  await cluster.node(backup).halt();
+  await waitFor(async () => !(await cluster.status()).groups[0]!.inSync.includes(backup), { timeoutMs: 30_000, what: 'the backup to leave' });
+  const chunk = Buffer.alloc(1024 * 1024, 'z');
+  for (let i = 0; i < catchUpMb; i += 8) {
+    await Promise.all(Array.from({ length: Math.min(8, catchUpMb - i) }, (_, j) => cluster.client.put(`catch#${(i + j) % 10}`, `m${i + j}`, chunk)));
+  }
+  const revivedAt = performance.now();
+  await cluster.node(backup).revive();
+  await waitFor(async () => (await cluster.status()).groups[0]!.inSync.includes(backup), {
+    timeoutMs: 300_000,
+    intervalMs: 20,
+    what: 'the revived backup to rejoin',
+  });
+  const catchUpS = (performance.now() - revivedAt) / 1000;
+  console.log(`catch-up of ${catchUpMb} MB missed by a halted backup: ${catchUpS.toFixed(2)} s, ${(catchUpMb / catchUpS).toFixed(1)} MB/s`);
+  figure('cluster', 'catchup', catchUpMb / catchUpS, 'MB/s');
 }
 
 void main();

@@ -279,7 +279,7 @@ export class KvsNode {
     if (this.replicator) return this.replicator.read(fn);
     const value = await fn(store);
     // Never show a write that is not durable yet: wait for the log through what was applied.
-    await store.waitDurable(store.figures().lastLsn);
+    await store.waitDurable(store.lastLsn);
     return value;
   }
 
@@ -287,7 +287,7 @@ export class KvsNode {
     const store = this.serving();
     if (this.replicator) return this.replicator.write(op);
     const { entry, previous } = await store.propose(0, op);
-    await store.waitDurable(entry ? entry.lsn : store.figures().lastLsn);
+    await store.waitDurable(entry ? entry.lsn : store.lastLsn);
     return { applied: entry !== null, previous };
   }
 }

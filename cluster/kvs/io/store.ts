@@ -61,6 +61,18 @@ export interface StoreOptions {
 export const snapshotReadBytesMax = 8 * 1024 * 1024;
 const pendingWritesMaxDefault = 4096;
 
+/**
+ * A value the store may keep: the Buffer itself when it is all (or nearly all) of the memory
+ * behind it — a large value gRPC decoded into a message of its own — else a copy. A small value
+ * is a view into a shared pool or a larger message (a batch of entries, a read buffer), and
+ * keeping it would keep all of that alive, uncounted by memoryBytesMax. Not copying 1 MiB
+ * values saves a copy per write and keeps the memory of large puts near their own size.
+ */
+function owned(value: Buffer): Buffer {
+  return value.buffer.byteLength <= value.length + ownSlackBytes ? value : Buffer.from(value);
+}
+const ownSlackBytes = 4096;
+
 /** Runs async functions one at a time, in call order. */
 class SerialLock {
   private tail: Promise<unknown> = Promise.resolve();
@@ -179,6 +191,11 @@ export class Store {
     }
   }
 
+  /** The last lsn in the log (figures().lastLsn without counting keys and bytes: for every call's path). */
+  get lastLsn(): number {
+    return this.wal.lastLsn;
+  }
+
   /** StoreFigures plus the checkpoint's epoch, which replication matches logs by. */
   figures(): StoreFigures & { checkpointEpoch: number } {
     return {
@@ -250,8 +267,7 @@ export class Store {
         const previous = await this.cache.get(op.row, op.column);
         if (!decide(op, previous)) return { entry: null, previous };
         const base = { lsn: this.wal.lastLsn + 1, epoch, row: op.row, column: op.column };
-        // A copy: the caller's Buffer may be a view into a larger message it will reuse.
-        const entry: LogEntry = op.kind === 'put' ? { kind: 'put', ...base, value: Buffer.from(op.value) } : { kind: 'delete', ...base };
+        const entry: LogEntry = op.kind === 'put' ? { kind: 'put', ...base, value: owned(op.value) } : { kind: 'delete', ...base };
         await this.applyAndQueue([entry], [this.frame(entry)]);
         return { entry, previous };
       });
@@ -273,9 +289,8 @@ export class Store {
         checkCell(e.row, e.column);
         expected++;
       }
-      // Copies: a value decoded from a batch message is a view that would keep the whole batch alive.
-      const owned = entries.map((e): LogEntry => (e.kind === 'put' ? { ...e, value: Buffer.from(e.value) } : { ...e }));
-      await this.applyAndQueue(owned, owned.map((e) => this.frame(e)));
+      const own = entries.map((e): LogEntry => (e.kind === 'put' ? { ...e, value: owned(e.value) } : { ...e }));
+      await this.applyAndQueue(own, own.map((e) => this.frame(e)));
     });
   }
 

@@ -195,6 +195,7 @@ export class TabletCache {
    */
   private async evict(keep: Slot): Promise<void> {
     let loaded = this.memoryBytes();
+    if (loaded <= this.opts.memoryBytesMax) return;
     for (const slot of [...this.lru.keys()]) {
       if (loaded <= this.opts.memoryBytesMax) return;
       if (slot === keep) continue;

@@ -46,6 +46,37 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
+/** Small frames are joined into writes of about this size; a frame this large goes alone. */
+const pieceBytes = 256 * 1024;
+
+/**
+ * The batch as a few large writes: small frames joined (one syscall for many), large frames
+ * written as they are (joining them would copy every large value once more).
+ */
+function writePieces(batch: readonly Queued[]): Buffer[] {
+  if (batch.length === 1) return [(batch[0] as Queued).frame];
+  const pieces: Buffer[] = [];
+  let run: Buffer[] = [];
+  let runBytes = 0;
+  const endRun = () => {
+    if (run.length > 0) pieces.push(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run, runBytes));
+    run = [];
+    runBytes = 0;
+  };
+  for (const { frame } of batch) {
+    if (frame.length >= pieceBytes) {
+      endRun();
+      pieces.push(frame);
+      continue;
+    }
+    run.push(frame);
+    runBytes += frame.length;
+    if (runBytes >= pieceBytes) endRun();
+  }
+  endRun();
+  return pieces;
+}
+
 export class WalWriter {
   /** Bytes write() has put in the file; endBytes also counts what is queued or being written. */
   private fileBytes = 0;
@@ -146,7 +177,7 @@ export class WalWriter {
         }
         const batch = this.queue.splice(0, n);
         this.inflight = batch;
-        await this.handle.write(batch.length === 1 ? (batch[0] as Queued).frame : Buffer.concat(batch.map((q) => q.frame)));
+        for (const piece of writePieces(batch)) await this.handle.write(piece);
         this.fileBytes += bytes;
         this.inflight = [];
         await this.handle.sync();

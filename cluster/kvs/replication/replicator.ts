@@ -38,6 +38,8 @@ export interface ReplicatorOptions {
 
 interface Waiter {
   lsn: number;
+  /** clock time after which the caller hears "outcome unknown". */
+  deadline: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -61,10 +63,16 @@ export class Replicator {
   private term = 0;
   private commitLsn = 0;
   private localDurable = 0;
+  /** The last entry appended as primary, and whether a wait for its fsync is under way. */
+  private durableWanted = 0;
+  private durableWatching = false;
   private readonly acked = new Map<string, number>();
   private joinPending: string | null = null;
   private joinRequestId = 0;
+  /** Client calls waiting for a commit, in arrival order (so by deadline, and nearly always by lsn). */
   private waiters: Waiter[] = [];
+  private waitersByLsn = true;
+  private sweeping = false;
   private recent: LogEntry[] = [];
   private recentBytes = 0;
   private newEntry: (() => void)[] = [];
@@ -153,6 +161,7 @@ export class Replicator {
     this.recent = [];
     this.recentBytes = 0;
     this.localDurable = this.store.figures().durableLsn;
+    this.durableWanted = 0;
     this.writesSinceCheckpoint = 0;
     void this.leaseLoop(this.term);
     // Entries from the old primary may still be landing (an Append accepted just before the
@@ -216,7 +225,7 @@ export class Replicator {
     this.requireServing();
     const { entry, previous } = await this.store.propose(this.config.epoch, op);
     if (entry) this.appended([entry]);
-    await this.waitCommitted(entry ? entry.lsn : this.store.figures().lastLsn);
+    await this.waitCommitted(entry ? entry.lsn : this.store.lastLsn);
     if (!this.leaseValid()) throw new PennError('unavailable', 'lease expired before the write was acknowledged; its outcome is unknown');
     if (entry && ++this.writesSinceCheckpoint >= this.o.checkpointEveryWrites) void this.checkpointGroup();
     return { applied: entry !== null, previous };
@@ -225,7 +234,7 @@ export class Replicator {
   async read<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     this.requireServing();
     const value = await fn(this.store);
-    await this.waitCommitted(this.store.figures().lastLsn);
+    await this.waitCommitted(this.store.lastLsn);
     if (!this.leaseValid()) throw new PennError('unavailable', 'lease expired during the read; try again');
     return value;
   }
@@ -236,31 +245,73 @@ export class Replicator {
       this.recentBytes += entryBytes(e);
     }
     while (this.recentBytes > recentBytesMax && this.recent.length > 1) this.recentBytes -= entryBytes(this.recent.shift()!);
-    const last = entries.at(-1)!.lsn;
+    this.watchLocalDurable(entries.at(-1)!.lsn);
+    this.wakeFollowers();
+  }
+
+  /**
+   * Counts entries through lsn as durable here once the log is fsync'd through them. One watch at
+   * a time, for the last entry appended meanwhile: a group commit of n writes then advances the
+   * commit point once, not n times.
+   */
+  private watchLocalDurable(lsn: number): void {
+    this.durableWanted = Math.max(this.durableWanted, lsn);
+    if (this.durableWatching) return;
+    this.durableWatching = true;
+    const last = this.durableWanted;
     const term = this.term;
     this.store.waitDurable(last).then(
       () => {
+        this.durableWatching = false;
         if (this.term !== term && !this.isPrimary()) return;
         this.localDurable = Math.max(this.localDurable, last);
         this.recompute();
+        if (this.durableWanted > last) this.watchLocalDurable(this.durableWanted);
       },
-      () => {},
+      () => {
+        this.durableWatching = false;
+      },
     );
-    this.wakeFollowers();
   }
 
   private waitCommitted(lsn: number): Promise<void> {
     if (lsn <= this.commitLsn) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { lsn, resolve, reject };
-      this.waiters.push(waiter);
-      const timeoutMs = this.o.commitTimeoutMs ?? 10_000;
-      void this.o.clock.sleep(timeoutMs).then(() => {
-        if (!this.waiters.includes(waiter)) return;
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new PennError('unavailable', `write not replicated within ${timeoutMs} ms; its outcome is unknown`));
-      });
+      const last = this.waiters.at(-1);
+      if (last && last.lsn > lsn) this.waitersByLsn = false;
+      this.waiters.push({ lsn, deadline: this.o.clock.now() + this.commitTimeoutMs(), resolve, reject });
+      void this.sweepWaiters();
     });
+  }
+
+  private commitTimeoutMs(): number {
+    return this.o.commitTimeoutMs ?? 10_000;
+  }
+
+  /**
+   * Fails waiters whose commit took longer than commitTimeoutMs. One timer for all of them, not
+   * one per call: deadlines rise in arrival order, so it sleeps until the oldest's.
+   */
+  private async sweepWaiters(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      while (this.waiters.length > 0) {
+        const first = this.waiters[0]!;
+        const now = this.o.clock.now();
+        if (first.deadline > now) {
+          await this.o.clock.sleep(first.deadline - now);
+          continue;
+        }
+        let expired = 0;
+        while (expired < this.waiters.length && this.waiters[expired]!.deadline <= now) expired++;
+        const late = this.waiters.splice(0, expired);
+        const err = new PennError('unavailable', `write not replicated within ${this.commitTimeoutMs()} ms; its outcome is unknown`);
+        late.forEach((w) => w.reject(err));
+      }
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   /** Advances the commit point: durable here and on every in-sync backup, unless a join is pending. */
@@ -272,8 +323,16 @@ export class Replicator {
     }
     if (commit <= this.commitLsn) return;
     this.commitLsn = commit;
-    const ready = this.waiters.filter((w) => w.lsn <= commit);
-    this.waiters = this.waiters.filter((w) => w.lsn > commit);
+    let ready: Waiter[];
+    if (this.waitersByLsn) {
+      let n = 0;
+      while (n < this.waiters.length && this.waiters[n]!.lsn <= commit) n++;
+      ready = this.waiters.splice(0, n);
+    } else {
+      ready = this.waiters.filter((w) => w.lsn <= commit);
+      this.waiters = this.waiters.filter((w) => w.lsn > commit);
+      this.waitersByLsn = this.waiters.every((w, i) => i === 0 || this.waiters[i - 1]!.lsn <= w.lsn);
+    }
     ready.forEach((w) => w.resolve());
     // Entries every follower has no longer need to stay in memory.
     const needed = Math.min(...this.o.members.filter((m) => m !== this.o.id).map((m) => this.acked.get(m) ?? 0));
@@ -283,6 +342,7 @@ export class Replicator {
   private failWaiters(err: Error): void {
     const waiters = this.waiters;
     this.waiters = [];
+    this.waitersByLsn = true;
     waiters.forEach((w) => w.reject(err));
   }
 
@@ -320,7 +380,7 @@ export class Replicator {
 
   /** Resolves when an entry after lsn exists or after waitMs. */
   async waitForEntryAfter(lsn: number, waitMs: number): Promise<void> {
-    if (this.store.figures().lastLsn > lsn || !this.isPrimary()) return;
+    if (this.store.lastLsn > lsn || !this.isPrimary()) return;
     await Promise.race([new Promise<void>((resolve) => this.newEntry.push(resolve)), this.o.clock.sleep(waitMs)]);
   }
 
@@ -341,7 +401,7 @@ export class Replicator {
     // Safety needs only that the node holds everything acknowledged so far (commits freeze until
     // the coordinator answers); the lag bound keeps the frozen time short. Under steady writes
     // the node may never be exactly at the tail, so that cannot be the condition.
-    if (ackedLsn < this.commitLsn || this.store.figures().lastLsn - ackedLsn > joinLagEntriesMax) return;
+    if (ackedLsn < this.commitLsn || this.store.lastLsn - ackedLsn > joinLagEntriesMax) return;
     this.joinPending = peer;
     const term = this.term;
     const epoch = this.config.epoch;
@@ -453,7 +513,7 @@ export class Replicator {
     this.accept(config);
     return this.serial(async () => {
       this.stillCurrent(config);
-      const last = this.store.figures().lastLsn;
+      const last = this.store.lastLsn;
       if (prevLsn > last) throw new PennError('failed_precondition', `gap: ${this.o.id} has lsn ${last}, entries start after ${prevLsn}`);
       const fresh = entries.filter((e) => e.lsn > last);
       if (fresh.length > 0) await this.store.appendEntries(fresh);
