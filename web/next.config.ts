@@ -17,6 +17,21 @@ const nextConfig: NextConfig = {
   // forbidden() and unauthorized(): the admin page answers 403 / 401 like the admin API (web/app/admin).
   // No server source maps: a frontend would hold them in memory (see main.ts).
   experimental: { authInterrupts: true, serverSourceMaps: false },
+  // `/` is prerendered (app/page.tsx) for the visitor with no session cookie; one who may be
+  // logged in, or who comes back from a refused form post, gets /login, rendered per request.
+  // The cookie names are session-cookie.ts's (plain HTTP and HTTPS).
+  async rewrites() {
+    const toLogin = (has: { type: 'cookie' | 'query'; key: string }) => ({ source: '/', has: [has], destination: '/login' });
+    return {
+      beforeFiles: [
+        toLogin({ type: 'cookie', key: 'penncloud_session' }),
+        toLogin({ type: 'cookie', key: '__Host-penncloud_session' }),
+        toLogin({ type: 'query', key: 'error' }),
+      ],
+      afterFiles: [],
+      fallback: [],
+    };
+  },
   async headers() {
     return [
       {

@@ -1,13 +1,15 @@
-// GET /: the login page; a logged-in user goes straight to the menu.
+// GET /: the login page for a visitor without a session cookie, prerendered at build time. A
+// request with a session cookie (the user may be logged in: off to the menu) or with ?error=
+// (a refused form post) is rewritten to /login, which renders with the session check
+// (next.config.ts, rewrites; app/login/page.tsx).
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { AuthScreen } from '../components/auth-screen';
-import { formErrorMessage } from '../lib/form-errors';
-import { pageUser } from '../lib/server/page-user';
 
 export const metadata: Metadata = { title: { absolute: 'Log in · PennCloud' } };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
-  if (await pageUser()) redirect('/menu');
-  return <AuthScreen mode="login" initialError={formErrorMessage((await searchParams).error)} />;
+// Static, and a build error if anything here ever reads the request.
+export const dynamic = 'error';
+
+export default function LoginPage() {
+  return <AuthScreen mode="login" />;
 }

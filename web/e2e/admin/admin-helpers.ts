@@ -39,6 +39,13 @@ export function runAdminCommand(cloud: WebCluster, args: string[]): Promise<Comm
 export async function seedAdmin(cloud: WebCluster, request: APIRequestContext, username: string, password: string): Promise<void> {
   await seedUser(request, cloud.frontendUrl(1), username, password);
   expect(await grantAdmin(cloud.cluster.client, username, 'e2e', new Date())).toBe('granted');
+  // A frontend may answer from the session check it read at sign-up for up to a second
+  // (lib/server/session-check.ts): wait until every frontend sees the grant.
+  for (let n = 1; n <= cloud.config.web.frontends; n++) {
+    await expect
+      .poll(async () => ((await (await request.get(`${cloud.frontendUrl(n)}/api/me`)).json()) as { admin?: boolean }).admin, { timeout: 15_000 })
+      .toBe(true);
+  }
 }
 
 /** Opens the console from the menu, as a person would. */

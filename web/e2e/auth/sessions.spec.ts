@@ -1,6 +1,21 @@
 // Sessions end where they should: a password change (the old password stops working) and a
-// logout in one browser, which ends the same user's session in another.
+// logout in one browser, which ends the same user's session in another — on the frontend that
+// did it at once, on the others within sessionCheckMaxAgeMs (lib/server/session-check.ts).
+import type { Page } from '@playwright/test';
+import { sessionCheckMaxAgeMs } from '../../lib/server/session-check';
 import { expect, formAlert, logInThroughUi, seedUser, test, uniqueName } from '../fixtures';
+
+/**
+ * Reloads until the login page shows: the page may be on another frontend than the one that
+ * ended the session, which may serve it for up to sessionCheckMaxAgeMs more.
+ */
+async function reloadUntilLoggedOut(page: Page): Promise<void> {
+  const heading = page.getByRole('heading', { name: 'Log in to your account' });
+  await expect(async () => {
+    await page.reload();
+    await expect(heading).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
+}
 
 test('change password: the current one is checked and the old one stops working', async ({ page, request, cloud }) => {
   const username = uniqueName('cora');
@@ -47,8 +62,7 @@ test('two browsers, one user: logging out in one ends the other', async ({ brows
   await a.getByRole('button', { name: /Log out/ }).click();
   await expect(a.getByRole('heading', { name: 'Log in to your account' })).toBeVisible();
 
-  await b.reload();
-  await expect(b.getByRole('heading', { name: 'Log in to your account' })).toBeVisible();
+  await reloadUntilLoggedOut(b);
   const me = await b.request.get(new URL('/api/me', b.url()).href);
   expect(me.status()).toBe(401);
   await first.close();
@@ -71,7 +85,38 @@ test('a password change ends the user\'s other sessions', async ({ browser, requ
   // The session that changed it goes on.
   expect((await request.get(`${origin}/api/me`)).status()).toBe(200);
 
-  await otherPage.reload();
-  await expect(otherPage.getByRole('heading', { name: 'Log in to your account' })).toBeVisible();
+  await reloadUntilLoggedOut(otherPage);
   await other.close();
+});
+
+test('a logout on one frontend ends the session on another within the bound, and at once on its own', async ({ playwright, cloud }) => {
+  const username = uniqueName('dual');
+  const one = cloud.frontendUrl(1);
+  const two = cloud.frontendUrl(2);
+  const first = await playwright.request.newContext();
+  const second = await playwright.request.newContext();
+  await seedUser(first, one, username, 'dual password');
+  const login = await second.post(`${one}/api/auth/login`, { data: { username, password: 'dual password' }, headers: { Origin: one } });
+  expect(login.status(), await login.text()).toBe(200);
+  // Frontend 2 checks the second session now and remembers the answer.
+  expect((await second.get(`${two}/api/me`)).status()).toBe(200);
+  const cookie = (await second.storageState()).cookies;
+
+  expect((await first.post(`${one}/api/auth/logout`, { headers: { Origin: one } })).status()).toBe(200);
+  const loggedOutAtMs = Date.now();
+  // Frontend 1 did it: it refuses the other session's cookie at once.
+  const third = await playwright.request.newContext({ storageState: { cookies: cookie, origins: [] } });
+  expect((await third.get(`${one}/api/me`)).status()).toBe(401);
+
+  // Frontend 2 may still serve it, but only for a request sent within the bound.
+  const deadlineMs = loggedOutAtMs + 15_000;
+  for (;;) {
+    const sentAtMs = Date.now();
+    const status = (await second.get(`${two}/api/me`)).status();
+    if (status === 401) break;
+    expect(status).toBe(200);
+    expect(sentAtMs - loggedOutAtMs, 'a request sent after the bound was still served').toBeLessThan(sessionCheckMaxAgeMs);
+    expect(Date.now(), 'frontend 2 never ended the session').toBeLessThan(deadlineMs);
+  }
+  for (const context of [first, second, third]) await context.dispose();
 });

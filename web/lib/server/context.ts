@@ -3,8 +3,9 @@
 // because Next may load this module once per route bundle; there is still one of each per process.
 import { loadConfig, type Config } from '../../../cluster/common/config.ts';
 import { createLogger, type Logger } from '../../../cluster/common/log.ts';
-import { ClusterClient, interactiveDeadlineMs, transferDeadlineMs } from '../../../cluster/kvs/cluster-client.ts';
+import { ClusterClient, interactiveDeadlineMs, transferDeadlineMs, type Assignment } from '../../../cluster/kvs/cluster-client.ts';
 import { PasswordHasher } from '../../../cluster/common/accounts/password-hash.ts';
+import { SessionCheckCache, sessionCheckMaxAgeMs } from './session-check';
 import { loadSessionSecret } from './session-secret';
 
 export interface ServerContext {
@@ -19,7 +20,10 @@ export interface ServerContext {
   failedNodes: Map<string, number>;
   /** Recently unsealed session cookies (session.ts). */
   unsealedSessions: Map<string, unknown>;
+  /** Recent session checks per user, at most sessionCheckMaxAgeMs old (session.ts). */
+  sessionChecks: SessionCheckCache<Assignment>;
 }
+
 
 const key = Symbol.for('penncloud.web.context');
 
@@ -47,5 +51,6 @@ function createContext(): ServerContext {
     sessionSecret: loadSessionSecret(config),
     failedNodes: new Map(),
     unsealedSessions: new Map(),
+    sessionChecks: new SessionCheckCache({ maxAgeMs: sessionCheckMaxAgeMs, entriesMax: 10_000 }),
   };
 }

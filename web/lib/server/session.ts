@@ -13,6 +13,7 @@ import type { Assignment } from '../../../cluster/kvs/cluster-client.ts';
 import { accountRow, sessionVersion } from '../../../cluster/common/accounts/accounts.ts';
 import { isAdmin } from './admin/admin-users';
 import { serverContext, type ServerContext } from './context';
+import type { AccountCheck } from './session-check';
 import { requestScheme } from './request';
 import { sessionCookie } from './session-cookie';
 
@@ -87,50 +88,54 @@ export async function getSession(): Promise<Session> {
 /** Nodes that failed a session recently: not preferred again for this long (a frontend's memory). */
 const failedNodeMemoryMs = 10_000;
 
-/** Runs fn with the session's node preferred for the user's rows; notes in the session a node change. */
-async function onSessionNode<T>(session: Session, username: string, fn: () => Promise<T>): Promise<{ value: T; nodeChanged: boolean }> {
-  const { cluster, failedNodes } = serverContext();
-  const remembered = session.node;
+/**
+ * Reads the user's account check from the store — session version (unless the caller knows
+ * it) and admin flag, both cells of the account row, so from one node — preferring the node
+ * `remembered` in the session unless it failed recently.
+ */
+async function readAccountCheck(remembered: Assignment | undefined, username: string, knownVersion?: number): Promise<AccountCheck<Assignment>> {
+  const { cluster, config, failedNodes } = serverContext();
   const failedAt = remembered ? failedNodes.get(remembered.nodeId) : undefined;
   const preferred = remembered !== undefined && (failedAt === undefined || Date.now() - failedAt > failedNodeMemoryMs);
   if (preferred) cluster.prefer(remembered);
-  const value = await fn();
+  const [version, admin] = await Promise.all([knownVersion ?? sessionVersion(cluster, username), isAdmin(config, cluster, username)]);
   const node = await cluster.assignment(accountRow(username));
-  const nodeChanged = remembered?.nodeId !== node.nodeId;
   // The client moved off the node we asked for: it failed (or, rarely, a concurrent request
   // preferred another; then forgetting it for a few seconds costs nothing).
-  if (preferred && nodeChanged) failedNodes.set(remembered.nodeId, Date.now());
-  if (nodeChanged) session.node = node;
-  return { value, nodeChanged };
+  if (preferred && remembered.nodeId !== node.nodeId) failedNodes.set(remembered.nodeId, Date.now());
+  return { version, admin, node };
 }
 
 /**
  * The user of a valid session, or null (no session, or one ended by a version change). The
- * session's node is updated in place when the store moved the user elsewhere; `nodeChanged`
- * says the caller should save the session.
+ * check is the store's, at most sessionCheckMaxAgeMs old (session-check.ts). The session's node
+ * is updated in place when the store moved the user elsewhere; `nodeChanged` says the caller
+ * should save the session.
  */
 export async function resolveUser(session: Session): Promise<{ user: CurrentUser; nodeChanged: boolean } | null> {
   const username = session.user;
   if (!username || session.version === undefined) return null;
-  const { cluster, config } = serverContext();
-  // Both cells are in the user's account row, so they go to the same node at once.
-  const { value, nodeChanged } = await onSessionNode(session, username, () =>
-    Promise.all([sessionVersion(cluster, username), isAdmin(config, cluster, username)]),
-  );
-  const [version, admin] = value;
-  if (version !== session.version) return null;
-  return { user: { username, admin, node: session.node! }, nodeChanged };
+  const remembered = session.node;
+  const check = await serverContext().sessionChecks.check(username, session.version, () => readAccountCheck(remembered, username));
+  if (check.version !== session.version) return null;
+  const nodeChanged = remembered?.nodeId !== check.node.nodeId;
+  if (nodeChanged) session.node = check.node;
+  return { user: { username, admin: check.admin, node: check.node }, nodeChanged };
 }
 
 /** Starts a session for a user just authenticated, at the store's current session version. */
 export async function beginSession(session: Session, username: string, version?: number): Promise<CurrentUser> {
-  const { cluster, config } = serverContext();
+  const startedMs = Date.now();
+  const check = await readAccountCheck(undefined, username, version);
+  serverContext().sessionChecks.remember(username, check, startedMs);
   session.user = username;
-  session.node = undefined;
-  const { value } = await onSessionNode(session, username, () =>
-    Promise.all([version ?? sessionVersion(cluster, username), isAdmin(config, cluster, username)]),
-  );
-  session.version = value[0];
+  session.version = check.version;
+  session.node = check.node;
   await session.save();
-  return { username, admin: value[1], node: session.node! };
+  return { username, admin: check.admin, node: check.node };
+}
+
+/** Forgets this frontend's session check of a user whose session version it just raised. */
+export function forgetSessionCheck(username: string): void {
+  serverContext().sessionChecks.forget(username);
 }

@@ -4,7 +4,8 @@
 // Admins = the users named in config `web.admins` ∪ the users granted with
 // `npm run admin -- grant <user>`. A grant is the column `admin` in the user's account row
 // (`<user>#account`, see accounts.ts), holding JSON {grantedAt, by}; revoking deletes it. Both
-// are read on every request, so a grant or a revoke counts from the user's next request.
+// are read with the session check (session.ts), which a frontend remembers for at most
+// sessionCheckMaxAgeMs (session-check.ts): a grant or a revoke counts within a second.
 //
 // Imported by a script outside Next too, so imports name their .ts files.
 import type { Config } from '../../../../cluster/common/config.ts';

@@ -5,6 +5,7 @@ import { changePassword } from '../../../../../cluster/common/accounts/accounts.
 import { HttpError } from '../../../../lib/server/errors';
 import { checkLoginAllowed, recordLoginFailure } from '../../../../lib/server/login-limit';
 import { clientAddress, mutationRoute, requireUser } from '../../../../lib/server/route';
+import { forgetSessionCheck } from '../../../../lib/server/session';
 
 export const POST = mutationRoute('password', passwordChangeBody, async ({ req, body, ctx }) => {
   const { user, session } = await requireUser();
@@ -15,6 +16,7 @@ export const POST = mutationRoute('password', passwordChangeBody, async ({ req, 
     await recordLoginFailure(ctx, user.username, address, Date.now());
     throw new HttpError(403, 'wrong_password', 'Your current password is not correct.');
   }
+  forgetSessionCheck(user.username);
   session.version = result.version;
   await session.save();
   ctx.log.info('password changed', { user: user.username });
