@@ -3,29 +3,79 @@
 //   1. SMTP: MESSAGES (5,000) messages of 4 KiB delivered over SESSIONS (20) parallel SMTP
 //      sessions to 20 local users; each 250 means the message is durably in the store. Prints
 //      messages/s, MB/s and the p50/p99 time from MAIL FROM to the 250 after DATA.
-//   2. POP3: one mailbox of POP3_MESSAGES (1,000) messages of POP3_MESSAGE_KB (32) KiB,
+//   2. SMTP with a Message-ID: KEYED_MESSAGES (2,000) more, each with its own Message-ID header,
+//      as real mail has — those take the delivery-mark path (a retry after a 451 stores once).
+//   3. POP3: one mailbox of POP3_MESSAGES (1,000) messages of POP3_MESSAGE_KB (32) KiB,
 //      downloaded by one client with RETR after RETR (as Thunderbird does). Prints MB/s and
 //      the time to log in and list.
+// Beside each rate it prints the CPU time per message of the daemon and of the storage nodes
+// (from /proc, so other load on the machine moves it much less than the wall-clock rates), and
+// the replicated writes per message (the groups' log positions).
+// MAIL_CPU_PROF=<dir> profiles the daemon (as `node --cpu-prof` would) into <dir>; MAIL_LOG=<file>
+// keeps a copy of the daemon's log.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import nodemailer from 'nodemailer';
+import path from 'node:path';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { MailClient } from '../../cluster/smtp/client.ts';
 import { Accounts } from '../../cluster/smtp/io/accounts.ts';
 import { mailPorts, startCluster, startMailDaemon } from '../../tests/lib/cluster.ts';
+import { figure, loadFigures } from './figures.ts';
 
 const messages = Number(process.env.MESSAGES ?? 5000);
+const keyedMessages = Number(process.env.KEYED_MESSAGES ?? 2000);
 const sessions = Number(process.env.SESSIONS ?? 20);
 const pop3Messages = Number(process.env.POP3_MESSAGES ?? 1000);
 const pop3MessageKb = Number(process.env.POP3_MESSAGE_KB ?? 32);
+const cpuProfileDir = process.env.MAIL_CPU_PROF;
 const messageBytes = 4096;
 
-function message(subject: string, bytes: number): string {
-  const head = `From: bench@example.org\r\nTo: somebody@localhost\r\nSubject: ${subject}\r\n\r\n`;
+function message(subject: string, bytes: number, messageId?: string): string {
+  const head = `From: bench@example.org\r\nTo: somebody@localhost\r\nSubject: ${subject}\r\n${messageId ? `Message-ID: <${messageId}@example.org>\r\n` : ''}\r\n`;
   const line = 'The quick brown fox jumps over the lazy dog, again and again and again.\r\n';
   return head + line.repeat(Math.ceil((bytes - head.length) / line.length)).slice(0, bytes - head.length);
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+}
+
+/** User plus system CPU time of a process so far, in ms (Linux /proc; 0 elsewhere or when gone). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime), counted after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A module to preload into the daemon that profiles it from start to exit (Node 20 refuses
+ * --cpu-prof in NODE_OPTIONS): the in-process inspector session answers synchronously, so the
+ * profile is still written from the 'exit' handler. Answers the module's path.
+ */
+function profilerPreload(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'profile-preload.mjs');
+  writeFileSync(
+    file,
+    `import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
+const session = new Session();
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.start');
+process.on('exit', () => {
+  session.post('Profiler.stop', (err, result) => {
+    if (!err) writeFileSync(${JSON.stringify(dir)} + '/mail-' + process.pid + '.cpuprofile', JSON.stringify(result.profile));
+  });
+});
+`,
+  );
+  return file;
 }
 
 async function main(): Promise<void> {
@@ -37,52 +87,131 @@ async function main(): Promise<void> {
   });
   const users = Array.from({ length: sessions }, (_, i) => `${'abcdefghijklmnopqrstuvwxyz'[(i * 7) % 26]}user${i}`);
   const accounts = Accounts.open(cluster.client, cluster.config);
-  await Promise.all([...users, 'popper'].map((u) => accounts.create(u, `${u}-password`)));
-  const daemon = await startMailDaemon(cluster);
+  // Sign-ups ride out a store that is slow to answer on a loaded machine (the cluster client
+  // gives up after 20 s): try again, unless the first attempt did land.
+  const signUp = async (u: string): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await accounts.create(u, `${u}-password`);
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        if (await accounts.exists(u).catch(() => false)) return;
+      }
+    }
+  };
+  await Promise.all([...users, 'popper'].map(signUp));
+  const daemon = await startMailDaemon(cluster, cpuProfileDir ? { NODE_OPTIONS: `--import ${profilerPreload(cpuProfileDir)}` } : {});
   const status = new MailClient(cluster.config);
+  const nodePids = cluster.nodes.map((n) => cluster.services.get(n.id)?.child.pid);
+  /** CPU ms of the daemon and of all storage nodes together, so far. */
+  const cpu = () => ({ daemon: cpuMs(daemon.child.pid), nodes: nodePids.reduce<number>((sum, pid) => sum + cpuMs(pid), 0) });
+  /** Replicated writes so far: the sum over groups of the furthest log position of their nodes. */
+  const writes = async () => {
+    const positions = await Promise.all(cluster.nodes.map((n) => cluster.node(n.id).status().then((s) => ({ group: n.group, at: Number(s.log_position) }), () => ({ group: n.group, at: 0 }))));
+    const furthest = new Map<number, number>();
+    for (const p of positions) furthest.set(p.group, Math.max(furthest.get(p.group) ?? 0, p.at));
+    return [...furthest.values()].reduce((a, b) => a + b, 0);
+  };
   try {
     console.log(`bench:mail — 3 groups × 3 replicas, mail daemon on SMTP ${ports.smtpPort}, POP3 ${ports.pop3Port}`);
 
-    // 1. SMTP in: one connection per session, messages one after another on it.
-    const body = message('bench', messageBytes);
-    const latencies: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      users.map(async (user) => {
-        const transport = nodemailer.createTransport({ pool: true, maxConnections: 1, maxMessages: Infinity, host: '127.0.0.1', port: ports.smtpPort, secure: false, ignoreTLS: true });
-        while (next < messages) {
-          next++;
-          const t = performance.now();
-          await transport.sendMail({ envelope: { from: 'bench@example.org', to: [`${user}@localhost`] }, raw: body });
-          latencies.push(performance.now() - t);
-        }
-        transport.close();
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    console.log(
-      `SMTP delivery  ${messages} × 4 KiB over ${sessions} sessions: ${(messages / seconds).toFixed(0)} messages/s, ` +
-        `${((messages * messageBytes) / seconds / 1e6).toFixed(2)} MB/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`,
-    );
+    // 1 and 2. SMTP in: one connection per session, messages one after another on it.
+    const smtpPhase = async (name: string, count: number, withMessageId: boolean) => {
+      const body = message('bench', messageBytes);
+      const latencies: number[] = [];
+      let next = 0;
+      let retries = 0;
+      let failed = 0;
+      const cpuBefore = cpu();
+      const writesBefore = await writes();
+      const started = performance.now();
+      await Promise.all(
+        users.map(async (user) => {
+          const transport = nodemailer.createTransport({ pool: true, maxConnections: 1, maxMessages: Infinity, host: '127.0.0.1', port: ports.smtpPort, secure: false, ignoreTLS: true });
+          while (next < count) {
+            const n = next++;
+            const raw = withMessageId ? message('bench', messageBytes, `${name}.${n}.${Date.now()}`) : body;
+            const t = performance.now();
+            const sent = await sendRetrying(transport, { envelope: { from: 'bench@example.org', to: [`${user}@localhost`] }, raw });
+            retries += sent.again;
+            if (sent.failed) failed++;
+            latencies.push(performance.now() - t);
+          }
+          transport.close();
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const cpuAfter = cpu();
+      const writesPerMessage = ((await writes()) - writesBefore) / count;
+      latencies.sort((a, b) => a - b);
+      const result = { opsPerSecond: count / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+      const daemonUs = ((cpuAfter.daemon - cpuBefore.daemon) * 1000) / count;
+      const nodesUs = ((cpuAfter.nodes - cpuBefore.nodes) * 1000) / count;
+      console.log(
+        `SMTP ${withMessageId ? 'with Message-ID' : 'delivery'}  ${count} × 4 KiB over ${sessions} sessions: ${result.opsPerSecond.toFixed(0)} messages/s, ` +
+          `${((count * messageBytes) / seconds / 1e6).toFixed(2)} MB/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; ` +
+          `CPU per message: daemon ${daemonUs.toFixed(0)} µs, storage nodes ${nodesUs.toFixed(0)} µs; ${writesPerMessage.toFixed(2)} replicated writes per message` +
+          (retries ? `; ${retries} sent again after a 4xx` : '') +
+          (failed ? `, ${failed} given up` : ''),
+      );
+      // <name>_msgs (messages/s), <name>_msgs_p50 and _p99 (ms): scripts/bench/all.ts reads smtp_msgs.
+      loadFigures('mail', `${name}_msgs`, result);
+      figure('mail', `${name}_daemon_cpu_per_msg`, daemonUs, 'us');
+      figure('mail', `${name}_nodes_cpu_per_msg`, nodesUs, 'us');
+      figure('mail', `${name}_writes_per_msg`, writesPerMessage, 'writes');
+      figure('mail', `${name}_retries`, retries, 'messages');
+      figure('mail', `${name}_failed`, failed, 'messages');
+    };
+    await smtpPhase('smtp', messages, false);
+    if (keyedMessages > 0) await smtpPhase('smtp_keyed', keyedMessages, true);
 
-    // 2. POP3 out: fill one mailbox, then download it.
+    // 3. POP3 out: fill one mailbox, then download it.
     const big = message('pop3 bench', pop3MessageKb * 1024);
     const fill = nodemailer.createTransport({ pool: true, maxConnections: 8, maxMessages: Infinity, host: '127.0.0.1', port: ports.smtpPort, secure: false, ignoreTLS: true });
-    await Promise.all(Array.from({ length: pop3Messages }, () => fill.sendMail({ envelope: { from: 'bench@example.org', to: ['popper@localhost'] }, raw: big })));
+    const filled = await Promise.all(Array.from({ length: pop3Messages }, () => sendRetrying(fill, { envelope: { from: 'bench@example.org', to: ['popper@localhost'] }, raw: big })));
+    if (filled.some((f) => f.failed)) console.log(`(${filled.filter((f) => f.failed).length} of the POP3 mailbox's messages could not be stored)`);
     fill.close();
+    const cpuBefore = cpu();
     const result = await downloadAll(ports.pop3Port, 'popper', 'popper-password');
+    const cpuAfter = cpu();
+    const mbPerS = result.bytes / result.retrSeconds / 1e6;
     console.log(
-      `POP3 download  ${result.count} × ${pop3MessageKb} KiB: ${(result.bytes / result.retrSeconds / 1e6).toFixed(1)} MB/s ` +
-        `(${(result.count / result.retrSeconds).toFixed(0)} messages/s), login + STAT + UIDL ${(result.loginSeconds * 1000).toFixed(0)} ms`,
+      `POP3 download  ${result.count} × ${pop3MessageKb} KiB: ${mbPerS.toFixed(1)} MB/s ` +
+        `(${(result.count / result.retrSeconds).toFixed(0)} messages/s), login + STAT + UIDL ${(result.loginSeconds * 1000).toFixed(0)} ms; ` +
+        `CPU per message: daemon ${(((cpuAfter.daemon - cpuBefore.daemon) * 1000) / result.count).toFixed(0)} µs, ` +
+        `storage nodes ${(((cpuAfter.nodes - cpuBefore.nodes) * 1000) / result.count).toFixed(0)} µs`,
     );
+    figure('mail', 'pop3_mb_per_s', mbPerS, 'MB/s');
+    figure('mail', 'pop3_login_ms', result.loginSeconds * 1000, 'ms');
     const s = await status.status();
     console.log(`daemon RSS ${(s.rssBytes / 1024 / 1024).toFixed(0)} MiB after ${s.smtpMessages} SMTP messages`);
+    figure('mail', 'daemon_rss', s.rssBytes / 1024 / 1024, 'MiB');
   } finally {
     status.close();
     await daemon.stop();
+    // The daemon's log goes with the cluster's temp dir; MAIL_LOG=<file> keeps a copy.
+    if (process.env.MAIL_LOG) copyFileSync(path.join(cluster.env.dir, 'mail.log'), process.env.MAIL_LOG);
     await cluster.close();
+  }
+}
+
+/**
+ * Sends as a mail server would: a temporary failure (4xx — on a loaded machine, the store's
+ * 2.5 s deadline) is tried again, up to 3 times (a message with a Message-ID whose first
+ * attempt failed midway gets 451 for claimStaleMs: a real server comes back minutes later; the
+ * bench counts it failed and goes on). Answers how many times it sent again, and whether it
+ * gave up.
+ */
+async function sendRetrying(transport: Transporter, mail: SendMailOptions): Promise<{ again: number; failed: boolean }> {
+  for (let again = 0; ; again++) {
+    try {
+      await transport.sendMail(mail);
+      return { again, failed: false };
+    } catch (err) {
+      const code = (err as { responseCode?: number }).responseCode ?? 0;
+      if (code < 400 || code >= 500) throw err;
+      if (again >= 3) return { again, failed: true };
+    }
   }
 }
 
@@ -90,20 +219,27 @@ async function main(): Promise<void> {
 async function downloadAll(port: number, user: string, password: string) {
   const socket = net.connect({ port, host: '127.0.0.1' });
   socket.setNoDelay(true);
-  let buffer: Buffer = Buffer.alloc(0);
+  // Received data not yet consumed, and how far of it has been searched for the terminator.
+  let parts: Buffer[] = [];
+  let searched = 0;
   let wake: (() => void) | null = null;
   socket.on('data', (d: Buffer) => {
-    buffer = buffer.length ? Buffer.concat([buffer, d]) : d;
+    parts.push(d);
     wake?.();
   });
   const until = async (terminator: string): Promise<Buffer> => {
     for (;;) {
-      const i = buffer.indexOf(terminator);
+      const buffer = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+      parts = [buffer];
+      // Only the new part (and a terminator's length before it) can hold a new match.
+      const i = buffer.indexOf(terminator, Math.max(0, searched - terminator.length));
       if (i !== -1) {
         const out = buffer.subarray(0, i + terminator.length);
-        buffer = buffer.subarray(i + terminator.length);
+        parts = [buffer.subarray(i + terminator.length)];
+        searched = 0;
         return out;
       }
+      searched = buffer.length;
       await new Promise<void>((r) => (wake = r));
     }
   };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PennError } from '../../cluster/common/errors.ts';
-import { claimStaleMs, dayMs, encodeMark, markColumn, marksRow, dayOf, deliveryKey } from '../../cluster/smtp/core/delivery-marks.ts';
+import { claimStaleMs, dayMs, decodeMark, encodeMark, markColumn, marksRow, dayOf, deliveryKey } from '../../cluster/smtp/core/delivery-marks.ts';
 import { DeliveryMarks, type Copy } from '../../cluster/smtp/io/delivery-marks.ts';
 import { startCluster, type TestCluster } from '../lib/cluster.ts';
 
@@ -43,10 +43,17 @@ describe('delivery marks', () => {
 
   test('a key is written once; the retry answers the same id without writing', async () => {
     const c = copy();
-    const first = await marks().once('ann', 'k-once', c);
+    const m = marks();
+    const first = await m.once('ann', 'k-once', c);
+    // Right away — the "stored" mark may still be on its way — and after it has landed.
     const again = await marks().once('ann', 'k-once', c);
+    await m.idle();
+    const stored = decodeMark((await cluster.client.get(marksRow('ann'), markColumn(dayOf(clockMs), 'k-once')))!);
+    assert.deepEqual(stored, { id: first.id, stored: true, atMs: clockMs });
+    const later = await marks().once('ann', 'k-once', c);
     assert.deepEqual(first, { id: first.id, duplicate: false });
     assert.deepEqual(again, { id: first.id, duplicate: true });
+    assert.deepEqual(later, { id: first.id, duplicate: true });
     assert.equal(c.writes, 1);
   });
 
@@ -73,8 +80,11 @@ describe('delivery marks', () => {
 
   test('a retry the next day still finds the mark; marks older than that are pruned', async () => {
     const c = copy();
-    const stored = await marks().once('bea', 'k-day', c);
-    await marks().once('bea', 'k-old', c);
+    const first = marks();
+    const stored = await first.once('bea', 'k-day', c);
+    await first.once('bea', 'k-old', c);
+    // The "stored" marks are written after once() returns; none may land after the pruning below.
+    await first.idle();
     clockMs += dayMs;
     assert.deepEqual(await marks().once('bea', 'k-day', c), { id: stored.id, duplicate: true });
     clockMs += dayMs;
@@ -82,6 +92,25 @@ describe('delivery marks', () => {
     assert.equal(await marks().prune(marksRow('bea')), 2);
     assert.deepEqual((await cluster.client.listColumns(marksRow('bea'))).length, 0);
     assert.equal((await marks().once('bea', 'k-old', c)).duplicate, false, 'a key past the window is a new delivery');
+  });
+
+  test('across midnight: a claim of yesterday still running holds off a retry (whose claim of today is withdrawn); a stale one does not', async () => {
+    const c = copy();
+    const midnight = (dayOf(clockMs) + 1) * dayMs;
+    clockMs = midnight - 1000;
+    await cluster.client.put(marksRow('cy'), markColumn(dayOf(clockMs), 'k-mid'), encodeMark({ id: 'copy-running', stored: false, atMs: clockMs }));
+    clockMs = midnight + 1000;
+    await assert.rejects(marks().once('cy', 'k-mid', c), (err: Error) => err instanceof PennError && err.code === 'unavailable');
+    assert.equal(await cluster.client.get(marksRow('cy'), markColumn(dayOf(clockMs), 'k-mid')), undefined, "today's claim was withdrawn");
+    assert.equal(c.writes, 0);
+    clockMs += claimStaleMs;
+    const m = marks();
+    const taken = await m.once('cy', 'k-mid', c);
+    assert.equal(taken.duplicate, false);
+    assert.equal(c.writes, 1);
+    await m.idle();
+    assert.deepEqual(decodeMark((await cluster.client.get(marksRow('cy'), markColumn(dayOf(clockMs), 'k-mid')))!), { id: taken.id, stored: true, atMs: clockMs });
+    assert.deepEqual(await marks().once('cy', 'k-mid', c), { id: taken.id, duplicate: true });
   });
 
   test('only messages with a Message-ID get a key, and the key names the copy and the bytes', () => {

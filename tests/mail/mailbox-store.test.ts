@@ -1,8 +1,9 @@
 // The mailbox API the webmail uses (cluster/smtp/io/mailbox-store.ts) against a real cluster:
-// pages, flags, deletion down to the chunks, and concurrent writers.
+// pages, flags, small messages inline in their index value, deletion down to the chunks, and
+// concurrent writers.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { indexRow, messageRow } from '../../cluster/smtp/core/mailbox.ts';
+import { decodeIndexValue, indexColumn, indexRow, messageRow } from '../../cluster/smtp/core/mailbox.ts';
 import { MailboxStore } from '../../cluster/smtp/io/mailbox-store.ts';
 import { startCluster, type TestCluster } from '../lib/cluster.ts';
 import { rfc822 } from './mail-system.ts';
@@ -41,6 +42,24 @@ describe('mailbox store', () => {
     assert.equal(await mailbox.setUnread('pat', 'inbox', '000000000-0000000000000000', false), false);
   });
 
+  test('a small message is one value, inline in its index column: flags keep its bytes, remove leaves nothing', async () => {
+    const s = await mailbox.store('rita', 'inbox', raw('small', 'short\n.dotted'), { unread: true });
+    assert.equal(s.chunks, 0);
+    assert.deepEqual(await cluster.client.listColumns(messageRow('rita', s.id)), []);
+    const value = await cluster.client.get(indexRow('rita'), indexColumn('inbox', s.id));
+    assert.equal(decodeIndexValue(value!)?.inlineRaw?.length, s.size);
+    const read = await mailbox.read('rita', 'inbox', s.id);
+    assert.equal(read?.raw.toString(), 'From: a@example.org\r\nTo: pat@localhost\r\nSubject: small\r\n\r\nshort\r\n.dotted\r\n');
+    assert.deepEqual(await mailbox.readRaw('rita', s), read.raw);
+    assert.equal(await mailbox.setUnread('rita', 'inbox', s.id, false), true);
+    assert.deepEqual(await mailbox.read('rita', 'inbox', s.id), { summary: { ...s, unread: false }, raw: read.raw });
+    assert.deepEqual((await mailbox.page('rita', 'inbox', { limit: 5 })).messages, [{ ...s, unread: false }]);
+    assert.equal(await mailbox.remove('rita', 'inbox', s.id), true);
+    assert.equal(await mailbox.read('rita', 'inbox', s.id), undefined);
+    assert.equal(await mailbox.readRaw('rita', s), undefined);
+    assert.deepEqual(await cluster.client.listColumns(indexRow('rita')), []);
+  });
+
   test('a large message is chunked; remove takes the index entry and every chunk', async () => {
     const body = 'line of text that repeats\n'.repeat(1000);
     const s = await mailbox.store('pat', 'sent', raw('large', body), { unread: false });
@@ -62,6 +81,7 @@ describe('mailbox store', () => {
     assert.equal(subjects.size, 50);
     const columns = await cluster.client.listColumns(indexRow('quinn'));
     assert.equal(columns.length, 50);
+    // Each value is a summary and its (inline, ~90-byte) message.
     assert.ok(columns.every((c) => c.size < 2048), 'index values stay small');
   });
 });

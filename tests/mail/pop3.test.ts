@@ -50,7 +50,7 @@ describe('POP3', () => {
   let sys: MailSystem;
   let port: number;
   before(async () => {
-    sys = await startMailSystem({ users: ['alice', 'bob', 'carol', 'erin', 'frank'], mail: { host: '0.0.0.0' } });
+    sys = await startMailSystem({ users: ['alice', 'bob', 'carol', 'erin', 'frank', 'gina'], mail: { host: '0.0.0.0' } });
     port = sys.ports.pop3Port;
   });
   after(async () => sys?.close());
@@ -87,6 +87,36 @@ describe('POP3', () => {
     assert.deepEqual(await sys.mailbox.list('bob', 'inbox'), []);
     const again = await python<Fetch>(poplibFetchAll, [port, 'bob', password('bob'), 0]);
     assert.equal(again.count, 0);
+  });
+
+  test('RETR after RETR (read ahead): 24 messages, inline and chunked, each byte for byte; TOP and going back work too', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      // Sizes from a few bytes (inline in the index value) to several chunks.
+      const body = Array.from({ length: (i * 37) % 400 }, (_, n) => `${n % 5 === 0 ? '.' : ''}line ${i}/${n} ${'w'.repeat(40)}`).join('\n');
+      ids.push(await deliver('gina', `ahead ${i}`, body));
+    }
+    const expected = await Promise.all(ids.map(async (id) => (await sys.mailbox.read('gina', 'inbox', id))!.raw.toString('latin1')));
+    assert.ok(expected.some((e) => e.length > testMailSettings.chunkBytes) && expected.some((e) => e.length < 200));
+    type Fetch = { count: number; bodies: string[] };
+    const r = await python<Fetch>(poplibFetchAll, [port, 'gina', password('gina'), 0]);
+    assert.equal(r.count, 24);
+    assert.deepEqual(r.bodies, expected);
+    // Out of order: a TOP between RETRs, and a message before the ones read ahead.
+    const c = await login('gina');
+    const unstuff = (lines: string[]) => lines.slice(1).map((l) => (l.startsWith('.') ? l.slice(1) : l)).join('\r\n') + '\r\n';
+    for (const n of [5, 6, 7]) {
+      c.send(`RETR ${n}\r\n`);
+      assert.equal(unstuff(await c.pop3Multi()), expected[n - 1]);
+    }
+    c.send('TOP 8 0\r\n');
+    assert.equal(unstuff(await c.pop3Multi()), expected[7]!.slice(0, expected[7]!.indexOf('\r\n\r\n') + 4));
+    for (const n of [8, 2, 9]) {
+      c.send(`RETR ${n}\r\n`);
+      assert.equal(unstuff(await c.pop3Multi()), expected[n - 1]);
+    }
+    c.send('QUIT\r\n');
+    assert.match(await c.line(), /^\+OK/);
   });
 
   test('curl lists, shows unique ids and retrieves', async () => {

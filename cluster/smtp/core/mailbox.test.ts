@@ -3,8 +3,12 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   chunkColumn,
+  decodeIndexValue,
   decodeSummary,
+  encodeIndexValue,
   encodeSummary,
+  inlineBytesMax,
+  storedInline,
   folderIds,
   indexColumn,
   pageOfIds,
@@ -85,7 +89,57 @@ describe('mailbox layout', () => {
     assert.equal(decodeSummary(Buffer.from('{"id":"x"}')), undefined);
     assert.throws(() => encodeSummary({ ...s, subject: 'x'.repeat(summaryLimits.textChars + 1) }));
   });
+
+  test('an inline message rides after its summary; its bytes may hold anything, line feeds too', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.string({ maxLength: 50 }), (bytes, subject) => {
+        const raw = Buffer.from(bytes);
+        const s = { ...summaryOf(raw.length, 0), subject };
+        const value = encodeIndexValue(s, raw);
+        const decoded = decodeIndexValue(value);
+        assert.deepEqual(decoded?.summary, s);
+        assert.deepEqual(decoded?.inlineRaw, raw);
+        assert.deepEqual(decodeSummary(value), s);
+      }),
+    );
+    // A chunked message's value is the summary alone, as every index value was before inlining.
+    const chunked = summaryOf(100_000, 7);
+    assert.deepEqual(decodeIndexValue(encodeIndexValue(chunked)), { summary: chunked, inlineRaw: undefined });
+    // The bytes must match the summary: a cut value, or bytes where chunks say there are none, is not an index value.
+    const raw = Buffer.from('Subject: x\r\n\r\nbody\r\n');
+    const whole = encodeIndexValue(summaryOf(raw.length, 0), raw);
+    assert.equal(decodeIndexValue(whole.subarray(0, whole.length - 1)), undefined);
+    assert.equal(decodeIndexValue(Buffer.concat([encodeIndexValue(summaryOf(raw.length, 1)), Buffer.from('\n'), raw])), undefined);
+    assert.equal(decodeIndexValue(encodeSummary(chunked).subarray(0, 20)), undefined);
+    assert.throws(() => encodeIndexValue(summaryOf(raw.length, 0)));
+    assert.throws(() => encodeIndexValue(summaryOf(raw.length, 1), raw));
+  });
+
+  test('a message is inline up to inlineBytesMax, and never past the chunk size', () => {
+    assert.ok(storedInline(inlineBytesMax, 1024 * 1024));
+    assert.ok(!storedInline(inlineBytesMax + 1, 1024 * 1024));
+    assert.ok(storedInline(4096, 4096) && !storedInline(4097, 4096));
+    assert.ok(storedInline(0, 1024));
+  });
 });
+
+function summaryOf(size: number, chunks: number): MessageSummary {
+  return {
+    id: id(1),
+    folder: 'inbox',
+    from: 'A <a@b>',
+    to: ['b@c'],
+    cc: [],
+    subject: 'hi',
+    date: new Date(0).toISOString(),
+    receivedAt: new Date(1).toISOString(),
+    size,
+    hasAttachments: false,
+    unread: true,
+    messageId: '<x@y>',
+    chunks,
+  };
+}
 
 describe('message summary', () => {
   test('from, to, cc, subject, date and attachments come from the message', async () => {
@@ -126,6 +180,22 @@ describe('message summary', () => {
     });
     const s = summarize(parsed, { id: id(9), folder: 'inbox', size: raw.length, chunks: 1, receivedAt: new Date(9), unread: true });
     assert.equal(decodeSummary(encodeSummary(s))?.subject, 'café');
+  });
+
+  test('single-part messages: plain text and HTML have no attachments; a part marked attachment or not text is one', async () => {
+    const head = 'From: =?UTF-8?Q?Z=C3=B6e?= <zoe@example.org>\r\nTo: a@b.test,\r\n c@d.test\r\nSubject: =?UTF-8?B?w6l0w6k=?=\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <s1@x>\r\n';
+    const common = { from: 'Zöe <zoe@example.org>', to: ['a@b.test', 'c@d.test'], cc: [], subject: 'été', date: '2026-12-01T10:00:00.000Z', messageId: '<s1@x>' };
+    const cases: [string, boolean][] = [
+      ['\r\nhello\r\n', false],
+      ['Content-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n', false],
+      ['Content-Type:\r\n text/HTML\r\n\r\n<p>hello</p>\r\n', false],
+      ['Content-Type: text/plain\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\nhello\r\n', true],
+      ['Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n', true],
+      ['Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n', true],
+    ];
+    for (const [rest, hasAttachments] of cases) {
+      assert.deepEqual(await parseMessage(Buffer.from(head + rest), new Date(0)), { ...common, hasAttachments }, rest);
+    }
   });
 
   test('a message without headers or with a bad date still gets a summary', async () => {

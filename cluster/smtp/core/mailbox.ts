@@ -2,18 +2,29 @@
 // codecs and page arithmetic; cluster/smtp/io/mailbox-store.ts does the reads and writes.
 //
 //   <user>#mail          the index: one column per message, `<folder>/<id>` (folder inbox or
-//                        sent), holding that message's summary as JSON (MessageSummary).
-//   <user>#mail#<id>     the raw RFC 5322 message (CRLF line ends) in columns c/000000,
-//                        c/000001 … of at most mail.chunkBytes each; the count is in the summary.
+//                        sent), holding that message's summary as JSON (MessageSummary) — and,
+//                        for a message of at most inlineBytesMax, the message itself after it:
+//                        `<summary JSON>\n<raw message>`, with `chunks: 0` in the summary.
+//   <user>#mail#<id>     a larger message (chunks ≥ 1): the raw RFC 5322 message (CRLF line
+//                        ends) in columns c/000000, c/000001 … of at most mail.chunkBytes each.
 //
 // Why one column per message: every delivery writes its own column, so concurrent deliveries
 // never contend and never lose each other's entries (no read-modify-write of a shared list);
-// each value stays small (a summary is bounded below); the row grows by one small column per
-// message, and ids sort by arrival, so the column names alone give a folder's order and pages.
+// each value stays bounded (a summary is bounded below, an inline message by inlineBytesMax);
+// the row grows by one column per message, and ids sort by arrival, so the column names alone
+// give a folder's order and pages.
 //
-// Write order (the commit point is the index column): chunks first, then the index column with
-// CPut expect-absent. A crash in between leaves unreferenced chunks, never an index entry
-// without its message. Deletion runs the other way: index column first, then the chunks.
+// Why small messages live in the index value: then storing one is a single replicated write
+// (CPut expect-absent of the index column), which is also its commit point — all there or not
+// there, with nothing to clean up after a crash. Most mail is small; the cost is that reading a
+// summary of an inline message also carries its bytes (at most inlineBytesMax), which bounds
+// what a listing page reads. JSON.stringify never writes a raw line feed, so the first `\n` of
+// a value ends its summary.
+//
+// Write order of a larger message (the commit point is the index column): chunks first, then
+// the index column with CPut expect-absent. A crash in between leaves unreferenced chunks,
+// never an index entry without its message. Deletion runs the other way: index column first,
+// then the chunks.
 import { z } from 'zod';
 import { isMessageId, messageIdTime } from './message-id.ts';
 
@@ -42,6 +53,18 @@ export function parseIndexColumn(name: string): { folder: Folder; id: string } |
   const id = name.slice(slash + 1);
   if (slash < 0 || !isFolder(folder) || !isMessageId(id)) return undefined;
   return { folder, id };
+}
+
+/**
+ * Messages of at most this many octets are stored inside their index value (see above): one
+ * write per message. 16 KiB holds most plain and short HTML mail, and keeps a listing page of
+ * 100 summaries under 2 MiB read.
+ */
+export const inlineBytesMax = 16 * 1024;
+
+/** Whether a message of `size` octets is stored inline, given the store's chunk size. */
+export function storedInline(size: number, chunkBytes: number): boolean {
+  return size <= Math.min(inlineBytesMax, chunkBytes);
 }
 
 export function chunkColumn(index: number): string {
@@ -85,23 +108,47 @@ export const messageSummarySchema = z.object({
   unread: z.boolean(),
   /** The Message-ID header (for replies' In-Reply-To), '' when absent. */
   messageId: text,
-  /** Number of chunk columns in the message row. */
-  chunks: z.number().int().min(1),
+  /** Number of chunk columns in the message row; 0: the message is inline in the index value. */
+  chunks: z.number().int().min(0),
 });
 export type MessageSummary = z.infer<typeof messageSummarySchema>;
 
-export function encodeSummary(summary: MessageSummary): Buffer {
-  return Buffer.from(JSON.stringify(messageSummarySchema.parse(summary)), 'utf8');
+const lineFeed = 0x0a;
+
+/** An index value: the summary, and the message itself when it is inline (summary.chunks 0). */
+export function encodeIndexValue(summary: MessageSummary, inlineRaw?: Buffer): Buffer {
+  const json = Buffer.from(JSON.stringify(messageSummarySchema.parse(summary)), 'utf8');
+  if (summary.chunks === 0) {
+    if (inlineRaw === undefined || inlineRaw.length !== summary.size) throw new Error('an inline message needs its bytes, of the summary\'s size');
+    return Buffer.concat([json, Buffer.of(lineFeed), inlineRaw]);
+  }
+  if (inlineRaw !== undefined) throw new Error('a chunked message has no inline bytes');
+  return json;
 }
 
-/** The summary in an index value; undefined when it is not one (never throws on stored bytes). */
-export function decodeSummary(value: Buffer): MessageSummary | undefined {
+/** The summary of an index value, with the inline message when there is one; undefined when it is not one (never throws on stored bytes). */
+export function decodeIndexValue(value: Buffer): { summary: MessageSummary; inlineRaw: Buffer | undefined } | undefined {
+  const end = value.indexOf(lineFeed);
   try {
-    const parsed = messageSummarySchema.safeParse(JSON.parse(value.toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
+    const parsed = messageSummarySchema.safeParse(JSON.parse(value.subarray(0, end < 0 ? value.length : end).toString('utf8')));
+    if (!parsed.success) return undefined;
+    const summary = parsed.data;
+    if (summary.chunks > 0) return end < 0 ? { summary, inlineRaw: undefined } : undefined;
+    const inlineRaw = end < 0 ? undefined : value.subarray(end + 1);
+    return inlineRaw?.length === summary.size ? { summary, inlineRaw } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The summary of a chunked message (what index values held before messages were inlined). */
+export function encodeSummary(summary: MessageSummary): Buffer {
+  return encodeIndexValue(summary);
+}
+
+/** The summary in an index value, inline or not; undefined when it is not one (never throws on stored bytes). */
+export function decodeSummary(value: Buffer): MessageSummary | undefined {
+  return decodeIndexValue(value)?.summary;
 }
 
 /** Cuts a string to the summary's limit, on a character boundary. */

@@ -6,8 +6,24 @@ import { PasswordHasher } from '../../common/accounts/password-hash.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { usernamePattern } from '../core/addresses.ts';
 
+/**
+ * How long a "this user exists" answer is trusted. Every local RCPT TO asks, and the store read
+ * was a third of a delivery's store operations. Accounts are never deleted today, so a cached
+ * yes cannot be wrong; the bound keeps it short should deletion come. A no is never cached: a
+ * user who has just signed up gets mail at once.
+ */
+export const existsCacheMs = 60_000;
+/** Users remembered as existing (the oldest is forgotten first). */
+const existsCacheMax = 10_000;
+
 export class Accounts {
-  private constructor(private readonly store: AccountStore) {}
+  /** Users known to exist, with when that was read (Map order: oldest first). */
+  private readonly known = new Map<string, number>();
+
+  private constructor(
+    private readonly store: AccountStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   static open(cluster: ClusterClient, config: Readonly<Config>): Accounts {
     const web = config.web;
@@ -23,7 +39,16 @@ export class Accounts {
 
   async exists(username: string): Promise<boolean> {
     if (!usernamePattern.test(username)) return false;
-    return (await this.store.cluster.get(accountRow(username), 'password')) !== undefined;
+    const seenMs = this.known.get(username);
+    if (seenMs !== undefined && this.now() - seenMs < existsCacheMs) return true;
+    const readMs = this.now();
+    const found = (await this.store.cluster.get(accountRow(username), 'password')) !== undefined;
+    if (found) {
+      this.known.delete(username);
+      this.known.set(username, readMs);
+      if (this.known.size > existsCacheMax) this.known.delete(this.known.keys().next().value as string);
+    }
+    return found;
   }
 
   /** Signs up a user exactly as the web does (tests and benchmarks seed users with it). */

@@ -1,7 +1,8 @@
 // The mail daemon put together: storage clients, the TLS material, the outbound queue (loaded
 // from the store before anything listens, so queued mail resumes at once), then SMTP, POP3 and
 // gRPC listeners. stop() closes the listeners, ends sessions (POP3 sessions end without UPDATE,
-// so nothing is deleted) and waits for deliveries in flight.
+// so nothing is deleted) and waits for deliveries in flight and the delivery marks they left
+// being written.
 import * as grpc from '@grpc/grpc-js';
 import type net from 'node:net';
 import type { Config } from '../../common/config.ts';
@@ -42,7 +43,8 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
   const accounts = Accounts.open(cluster, config);
   const tls = await loadTls(config, log);
   const mailbox = new MailboxStore(cluster, mail.chunkBytes);
-  const queue = new OutboundQueue({ config, log: log.child({ part: 'outbound' }), store: new QueueStore(cluster, mail.chunkBytes), mailbox, ...(options.lookupMx ? { lookupMx: options.lookupMx } : {}) });
+  const queueStore = new QueueStore(cluster, mail.chunkBytes);
+  const queue = new OutboundQueue({ config, log: log.child({ part: 'outbound' }), store: queueStore, mailbox, ...(options.lookupMx ? { lookupMx: options.lookupMx } : {}) });
   await queue.start();
   const delivery = new MailDelivery(log, mailbox, queue);
   const login = new LoginCheck(config, accounts, log);
@@ -87,6 +89,9 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
       pop3.server.close();
       pop3.closeAll();
       await Promise.all([new Promise<void>((resolve) => smtp.server.close(() => resolve())), shutdownServer(grpcServer), queue.stop()]);
+      // Delivery marks written after their 250 (io/delivery-marks.ts): each gives up within the
+      // store's deadline.
+      await Promise.all([mailbox.idle(), queueStore.idle()]);
       cluster.close();
     },
   };

@@ -1,10 +1,17 @@
 // Storing a copy at most once per delivery key (layout and keys: core/delivery-marks.ts).
 //
-//   1. Look the key up (today's and yesterday's mark columns).
-//   2. A mark that says stored, or names a copy that exists: this is a retry of a delivery that
-//      happened — nothing is written, and the caller answers as if it had stored it.
-//   3. Otherwise claim the key with a CPut naming a fresh id (expect-absent, or over a stale
-//      claim whose copy never appeared), write the copy under that id, then mark it stored.
+//   1. Claim today's mark column with a CPut expect-absent naming a fresh id, and read the
+//      older (yesterday's) column at the same time: a first delivery — most of them — costs
+//      one round trip before the copy is written.
+//   2. A mark that says stored, or names a copy that exists (in today's column, when the claim
+//      found it taken, or in yesterday's): this is a retry of a delivery that happened —
+//      nothing is written (a claim of ours from step 1 is withdrawn), and the caller answers
+//      as if it had stored it. A claim younger than claimStaleMs without its copy: another
+//      attempt may still run; the sender is told to try again later.
+//   3. Otherwise (our claim of step 1, or a CPut over a stale claim whose copy never appeared)
+//      write the copy under the claimed id, then mark it stored. The caller does not wait for
+//      that last write (it runs after once() returns): until it lands, a retry finds the claim
+//      and the copy it names, which says the same.
 //
 // Why this is safe: the claim is a CPut of a value unique to the attempt (its random id), so
 // exactly one of two attempts holds it, and the ClusterClient's read-back tells an attempt
@@ -18,7 +25,7 @@
 // the copy deleted by its reader before the sender's retry — then it is stored again.
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { PennError } from '../../common/errors.ts';
-import { claimStaleMs, decodeMark, encodeMark, isStaleMarkColumn, markColumn, markColumns, marksRow, dayOf, type Mark } from '../core/delivery-marks.ts';
+import { claimStaleMs, decodeMark, encodeMark, isStaleMarkColumn, markColumns, marksRow, type Mark } from '../core/delivery-marks.ts';
 
 /** Claims that may prune old marks of their row, on average one in this many. */
 const pruneEvery = 64;
@@ -40,6 +47,11 @@ export interface Once {
   duplicate: boolean;
 }
 
+/** The column a claim of ours holds. */
+interface Claimed {
+  column: string;
+}
+
 interface Found {
   column: string;
   raw: Buffer;
@@ -47,6 +59,9 @@ interface Found {
 }
 
 export class DeliveryMarks {
+  /** "Stored" marks being written after their once() returned. */
+  private readonly marking = new Set<Promise<void>>();
+
   constructor(
     private readonly cluster: ClusterClient,
     private readonly now: () => number = Date.now,
@@ -58,23 +73,88 @@ export class DeliveryMarks {
     const row = marksRow(owner);
     for (let attempt = 0; attempt < claimAttemptsMax; attempt++) {
       const nowMs = this.now();
-      const found = await this.find(row, key, nowMs);
-      if (found?.mark && (found.mark.stored || (await copy.exists(found.mark.id)))) {
-        if (!found.mark.stored) await this.markStored(row, found.column, found.mark);
-        return { id: found.mark.id, duplicate: true };
-      }
-      if (found?.mark && nowMs - found.mark.atMs < claimStaleMs) {
-        throw new PennError('unavailable', 'this message is being stored by another attempt; try again later');
-      }
       const mark: Mark = { id: copy.newId(), stored: false, atMs: nowMs };
-      const column = found?.column ?? markColumn(dayOf(nowMs), key);
-      if (!(await this.cluster.cput(row, column, found?.raw ?? null, encodeMark(mark)))) continue;
+      // Most copies are delivered once: claim today's column straight away (expect-absent)
+      // while the older columns are read, instead of reading first and claiming after.
+      const first = await this.claimToday(row, key, mark, nowMs, copy);
+      // Today's column holds a mark: a retry, or another attempt — decide as before.
+      const claimed = first === 'taken' ? await this.decide(row, key, nowMs, copy, mark) : first;
+      if (claimed === 'changed') continue;
+      if ('duplicate' in claimed) return claimed;
+      const { column } = claimed;
       await copy.write(mark.id);
-      await this.markStored(row, column, mark);
-      if (this.random() * pruneEvery < 1) void this.prune(row, nowMs);
+      // Off the sender's wait: the claim naming the committed copy already makes a retry a
+      // duplicate (step 2); the mark only spares that retry a read, and keeps the answer
+      // should the reader delete the copy before the retry.
+      this.inBackground(this.markStored(row, column, mark));
+      if (this.random() * pruneEvery < 1) this.inBackground(this.prune(row, nowMs).then(() => {}));
       return { id: mark.id, duplicate: false };
     }
     throw new PennError('aborted', `the delivery key ${key} kept changing; try again later`);
+  }
+
+  /**
+   * Claims today's column for `mark` (CPut expect-absent) and reads the older columns at the
+   * same time. The column: ours, and no older mark stands in the way; 'taken': today's column
+   * holds a mark already; or the answer when an older mark decides it (a retry across
+   * midnight) — then our claim is withdrawn (deleted: nobody else can hold a column we claimed
+   * a moment ago, as a claim is taken over only after claimStaleMs).
+   */
+  private async claimToday(row: string, key: string, mark: Mark, nowMs: number, copy: Copy): Promise<Claimed | 'taken' | Once> {
+    const [today, ...older] = markColumns(key, nowMs) as [string, ...string[]];
+    const [claim, olderValues] = await Promise.allSettled([this.cluster.cput(row, today, null, encodeMark(mark)), Promise.all(older.map((c) => this.cluster.get(row, c)))]);
+    if (claim.status === 'rejected') throw claim.reason;
+    if (!claim.value) return 'taken';
+    const withdraw = () => this.cluster.delete(row, today).then(() => {}, () => {});
+    if (olderValues.status === 'rejected') {
+      await withdraw();
+      throw olderValues.reason;
+    }
+    const i = olderValues.value.findIndex((v) => v !== undefined);
+    const found = i < 0 ? undefined : decodeMark(olderValues.value[i]!);
+    if (!found) return { column: today };
+    const exists = found.stored || (await copy.exists(found.id).catch(async (err: unknown) => {
+      await withdraw();
+      throw err;
+    }));
+    if (exists) {
+      await withdraw();
+      if (!found.stored) await this.markStored(row, older[i]!, found);
+      return { id: found.id, duplicate: true };
+    }
+    if (nowMs - found.atMs < claimStaleMs) {
+      await withdraw();
+      throw new PennError('unavailable', 'this message is being stored by another attempt; try again later');
+    }
+    // A stale claim of yesterday whose copy never appeared: ours, today's, replaces it.
+    return { column: today };
+  }
+
+  /**
+   * Today's column is taken: the key's newest mark says whether this is a retry of a stored
+   * copy, another attempt still running, or a stale claim we take over (as `mark`).
+   */
+  private async decide(row: string, key: string, nowMs: number, copy: Copy, mark: Mark): Promise<Claimed | 'changed' | Once> {
+    const found = await this.find(row, key, nowMs);
+    if (!found) return 'changed';
+    if (found.mark && (found.mark.stored || (await copy.exists(found.mark.id)))) {
+      if (!found.mark.stored) await this.markStored(row, found.column, found.mark);
+      return { id: found.mark.id, duplicate: true };
+    }
+    if (found.mark && nowMs - found.mark.atMs < claimStaleMs) {
+      throw new PennError('unavailable', 'this message is being stored by another attempt; try again later');
+    }
+    return (await this.cluster.cput(row, found.column, found.raw, encodeMark(mark))) ? { column: found.column } : 'changed';
+  }
+
+  /** Resolves when every mark write begun so far has settled (the daemon's stop, tests). */
+  async idle(): Promise<void> {
+    while (this.marking.size) await Promise.all([...this.marking]);
+  }
+
+  private inBackground(write: Promise<void>): void {
+    this.marking.add(write);
+    void write.finally(() => this.marking.delete(write));
   }
 
   /** Deletes the marks too old to be looked up; answers how many. */

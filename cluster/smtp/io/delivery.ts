@@ -11,13 +11,13 @@
 // settle before it fails, so no write of an attempt is still running when the sender retries.
 // Mail.Send (the webmail) composes a new Message-ID each time and has no key: a person who
 // sends again after an error sends a new message.
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/log.ts';
 import { hasHeader, rfc5322Date, traceHeaders, toCrlf, type TraceInfo } from '../core/message-format.ts';
 import { deliveryKey } from '../core/delivery-marks.ts';
 import { parseMessage } from '../core/message-summary.ts';
 import type { MailboxStore } from './mailbox-store.ts';
 import type { OutboundQueue } from './outbound.ts';
+import { randomHex } from './random-hex.ts';
 
 export interface Incoming {
   /** The message as the client sent it. */
@@ -86,7 +86,7 @@ export class MailDelivery {
 }
 
 function randomToken(): string {
-  return randomBytes(6).toString('hex');
+  return randomHex(6);
 }
 
 /**
@@ -98,6 +98,6 @@ function completeSubmission(message: Buffer, incoming: Incoming, now: Date): Buf
   const domain = incoming.from.slice(incoming.from.lastIndexOf('@') + 1);
   let added = '';
   if (!hasHeader(message, 'date')) added += `Date: ${rfc5322Date(now)}\r\n`;
-  if (!hasHeader(message, 'message-id')) added += `Message-ID: <${now.getTime().toString(36)}.${randomBytes(8).toString('hex')}@${domain}>\r\n`;
+  if (!hasHeader(message, 'message-id')) added += `Message-ID: <${now.getTime().toString(36)}.${randomHex(8)}@${domain}>\r\n`;
   return added ? Buffer.concat([Buffer.from(added), message]) : message;
 }

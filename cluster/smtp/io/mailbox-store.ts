@@ -1,21 +1,23 @@
 // The mailbox in the store (layout: core/mailbox.ts), for the mail daemon and the webmail:
 // deliver a raw message into a folder, list a folder (whole or by pages), read one, mark it
 // read or unread, delete it. Every call goes through the ClusterClient, which retries through
-// failovers. A message is durable once store() returns: its chunks and then its index column
-// are acknowledged by every in-sync replica. With a delivery key, a copy the sender sends again
-// (after a 451) is stored once (delivery-marks.ts).
-import { randomBytes } from 'node:crypto';
+// failovers. A message is durable once store() returns: its index column (holding a small
+// message itself: one replicated write), after the chunks of a larger one, is acknowledged by
+// every in-sync replica. With a delivery key, a copy the sender sends again (after a 451) is
+// stored once (delivery-marks.ts).
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { PennError } from '../../common/errors.ts';
 import {
+  decodeIndexValue,
   decodeSummary,
-  encodeSummary,
+  encodeIndexValue,
   folderIds,
   indexColumn,
   indexRow,
   messageRow,
   pageOfIds,
   splitChunks,
+  storedInline,
   type Folder,
   type MessageSummary,
   type PageRequest,
@@ -25,6 +27,7 @@ import { newMessageId } from '../core/message-id.ts';
 import { parseMessage, summarize, type ParsedFields } from '../core/message-summary.ts';
 import { deleteChunks, mapLimit, readChunks, writeChunks } from './chunks.ts';
 import { DeliveryMarks } from './delivery-marks.ts';
+import { randomHex } from './random-hex.ts';
 
 /** Index reads in flight while listing a folder. */
 const summaryReadsInFlightMax = 32;
@@ -60,9 +63,14 @@ export class MailboxStore {
     this.marks = new DeliveryMarks(cluster);
   }
 
+  /** Resolves when the delivery marks still being written (after store() returned) have settled. */
+  idle(): Promise<void> {
+    return this.marks.idle();
+  }
+
   /** A new id: arrival time plus 64 random bits. */
   static newId(now = Date.now()): string {
-    return newMessageId(now, randomBytes(8).toString('hex'));
+    return newMessageId(now, randomHex(8));
   }
 
   /** Stores a raw message (line ends made CRLF) in the user's folder and returns its summary. */
@@ -70,26 +78,27 @@ export class MailboxStore {
     const receivedAt = options.receivedAt ?? new Date();
     const message = toCrlf(raw);
     const parsed = options.parsed ?? (await parseMessage(message, receivedAt));
-    const chunks = splitChunks(message, this.chunkBytes);
+    // A small message is one write (its index value holds it); a larger one is chunked.
+    const chunks = storedInline(message.length, this.chunkBytes) ? [] : splitChunks(message, this.chunkBytes);
     const summaryOf = (id: string) => summarize(parsed, { id, folder, size: message.length, chunks: chunks.length, receivedAt, unread: options.unread });
     const newId = () => MailboxStore.newId(receivedAt.getTime());
-    if (options.deliveryKey === undefined) return this.write(user, folder, chunks, summaryOf(newId()));
+    if (options.deliveryKey === undefined) return this.write(user, folder, message, chunks, summaryOf(newId()));
     let written: MessageSummary | undefined;
     const { id } = await this.marks.once(user, options.deliveryKey, {
       newId,
       exists: async (id) => (await this.cluster.get(indexRow(user), indexColumn(folder, id))) !== undefined,
       write: async (id) => {
-        written = await this.write(user, folder, chunks, summaryOf(id));
+        written = await this.write(user, folder, message, chunks, summaryOf(id));
       },
     });
     // A retry of a delivery that happened: the copy stored then (deleted since, perhaps).
     return written ?? (await this.summary(user, folder, id)) ?? summaryOf(id);
   }
 
-  private async write(user: string, folder: Folder, chunks: Buffer[], summary: MessageSummary): Promise<MessageSummary> {
+  private async write(user: string, folder: Folder, message: Buffer, chunks: Buffer[], summary: MessageSummary): Promise<MessageSummary> {
     const id = summary.id;
-    await writeChunks(this.cluster, messageRow(user, id), chunks);
-    const value = encodeSummary(summary);
+    if (chunks.length) await writeChunks(this.cluster, messageRow(user, id), chunks);
+    const value = encodeIndexValue(summary, chunks.length ? undefined : message);
     // The commit point. The id holds 64 random bits, so the value is ours alone, and the
     // ClusterClient reads a CPut back after an attempt with an unknown outcome: "not applied"
     // here really means another message took the id.
@@ -128,15 +137,18 @@ export class MailboxStore {
 
   /** The raw message (CRLF line ends), or undefined when it does not exist (any more). */
   async read(user: string, folder: Folder, id: string): Promise<{ summary: MessageSummary; raw: Buffer } | undefined> {
-    const summary = await this.summary(user, folder, id);
-    if (!summary) return undefined;
-    const raw = await this.readRaw(user, summary);
-    return raw ? { summary, raw } : undefined;
+    const value = await this.cluster.get(indexRow(user), indexColumn(folder, id));
+    const entry = value && decodeIndexValue(value);
+    if (!entry) return undefined;
+    const raw = entry.inlineRaw ?? (await readChunks(this.cluster, messageRow(user, id), entry.summary.chunks));
+    return raw ? { summary: entry.summary, raw } : undefined;
   }
 
-  /** The raw message of a summary already in hand (POP3 holds its maildrop's summaries). */
-  readRaw(user: string, summary: Pick<MessageSummary, 'id' | 'chunks'>): Promise<Buffer | undefined> {
-    return readChunks(this.cluster, messageRow(user, summary.id), summary.chunks);
+  /** The raw message of a summary already in hand (POP3 holds its maildrop's summaries); undefined when it is gone. */
+  async readRaw(user: string, summary: Pick<MessageSummary, 'id' | 'folder' | 'chunks'>): Promise<Buffer | undefined> {
+    if (summary.chunks > 0) return readChunks(this.cluster, messageRow(user, summary.id), summary.chunks);
+    const value = await this.cluster.get(indexRow(user), indexColumn(summary.folder, summary.id));
+    return value ? decodeIndexValue(value)?.inlineRaw : undefined;
   }
 
   /** Sets the unread flag; false when the message does not exist. CPut, so a concurrent change is never overwritten with stale fields. */
@@ -145,10 +157,11 @@ export class MailboxStore {
     const column = indexColumn(folder, id);
     for (let attempt = 0; attempt < 10; attempt++) {
       const value = await this.cluster.get(row, column);
-      const summary = value && decodeSummary(value);
-      if (!value || !summary) return false;
-      if (summary.unread === unread) return true;
-      if (await this.cluster.cput(row, column, value, encodeSummary({ ...summary, unread }))) return true;
+      const entry = value && decodeIndexValue(value);
+      if (!value || !entry) return false;
+      if (entry.summary.unread === unread) return true;
+      // An inline message keeps its bytes: only the summary in front of them changes.
+      if (await this.cluster.cput(row, column, value, encodeIndexValue({ ...entry.summary, unread }, entry.inlineRaw))) return true;
     }
     throw new PennError('aborted', 'The message changed too often at once; try again.');
   }
@@ -161,7 +174,7 @@ export class MailboxStore {
     if (!value) return false;
     const summary = decodeSummary(value);
     await this.cluster.delete(row, column);
-    if (summary) await deleteChunks(this.cluster, messageRow(user, id), summary.chunks);
+    if (summary && summary.chunks > 0) await deleteChunks(this.cluster, messageRow(user, id), summary.chunks);
     return true;
   }
 

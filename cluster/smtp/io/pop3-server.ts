@@ -28,6 +28,16 @@ import type { TlsMaterial } from './tls.ts';
 export const pop3LineBytesMax = 1000;
 /** Pipelined lines waiting while an effect runs; past this the socket stops reading. */
 const queuedLinesMax = 32;
+/**
+ * Read-ahead while a client downloads (RETR after RETR, as Thunderbird and fetchmail do): the
+ * next messages are read from the store while the current one is sent, so the download runs at
+ * the store's throughput rather than one round trip per message. At most this many messages…
+ */
+const readAheadMessagesMax = 8;
+/** …and at most this many octets of them held per session. */
+const readAheadBytesMax = 8 * 1024 * 1024;
+
+type ReadResult = { raw: Buffer | undefined } | { err: unknown };
 
 export interface Pop3Deps {
   config: Readonly<Config>;
@@ -90,6 +100,12 @@ class Pop3Connection {
   private lockedUser: string | null = null;
   /** Summaries of the maildrop (chunk counts for reading), by id. */
   private maildrop = new Map<string, MessageSummary>();
+  /** The maildrop's ids in message-number order, and each id's place in it. */
+  private order: string[] = [];
+  private place = new Map<string, number>();
+  /** Messages read ahead of the client's RETR (by id), and their octets. */
+  private readonly ahead = new Map<string, Promise<ReadResult>>();
+  private aheadBytes = 0;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
 
   constructor(
@@ -185,6 +201,8 @@ class Pop3Connection {
     try {
       const shown = await this.deps.mailbox.list(result.user, 'inbox', this.deps.config.mail.pop3MessagesMax);
       this.maildrop = new Map(shown.map((s) => [s.id, s]));
+      this.order = shown.map((s) => s.id);
+      this.place = new Map(this.order.map((id, i) => [id, i]));
       const messages: Pop3Message[] = shown.map((s) => ({ id: s.id, size: s.size }));
       this.deps.log.info('POP3 login', { user: result.user, address: this.address, messages: messages.length });
       return { type: 'login-result', user: result.user, outcome: 'ok', messages };
@@ -197,14 +215,18 @@ class Pop3Connection {
 
   private async retrieve(id: string, size: number, topLines: number | null): Promise<Pop3Event> {
     const summary = this.maildrop.get(id);
-    let raw: Buffer | undefined;
-    try {
-      raw = summary && this.lockedUser ? await this.deps.mailbox.readRaw(this.lockedUser, summary) : undefined;
-    } catch (err) {
+    const user = this.lockedUser;
+    if (!summary || !user) return { type: 'retrieve-result', ok: false };
+    let result = await this.takeAhead(id);
+    if (topLines === null) this.readAhead(id);
+    // A read ahead that failed is tried once more now: the store may have recovered since.
+    if (!result || 'err' in result) result = await this.read(user, summary);
+    if ('err' in result) {
       // The store could not serve within its deadline: say so (SYS/TEMP), the session goes on.
-      this.deps.log.warn('POP3 message could not be read', { err, user: this.lockedUser, id });
+      this.deps.log.warn('POP3 message could not be read', { err: result.err, user, id });
       return { type: 'retrieve-result', ok: false, unavailable: true };
     }
+    const raw = result.raw;
     if (!raw) return { type: 'retrieve-result', ok: false };
     // One write for the status line and the message: two small writes would meet Nagle's
     // algorithm and the client's delayed ACK, costing ~40 ms per message.
@@ -212,6 +234,45 @@ class Pop3Connection {
     await this.write(Buffer.concat([status, pop3MultiLine(raw, topLines)]));
     if (topLines === null) this.counters.retrieved++;
     return { type: 'retrieve-result', ok: true };
+  }
+
+  private read(user: string, summary: MessageSummary): Promise<ReadResult> {
+    return this.deps.mailbox.readRaw(user, summary).then(
+      (raw) => ({ raw }),
+      (err: unknown) => ({ err }),
+    );
+  }
+
+  /** The read-ahead result for id, if one was started (it is then no longer held). */
+  private async takeAhead(id: string): Promise<ReadResult | undefined> {
+    const pending = this.ahead.get(id);
+    if (!pending) return undefined;
+    this.ahead.delete(id);
+    this.aheadBytes -= this.maildrop.get(id)?.size ?? 0;
+    return pending;
+  }
+
+  /**
+   * Starts reading the messages after `id` in message-number order, within the limits above,
+   * and forgets those before it (the client has moved on). A message read ahead and deleted
+   * elsewhere (the webmail) before its RETR is still sent: it was in the maildrop when the
+   * session began, as RFC 1939 §8's exclusive maildrop would have it.
+   */
+  private readAhead(id: string): void {
+    const user = this.lockedUser;
+    const at = this.place.get(id);
+    if (!user || at === undefined) return;
+    for (const held of [...this.ahead.keys()]) {
+      if ((this.place.get(held) ?? -1) < at) void this.takeAhead(held);
+    }
+    for (let i = at + 1; i < this.order.length && i <= at + readAheadMessagesMax; i++) {
+      const next = this.order[i] as string;
+      const summary = this.maildrop.get(next);
+      if (this.ahead.has(next) || !summary) continue;
+      if (this.aheadBytes + summary.size > readAheadBytesMax) break;
+      this.aheadBytes += summary.size;
+      this.ahead.set(next, this.read(user, summary));
+    }
   }
 
   /** RFC 1939 §6, UPDATE: remove the messages marked deleted. */
@@ -271,5 +332,7 @@ class Pop3Connection {
   private release(): void {
     if (this.lockedUser) this.locks.delete(this.lockedUser);
     this.lockedUser = null;
+    this.ahead.clear();
+    this.aheadBytes = 0;
   }
 }

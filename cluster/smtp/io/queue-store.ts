@@ -21,6 +21,11 @@ export class QueueStore {
     this.marks = new DeliveryMarks(cluster);
   }
 
+  /** Resolves when the delivery marks still being written (after add() returned) have settled. */
+  idle(): Promise<void> {
+    return this.marks.idle();
+  }
+
   /**
    * Stores a new job (its id from newId) and its message; returns the job with its chunk count,
    * or null when a job under this delivery key was stored before (a sender's retry).
