@@ -1,8 +1,15 @@
-// How many chunk rows a stored file spans, from its entry: the chunk size it was written with
-// (settings may change later) and the rows-per-file rule of drive-chunks.ts. Pure.
+// A stored file's chunk layout, from its entry: the chunk size and lanes it was written with
+// (settings may change later; a file from before lanes has none), and how many chunk rows it
+// spans (drive-names.ts). Pure.
 import type { Entry } from './drive-model';
-import { chunkRowCount } from './drive-names';
+import { chunkRowCount, type ChunkLayout } from './drive-names';
+
+export function layoutOfEntry(entry: Entry, settings: { chunkBytes: number; chunksPerRow: number }): ChunkLayout {
+  const layout: ChunkLayout = { chunkBytes: entry.chunkBytes ?? settings.chunkBytes, chunksPerRow: entry.chunksPerRow ?? settings.chunksPerRow };
+  if (entry.lanes) layout.lanes = entry.lanes;
+  return layout;
+}
 
 export function rowsOfFile(entry: Entry, settings: { chunkBytes: number; chunksPerRow: number }): number {
-  return chunkRowCount(entry.size ?? 0, entry.chunkBytes ?? settings.chunkBytes, entry.chunksPerRow ?? settings.chunksPerRow);
+  return chunkRowCount(entry.size ?? 0, layoutOfEntry(entry, settings));
 }
