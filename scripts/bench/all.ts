@@ -114,6 +114,13 @@ const comparisons: Comparison[] = [
     goal: '—',
   },
   {
+    what: 'one node, durable puts vs raw 256 B append+fsync',
+    ours: 'kvs put_256b',
+    reference: (p, ours) => peer(p, 'disk append+fsync', {}, 'per_s') ?? ours.get('kvs raw_append_fsync'),
+    referenceName: 'raw append+fsync per record',
+    goal: '—',
+  },
+  {
     what: 'SMTP intake, 20 sessions, 4 KiB',
     ours: 'mail smtp_msgs',
     reference: (p) => peer(p, 'smtp node-smtp-server', { mode: 'reuse' }, 'msgs_s'),
@@ -122,9 +129,9 @@ const comparisons: Comparison[] = [
   },
   {
     what: 'drive upload 256 MiB',
-    ours: 'drive upload',
+    ours: 'drive upload_mb_per_s',
     reference: (p, ours) => {
-      const disk = peer(p, 'disk seq_write', {}, 'MB_s') ?? ours.get('drive disk_seq_write');
+      const disk = peer(p, 'disk seq_write', {}, 'MB_s') ?? ours.get('drive disk_write_mb_per_s');
       return disk === undefined ? undefined : disk / 3;
     },
     referenceName: 'disk sequential write ÷ 3',
@@ -132,21 +139,21 @@ const comparisons: Comparison[] = [
   },
   {
     what: 'drive download 256 MiB',
-    ours: 'drive download',
-    reference: (_p, ours) => ours.get('drive upload'),
+    ours: 'drive download_mb_per_s',
+    reference: (_p, ours) => ours.get('drive upload_mb_per_s'),
     referenceName: 'our upload',
     goal: '≥ 2×',
   },
   {
     what: 'GET /api/me, one frontend',
     ours: 'web me',
-    reference: (_p, ours) => ours.get('web ceiling'),
+    reference: (_p, ours) => ours.get('web health'),
     referenceName: 'constant JSON route (ceiling)',
     goal: '≥ 0.5×',
   },
   {
     what: 'constant JSON route, one frontend',
-    ours: 'web ceiling',
+    ours: 'web health',
     reference: (p) => peer(p, 'http nginx static', {}, 'req_s'),
     referenceName: 'nginx static 1 KiB',
     goal: '—',

@@ -26,7 +26,7 @@
 // never an index entry without its message. Deletion runs the other way: index column first,
 // then the chunks.
 import { z } from 'zod';
-import { isMessageId, messageIdTime } from './message-id.ts';
+import { isMessageId } from './message-id.ts';
 
 export const folders = ['inbox', 'sent'] as const;
 export type Folder = (typeof folders)[number];
@@ -200,9 +200,4 @@ export function pageOfIds(idsOldestFirst: readonly string[], request: PageReques
   const start = Math.max(0, end - limit);
   const ids = idsOldestFirst.slice(start, end).reverse();
   return { ids, next: start > 0 ? (ids[ids.length - 1] ?? null) : null, total: idsOldestFirst.length };
-}
-
-/** Arrival time of a message by its id, as ISO 8601. */
-export function arrivalOf(id: string): string {
-  return new Date(messageIdTime(id)).toISOString();
 }

@@ -14,12 +14,6 @@ export function requestScheme(headers: Pick<Headers, 'get'>): Scheme {
   return headers.get('x-forwarded-proto') === 'https' ? 'https' : 'http';
 }
 
-const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export function isMutating(method: string): boolean {
-  return !safeMethods.has(method.toUpperCase());
-}
-
 /**
  * A mutating request must carry an Origin naming this site: the scheme the browser used and the
  * same host (and port) the request was sent to, or one of `allowed` (full origins, for a site
