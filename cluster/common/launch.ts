@@ -38,6 +38,19 @@ export function nodeFlagsFor(script: string): string[] {
   return script === 'web/main.ts' ? ['--max-semi-space-size=2'] : [];
 }
 
+/**
+ * Environment a process needs, by its entry script (the launching environment may override it).
+ * glibc's malloc serves a block of at least 128 KiB with its own mmap, returned to the system on
+ * free — until a large block is freed: then it raises that threshold to the block's size, and
+ * later 1 MiB buffers (a frontend's drive chunks) come from its heap, which it keeps after they
+ * are freed. Fixed at 128 KiB, a frontend after the e2e specs rested at 203 MB and peaked at
+ * 249 MB through a 1 GiB transfer, against 255–302 and 296–304 MB without (docs/PERFORMANCE.md,
+ * "Single node: memory"; the 300 MB promise of web/README.md, "Memory").
+ */
+export function envFor(script: string): NodeJS.ProcessEnv {
+  return script === 'web/main.ts' ? { MALLOC_MMAP_THRESHOLD_: '131072' } : {};
+}
+
 export interface Launched {
   child: ChildProcess;
   /** Resolves when the log file is closed (after the process and its pipes have ended). */
@@ -57,7 +70,7 @@ export function launch(script: string, args: string[], logPath: string, env: Nod
   const entry = compiled ? ['--enable-source-maps', ...nodeFlagsFor(script), builtPath(script)] : [...nodeFlagsFor(script), '--import', 'tsx', path.join(repoRoot, script)];
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: repoRoot,
-    env,
+    env: { ...envFor(script), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Both streams feed one file, which ends only when both have ended.
