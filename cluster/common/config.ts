@@ -141,12 +141,9 @@ const driveSchema = z
   .object({
     /** One chunk is one KVS value (docs/ARCHITECTURE.md: at most 1 MiB). */
     chunkBytes: z.number().int().min(1024).max(1 * MiB).default(1 * MiB),
-    /** Chunks per `<lane>:<user>#file#<id>#<n>` row, so no row of a large file grows without bound. */
+    /** Chunks per `<user>#file#<id>#<n>` row, so no row of a large file grows without bound. */
     chunksPerRow: z.number().int().min(1).max(256).default(16),
-    /**
-     * Chunk writes (upload) and reads (download) in flight per storage group a transfer reaches
-     * (its lanes, docs/ARCHITECTURE.md), the total capped at 8 MiB of chunks (drive-chunks.ts).
-     */
+    /** Chunk writes (upload) and reads (download) in flight per transfer. */
     writeAheadChunks: z.number().int().min(1).max(16).default(4),
     readAheadChunks: z.number().int().min(1).max(16).default(4),
     /** A live upload renews its record this often; one not renewed for uploadStaleMs is reclaimed. */

@@ -3,8 +3,6 @@
 // an upload cut off midway leaves neither a file nor a chunk.
 import { createHash, randomBytes } from 'node:crypto';
 import { expect, test } from '../fixtures';
-import { groupOfRow } from '../../../cluster/common/config.ts';
-import { chunkRowCountOfChunks, groupLanes } from '../../lib/server/drive/drive-names.ts';
 import { call, chunkCount, chunkRows, download, list, mkdir, signUp, upload, uploadOk, via, type DriveUser, type Item } from './drive-helpers';
 
 const MiB = 1024 * 1024;
@@ -231,16 +229,12 @@ test.describe('drive API', () => {
     await uploadOk(alice, top.id, 'small.txt', 'small');
     const keep = await uploadOk(alice, 'root', 'keep.bin', randomBytes(2 * MiB));
 
-    // 41 + 1 + 2 chunks; the big file spans rows of at most chunksPerRow chunks, dealt over
-    // one lane per group, so its rows are in every group.
+    // 41 + 1 + 2 chunks; the big file spans rows of at most chunksPerRow chunks.
     const rows = await chunkRows(cloud, alice.name);
     expect(await chunkCount(cloud, alice.name)).toBe(44);
     const bigRows = [...rows.entries()].filter(([row]) => row.includes(bigItem.id));
-    const { chunkBytes, chunksPerRow } = cloud.config.drive;
-    expect(bigRows).toHaveLength(chunkRowCountOfChunks(41, { chunkBytes, chunksPerRow, lanes: groupLanes(cloud.config, 0) }));
-    for (const [, columns] of bigRows) expect(columns).toBeLessThanOrEqual(chunksPerRow);
-    const groups = new Set(bigRows.map(([row]) => groupOfRow(cloud.config, row)));
-    expect(groups.size).toBe(cloud.config.kvs.groups);
+    expect(bigRows).toHaveLength(Math.ceil(41 / cloud.config.drive.chunksPerRow));
+    for (const [, columns] of bigRows) expect(columns).toBeLessThanOrEqual(cloud.config.drive.chunksPerRow);
     expect((await list(alice)).usage.usedBytes).toBe(big.length + 5 + 2 * MiB);
 
     expect((await call(alice, 'DELETE', `/api/drive/items/${top.id}`)).status).toBe(200);

@@ -1,9 +1,8 @@
 // What the drive's specs share: a user signed up through one frontend with a cookie usable from
 // Node's http (for streamed bodies), the drive API in a few calls, and counts taken from the
-// store itself — the chunk rows and columns of a user, read with ScanRows from each group's primary.
+// store itself — the chunk rows and columns of a user, read with ScanRows from the group's primary.
 import http from 'node:http';
 import { groupOfRow } from '../../../cluster/common/config.ts';
-import { groupLanes } from '../../lib/server/drive/drive-names.ts';
 import { startService, waitFor, type Service } from '../../../tests/lib/processes.ts';
 import type { WebCluster } from '../../../tests/lib/web-cluster.ts';
 import { expect, uniqueName } from '../fixtures';
@@ -139,37 +138,23 @@ export function streamUpload(
   });
 }
 
-/**
- * Every chunk row of the user in the store (`<lane>:<user>#file#…`, and `<user>#file#…` from
- * before lanes) with its column count, read from the primary of each group.
- */
+/** Every row `<user>#file#…` in the store with its column count, read from the group's primary. */
 export async function chunkRows(cloud: WebCluster, user: string): Promise<Map<string, number>> {
+  const group = groupOfRow(cloud.config, `${user}#files`);
+  const primary = await cloud.cluster.primaryOf(group);
+  const address = cloud.config.kvs.nodes[primary]!;
+  const prefix = `${user}#file#`;
   const rows = new Map<string, number>();
-  const starts = new Map<number, string[]>();
-  const prefixes = [`${user}#file#`, ...[...groupLanes(cloud.config, 0)].map((lane) => `${lane}:${user}#file#`)];
-  for (const prefix of prefixes) {
-    const group = groupOfRow(cloud.config, prefix);
-    starts.set(group, [...(starts.get(group) ?? []), prefix]);
-  }
-  for (const [group, groupPrefixes] of starts) {
-    const address = cloud.config.kvs.nodes[await cloud.cluster.primaryOf(group)]!;
-    for (const prefix of groupPrefixes) {
-      let after = prefix.slice(0, -1);
-      for (let more = true; more; ) {
-        const page = await cloud.cluster.client.scanRows(address, after, 500);
-        for (const row of page.rows) {
-          if (!row.row.startsWith(prefix)) {
-            more = false;
-            break;
-          }
-          if (row.columns.length > 0) rows.set(row.row, row.columns.length);
-        }
-        if (!page.nextAfterRow) more = false;
-        else after = page.nextAfterRow;
-      }
+  let after = `${user}#file`;
+  for (;;) {
+    const page = await cloud.cluster.client.scanRows(address, after, 500);
+    for (const row of page.rows) {
+      if (!row.row.startsWith(prefix)) return rows;
+      if (row.columns.length > 0) rows.set(row.row, row.columns.length);
     }
+    if (!page.nextAfterRow) return rows;
+    after = page.nextAfterRow;
   }
-  return rows;
 }
 
 export async function chunkCount(cloud: WebCluster, user: string): Promise<number> {

@@ -2,9 +2,9 @@
 // as the client takes them (a few chunks ahead, never the whole file), and serves one byte range
 // when asked (206; 416 outside the file), so a paused download can resume and a video can seek.
 // HEAD answers the same headers without a body.
+import type { Entry } from './drive-model';
 import { itemGone } from './drive-model';
-import { inFlightMax, readChunk, type ChunkLayout } from './drive-chunks';
-import { layoutOfEntry } from './drive-layout';
+import { readChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
 import { attachmentHeaders } from '../download';
 import { parseRange, type RangeAnswer } from './drive-http';
@@ -45,15 +45,19 @@ export async function downloadFile(d: DriveContext, fileId: string, req: Request
   if (range.kind === 'partial') headers.set('Content-Range', `bytes ${start}-${end}/${size}`);
   const status = range.kind === 'partial' ? 206 : 200;
   if (!withBody) return new Response(null, { status, headers });
-  return new Response(chunkStream(d, fileId, layoutOfEntry(entry, d.config.drive), start, end), { status, headers });
+  return new Response(chunkStream(d, fileId, layoutOf(entry, d), start, end), { status, headers });
 }
 
-/** Bytes start…end (inclusive) of the file, read chunk by chunk with readAheadChunks in flight per group. */
+function layoutOf(entry: Entry, d: DriveContext): ChunkLayout {
+  return { chunkBytes: entry.chunkBytes ?? d.config.drive.chunkBytes, chunksPerRow: entry.chunksPerRow ?? d.config.drive.chunksPerRow };
+}
+
+/** Bytes start…end (inclusive) of the file, read chunk by chunk with readAheadChunks in flight. */
 function chunkStream(d: DriveContext, fileId: string, layout: ChunkLayout, start: number, end: number): ReadableStream<Uint8Array> {
   const { chunkBytes } = layout;
   const first = Math.floor(start / chunkBytes);
   const last = end < start ? first - 1 : Math.floor(end / chunkBytes);
-  const readAhead = inFlightMax(d.config.drive.readAheadChunks, layout);
+  const readAhead = d.config.drive.readAheadChunks;
   const ahead: Promise<Buffer>[] = [];
   let nextToRead = first;
   let nextToSend = first;

@@ -1,15 +1,8 @@
-// A stored file's chunk layout, from its entry: the chunk size and lanes it was written with
-// (settings may change later; a file from before lanes has none), and how many chunk rows it
-// spans (drive-names.ts). Pure.
+// How many chunk rows a stored file spans, from its entry: the chunk size it was written with
+// (settings may change later) and the rows-per-file rule of drive-chunks.ts. Pure.
 import type { Entry } from './drive-model';
-import { chunkRowCount, type ChunkLayout } from './drive-names';
-
-export function layoutOfEntry(entry: Entry, settings: { chunkBytes: number; chunksPerRow: number }): ChunkLayout {
-  const layout: ChunkLayout = { chunkBytes: entry.chunkBytes ?? settings.chunkBytes, chunksPerRow: entry.chunksPerRow ?? settings.chunksPerRow };
-  if (entry.lanes) layout.lanes = entry.lanes;
-  return layout;
-}
+import { chunkRowCount } from './drive-names';
 
 export function rowsOfFile(entry: Entry, settings: { chunkBytes: number; chunksPerRow: number }): number {
-  return chunkRowCount(entry.size ?? 0, layoutOfEntry(entry, settings));
+  return chunkRowCount(entry.size ?? 0, entry.chunkBytes ?? settings.chunkBytes, entry.chunksPerRow ?? settings.chunksPerRow);
 }

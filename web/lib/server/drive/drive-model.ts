@@ -17,8 +17,6 @@ const entrySchema = z.object({
   type: z.string().optional(),
   chunkBytes: z.number().optional(),
   chunksPerRow: z.number().optional(),
-  /** The lane characters its chunk rows begin with (drive-names.ts); absent on files stored before lanes. */
-  lanes: z.string().optional(),
   sha256: z.string().optional(),
 });
 export type Entry = z.infer<typeof entrySchema>;

@@ -8,7 +8,7 @@
 import { readCell, updateCell } from '../cells';
 import { textCodec, type DriveContext } from './drive-context';
 import { freeChunks } from './drive-chunks';
-import { chunkRowCount, fileAtColumn, filesRow, usageColumn } from './drive-names';
+import { fileAtColumn, filesRow, usageColumn } from './drive-names';
 import { finishDelete, getFolder } from './drive-tree';
 import { finish, release, staleDeletes, staleUploads, usageCodec, type OpenUpload } from './drive-usage';
 
@@ -38,10 +38,7 @@ async function reclaimOne(d: DriveContext, uploadId: string, upload: OpenUpload)
     return;
   }
   // Chunks first, then the record: a crash in between leaves the record, and the next run frees again.
-  // An upload with lanes may have left holes (chunks in flight on several groups when it died), so
-  // every row its reservation could cover is emptied: it never stores a byte it has not reserved.
-  const layout = upload.layout ?? d.config.drive;
-  const chunks = await freeChunks(d.cluster, d.user, upload.fileId, layout, upload.layout ? chunkRowCount(upload.reservedBytes, layout) : undefined);
+  const chunks = await freeChunks(d.cluster, d.user, upload.fileId);
   if (upload.committing) await d.cluster.delete(row, fileAtColumn(upload.fileId));
   await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => (stillStale(u?.uploads[uploadId]) ? release(u, uploadId) : undefined));
   d.log.info(`drive: reclaimed stale upload ${uploadId} of ${d.user} (${chunks} chunks)`);

@@ -3,17 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpError } from '../errors.ts';
-import { inFlightMax, Pipeline } from './drive-chunks.ts';
+import { Pipeline } from './drive-chunks.ts';
 import { formatBytes } from '../../format-bytes.ts';
 import { contentDisposition } from '../download.ts';
 import { parseRange } from './drive-http.ts';
 import { mediaTypeOf } from './drive-media.ts';
 import { checkFolder, decodeFolder, encodeFolder, newFolder, withEntry, withName, withoutEntry, type Entry } from './drive-model.ts';
-import { checkName, chunkColumn, chunkRow, chunkRowByNumber, chunkRowCount, chunkRowCountOfChunks, groupLanes, isValidId, kindOfId, newId } from './drive-names.ts';
-import { groupOfRow, parseConfig } from '../../../../cluster/common/config.ts';
+import { checkName, chunkColumn, chunkRow, chunkRowCount, isValidId, kindOfId, newId } from './drive-names.ts';
 import { completeDelete, finish, grow, markCommitting, recordDelete, release, reserve, staleDeletes, staleUploads, touch, usageCodec } from './drive-usage.ts';
-
-const MiB = 1 << 20;
 
 function refusal(fn: () => unknown): { status: number; code: string; message: string } | undefined {
   try {
@@ -63,51 +60,15 @@ test('ids: kinds by prefix, nothing else passes', () => {
 });
 
 test('chunk layout: 16 chunks a row, rows counted from the size', () => {
-  const legacy = { chunkBytes: MiB, chunksPerRow: 16 };
-  assert.equal(chunkRow('alice', 'fX', 0, legacy), 'alice#file#fX#0');
-  assert.equal(chunkRow('alice', 'fX', 15, legacy), 'alice#file#fX#0');
-  assert.equal(chunkRow('alice', 'fX', 16, legacy), 'alice#file#fX#1');
+  assert.equal(chunkRow('alice', 'fX', 0, 16), 'alice#file#fX#0');
+  assert.equal(chunkRow('alice', 'fX', 15, 16), 'alice#file#fX#0');
+  assert.equal(chunkRow('alice', 'fX', 16, 16), 'alice#file#fX#1');
   assert.equal(chunkColumn(7), 'c/000007');
-  assert.equal(chunkRowCount(0, legacy), 1);
-  assert.equal(chunkRowCount(16 * MiB, legacy), 1);
-  assert.equal(chunkRowCount(16 * MiB + 1, legacy), 2);
-  assert.equal(chunkRowCount(1024 * MiB, legacy), 64);
-});
-
-test('chunk lanes: one per group, chunks dealt round-robin, rows of at most chunksPerRow', () => {
-  const config = parseConfig({});
-  assert.equal(groupLanes(config, 0), '0js');
-  assert.equal(groupLanes(config, 1), 'js0');
-  assert.equal(groupLanes(config, 5), 's0j');
-  for (const [i, lanes] of ['0js', 'js0', 's0j'].entries()) {
-    assert.deepEqual([...lanes].map((c) => groupOfRow(config, `${c}:alice#file#fX#0`)), [0, 1, 2].map((g) => (g + i) % 3));
-  }
-  assert.equal(groupLanes(parseConfig({ kvs: { groups: 1, groupBoundaries: [] } }), 7), '0');
-
-  const layout = { chunkBytes: MiB, chunksPerRow: 4, lanes: '0js' };
-  assert.equal(chunkRow('alice', 'fX', 0, layout), '0:alice#file#fX#0');
-  assert.equal(chunkRow('alice', 'fX', 1, layout), 'j:alice#file#fX#1');
-  assert.equal(chunkRow('alice', 'fX', 2, layout), 's:alice#file#fX#2');
-  assert.equal(chunkRow('alice', 'fX', 3, layout), '0:alice#file#fX#0');
-  assert.equal(chunkRow('alice', 'fX', 12, layout), '0:alice#file#fX#3');
-  assert.equal(chunkRowByNumber('alice', 'fX', 4, layout), 'j:alice#file#fX#4');
-  // Every chunk count: the rows named are exactly rows 0…count-1, none over chunksPerRow.
-  for (let chunks = 0; chunks <= 40; chunks++) {
-    const perRow = new Map<string, number>();
-    for (let i = 0; i < chunks; i++) perRow.set(chunkRow('alice', 'fX', i, layout), (perRow.get(chunkRow('alice', 'fX', i, layout)) ?? 0) + 1);
-    const count = chunkRowCountOfChunks(chunks, layout);
-    assert.equal(count, Math.max(1, perRow.size), `${chunks} chunks`);
-    for (let n = 0; n < perRow.size; n++) assert.ok(perRow.has(chunkRowByNumber('alice', 'fX', n, layout)), `${chunks} chunks, row ${n}`);
-    for (const c of perRow.values()) assert.ok(c <= 4);
-  }
-  assert.equal(chunkRowCount(0, layout), 1);
-  assert.equal(chunkRowCount(12 * MiB, layout), 3);
-  assert.equal(chunkRowCount(12 * MiB + 1, layout), 4);
-  // Per group, within the memory bound (8 MiB of chunks).
-  assert.equal(inFlightMax(2, layout), 6);
-  assert.equal(inFlightMax(4, layout), 8);
-  assert.equal(inFlightMax(4, { ...layout, chunkBytes: 64 * 1024 }), 12);
-  assert.equal(inFlightMax(4, { chunkBytes: MiB, chunksPerRow: 4 }), 4);
+  const MiB = 1 << 20;
+  assert.equal(chunkRowCount(0, MiB, 16), 1);
+  assert.equal(chunkRowCount(16 * MiB, MiB, 16), 1);
+  assert.equal(chunkRowCount(16 * MiB + 1, MiB, 16), 2);
+  assert.equal(chunkRowCount(1024 * MiB, MiB, 16), 64);
 });
 
 test('ranges: one range served, the rest of RFC 9110 §14 as written', () => {
@@ -204,11 +165,6 @@ test('usage: a file delete gives its bytes back exactly once, however often it r
   assert.deepEqual(completeDelete(recordDelete(committing, 'fb', 'root', 10, 2), 'fb')!.uploads, {});
   // A usage cell written before deletes were recorded reads as having none.
   assert.deepEqual(usageCodec.decode(Buffer.from('{"usedBytes":5,"uploads":{}}')), { usedBytes: 5, uploads: {}, deletes: {}, doneDeletes: [] });
-  // An upload's chunk layout survives the cell (reclaim names its rows by it); old records have none.
-  const layout = { chunkBytes: 1024, chunksPerRow: 16, lanes: 'js0' };
-  const withLayout = reserve(undefined, 'u3', { fileId: 'fc', folder: 'root', touchedAt: 0, layout }, 10, limits)!;
-  assert.deepEqual(usageCodec.decode(usageCodec.encode(withLayout)).uploads.u3!.layout, layout);
-  assert.equal(usageCodec.decode(usageCodec.encode(committing)).uploads.u2!.layout, undefined);
 });
 
 test('Pipeline: at most `limit` jobs in flight; the first failure surfaces', async () => {

@@ -24,7 +24,7 @@ import {
 } from './drive-model';
 import { checkName, fileAtColumn, filesRow, folderColumn, kindOfId, newId, rootId, treeLockColumn, usageColumn } from './drive-names';
 import { freeChunks } from './drive-chunks';
-import { layoutOfEntry, rowsOfFile } from './drive-layout';
+import { rowsOfFile } from './drive-layout';
 import { completeDelete, recordDelete, usageCodec } from './drive-usage';
 
 export const rootName = 'My Drive';
@@ -296,7 +296,7 @@ async function deleteFile(d: DriveContext, id: string, within: string, counts: D
  */
 export async function finishDelete(d: DriveContext, id: string, folder: string, entry: Entry | undefined): Promise<Entry | undefined> {
   const row = filesRow(d.user);
-  if (entry) await freeChunks(d.cluster, d.user, id, layoutOfEntry(entry, d.config.drive), rowsOfFile(entry, d.config.drive));
+  await freeChunks(d.cluster, d.user, id, entry ? rowsOfFile(entry, d.config.drive) : 0);
   const removed = await removeEntry(d, folder, id);
   await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => completeDelete(u, id));
   await d.cluster.delete(row, fileAtColumn(id));

@@ -1,7 +1,6 @@
 // An upload, streamed: the request body is read as it arrives, cut into chunks of
-// drive.chunkBytes and dealt over one lane per storage group (drive-names.ts), with
-// writeAheadChunks writes in flight per group within 8 MiB (drive-chunks.ts, inFlightMax), so a
-// frontend holds a bounded number of chunks of it however large the file. Order (drive-usage.ts):
+// drive.chunkBytes and written to the store with a few writes in flight, so a frontend holds at
+// most (writeAheadChunks + 1) chunks of it however large the file. Order (drive-usage.ts):
 // reserve room and record the upload (one CPut) → chunks → mark committing → file pointer →
 // folder entry (the moment it becomes visible) → drop the record. Any failure before the entry
 // (client gone, idle too long, store down, name taken meanwhile) frees the chunks and the room;
@@ -14,10 +13,10 @@ import { isStorageUnavailable } from '../../../../cluster/kvs/cluster-client.ts'
 import type { DriveItem } from '../../drive-api';
 import { HttpError } from '../errors';
 import { updateCell } from '../cells';
-import { freeChunks, inFlightMax, Pipeline, writeChunk, type ChunkLayout } from './drive-chunks';
+import { freeChunks, Pipeline, writeChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
 import { findByName, folderGone, viewOf, withEntry, type Entry } from './drive-model';
-import { checkName, chunkRowCountOfChunks, fileAtColumn, filesRow, groupLanes, kindOfId, newId, rootId, usageColumn } from './drive-names';
+import { checkName, fileAtColumn, filesRow, kindOfId, newId, rootId, usageColumn } from './drive-names';
 import { reclaimSoon } from './drive-reclaim';
 import { getFolder, updateFolder } from './drive-tree';
 import { mediaTypeOf } from './drive-media';
@@ -77,11 +76,9 @@ class Upload {
     const s = d.config.drive;
     this.t = { ...d, cluster: d.transfers };
     this.row = filesRow(d.user);
-    // A file starts on a random group, so small files (one chunk) spread over groups too.
-    const lanes = groupLanes(d.config, randomBytes(1)[0]!);
-    this.layout = { chunkBytes: s.chunkBytes, chunksPerRow: s.chunksPerRow, lanes };
+    this.layout = { chunkBytes: s.chunkBytes, chunksPerRow: s.chunksPerRow };
     this.limits = { quotaBytes: d.config.web.quotaBytes, uploadsOpenMax: s.uploadsOpenMax };
-    this.pipeline = new Pipeline(inFlightMax(s.writeAheadChunks, this.layout));
+    this.pipeline = new Pipeline(s.writeAheadChunks);
   }
 
   async run(body: ReadableStream<Uint8Array> | null): Promise<DriveItem> {
@@ -92,7 +89,7 @@ class Upload {
     // The one write before any byte flows: with the request's own deadline, so a group that
     // cannot serve is answered 503 at once. Everything after it uses `this.t`.
     await updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) =>
-      reserve(u, this.uploadId, { fileId: this.fileId, folder: this.folderId, touchedAt: Date.now(), layout: this.recordedLayout() }, this.reservedBytes, this.limits),
+      reserve(u, this.uploadId, { fileId: this.fileId, folder: this.folderId, touchedAt: Date.now() }, this.reservedBytes, this.limits),
     );
     let entry: Entry | undefined;
     try {
@@ -196,10 +193,6 @@ class Upload {
     this.lastTouchMs = Date.now();
   }
 
-  private recordedLayout(): { chunkBytes: number; chunksPerRow: number; lanes: string } {
-    return { chunkBytes: this.layout.chunkBytes, chunksPerRow: this.layout.chunksPerRow, lanes: this.layout.lanes ?? '' };
-  }
-
   private async renew(): Promise<void> {
     await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => touch(u, this.uploadId, Date.now()));
     this.lastTouchMs = Date.now();
@@ -216,7 +209,6 @@ class Upload {
       type: this.type,
       chunkBytes: this.layout.chunkBytes,
       chunksPerRow: this.layout.chunksPerRow,
-      lanes: this.layout.lanes,
       sha256: this.hash.digest('hex'),
     };
     await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => markCommitting(u, this.uploadId, this.bytesReceived, now));
@@ -230,8 +222,8 @@ class Upload {
   private async discard(): Promise<void> {
     try {
       await this.pipeline.settle();
-      // Every chunk begun has settled: rows 0… of that many chunks hold all of them.
-      await freeChunks(this.t.cluster, this.d.user, this.fileId, this.layout, chunkRowCountOfChunks(this.chunksWritten, this.layout));
+      const rows = Math.max(1, Math.ceil(this.chunksWritten / this.layout.chunksPerRow));
+      await freeChunks(this.t.cluster, this.d.user, this.fileId, rows);
       if (this.pointerWritten) await this.t.cluster.delete(this.row, fileAtColumn(this.fileId));
       await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => release(u, this.uploadId));
     } catch (err) {

@@ -23,8 +23,6 @@ const uploadSchema = z.object({
   reservedBytes: z.number(),
   touchedAt: z.number(),
   committing: z.boolean().optional(),
-  /** Where its chunks go (drive-names.ts); absent on records from before lanes. */
-  layout: z.object({ chunkBytes: z.number(), chunksPerRow: z.number(), lanes: z.string() }).optional(),
 });
 export type OpenUpload = z.infer<typeof uploadSchema>;
 
