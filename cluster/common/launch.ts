@@ -47,7 +47,7 @@ export function nodeFlagsFor(script: string): string[] {
  * 249 MB through a 1 GiB transfer, against 255–302 and 296–304 MB without (docs/PERFORMANCE.md,
  * "Single node: memory"; the 300 MB promise of web/README.md, "Memory").
  */
-export function envFor(script: string): NodeJS.ProcessEnv {
+export function envFor(script: string): Record<string, string> {
   return script === 'web/main.ts' ? { MALLOC_MMAP_THRESHOLD_: '131072' } : {};
 }
 
