@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { memorySettled } from '../../tests/lib/processes.ts';
+import { figure } from './figures.ts';
 import { benchOneFrontend, rssMiB } from './one-frontend.ts';
 
 const MiB = 1024 * 1024;
@@ -112,4 +113,8 @@ benchOneFrontend('bench-drive', parallel, async ({ origin, cookie, pid, agent })
     `small uploads: ${smallFiles} × 4 KiB, ${parallel} at a time: ${((t4 - t3) / 1000).toFixed(1)} s, ${(smallFiles / ((t4 - t3) / 1000)).toFixed(0)} files/s, ${errors} errors`,
   );
   console.log(`frontend resident memory: peak ${peak.toFixed(0)} MiB over the whole run`);
+  figure('drive', 'upload_mb_per_s', Number(mbps((t1 - t0) / 1000)), 'MB/s');
+  figure('drive', 'download_mb_per_s', Number(mbps((t2 - t1) / 1000)), 'MB/s');
+  figure('drive', 'frontend_rss_mib', largePeak, 'MiB');
+  figure('drive', 'small_files_per_s', smallFiles / ((t4 - t3) / 1000), 'files/s');
 });
