@@ -10,7 +10,7 @@
 //
 // "64 clients" is 64 concurrent callers over BENCH_CONNECTIONS cluster clients (default 64: each
 // caller its own client and connections). BENCH_CONNECTIONS=1 is the shape of the etcd anchor
-// (../shared/anchors/etcd-load.js: one client object, 64 workers) and of a frontend. BENCH_PHASES (comma-separated, default
+// (the etcd peer load of docs/PERFORMANCE.md, "Peers": one client object, 64 workers) and of a frontend. BENCH_PHASES (comma-separated, default
 // all: load,big,failover,catchup,idle,plain) runs only some phases: `BENCH_PHASES=load` measures
 // the 256-byte puts and gets alone, quickly.
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';

@@ -1,7 +1,7 @@
 // `npm run bench:kvs`: one storage node with a fresh data dir, 64 concurrent clients.
 // Prints puts/s and gets/s with 256-byte values, put MB/s with 1 MiB values, p50/p99 latency,
 // writes per fsync (group commit), and beside them the raw capacity of the same disk: 256-byte
-// appends, each fsync'd, in a loop (as ../shared/anchors/fsync-append.js). After every phase it
+// appends, each fsync'd, in a loop (as the raw disk loop of docs/PERFORMANCE.md, "Peers"). After every phase it
 // prints the node's resident memory, the highest seen during the phase (sampled every 100 ms)
 // and at its end, against kvs.memoryBytesMax. BENCH_SECONDS sets each phase's length (default
 // 10); BENCH_CONNECTIONS (default 64, as redis-benchmark's -c) how many connections the 64
