@@ -69,21 +69,7 @@ describe('mailbox layout', () => {
   });
 
   test('summaries round-trip; stored garbage decodes to undefined, never throws', () => {
-    const s: MessageSummary = {
-      id: id(1),
-      folder: 'inbox',
-      from: 'A <a@b>',
-      to: ['b@c'],
-      cc: [],
-      subject: 'hi',
-      date: new Date(0).toISOString(),
-      receivedAt: new Date(1).toISOString(),
-      size: 10,
-      hasAttachments: false,
-      unread: true,
-      messageId: '<x@y>',
-      chunks: 1,
-    };
+    const s = summaryOf(10, 1);
     assert.deepEqual(decodeSummary(encodeSummary(s)), s);
     assert.equal(decodeSummary(Buffer.from('{')), undefined);
     assert.equal(decodeSummary(Buffer.from('{"id":"x"}')), undefined);
