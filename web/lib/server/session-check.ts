@@ -3,7 +3,7 @@
 // needs them; reading them from the store each time (a linearizable read through the group's
 // primary) was most of what GET /api/me cost.
 //
-// The bound (docs/API.md, "Sessions"): a remembered answer serves only requests that arrive
+// The bound (docs/API.md, "How long an ended session lasts"): a remembered answer serves only requests that arrive
 // within `maxAgeMs` of the moment its store read *began*. A logout or password change
 // acknowledged at time T raises the version in the store; a read that begins after T sees it, so
 // every request arriving after T + maxAgeMs, on any frontend, is checked against the new version.
@@ -17,7 +17,7 @@
 
 /**
  * How long a frontend trusts a check it read from the store: a logout or password change on
- * another frontend ends the session here within this bound (docs/API.md, "Sessions").
+ * another frontend ends the session here within this bound (docs/API.md, "How long an ended session lasts").
  */
 export const sessionCheckMaxAgeMs = 1000;
 
