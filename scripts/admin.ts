@@ -1,6 +1,6 @@
 // `npm run admin -- grant <user>` / `revoke <user>` / `list`: who may open the admin console.
 // Admins are the users named in config `web.admins` plus the users granted here; a grant is the
-// column `admin` of the user's account row (web/lib/server/admin/admin-users.ts, the one place
+// column `admin` of the user's account row (cluster/data/accounts/admin-users.ts, the one place
 // that decides), so it holds on every frontend from the user's next request, with no restart.
 //
 // `npm run admin -- force-primary <node> [--confirm]`: the last resort of docs/ARCHITECTURE.md rule 5,
@@ -28,7 +28,7 @@ import {
   parseGrant,
   revokeAdmin,
   type AdminGrant,
-} from '../web/lib/server/admin/admin-users.ts';
+} from '../cluster/data/accounts/admin-users.ts';
 import { certsUsage, runCertsCommand } from './admin-certs.ts';
 
 const usage = `usage: npm run admin -- grant <user>    make an existing user an administrator

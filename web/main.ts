@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { loadConfig, parseConfig } from '../cluster/common/config.ts';
 import { createLogger, type Logger } from '../cluster/common/log.ts';
+import { failedToStart, startOrExit, stopOnSignals } from '../cluster/common/process-main.ts';
 import { createPublicServer, refusePlainHttp, type PublicServer } from '../cluster/common/public-http/server.ts';
 import { LbClient } from '../cluster/lb/client.ts';
 import { loadSessionSecret } from './lib/server/session-secret.ts';
@@ -44,17 +45,13 @@ async function main(): Promise<void> {
   const config = parseConfig({ ...shared, http: { ...shared.http, host: shared.web.hosts[frontend - 1] ?? shared.http.host } });
   const log = createLogger({ component: 'web', frontend }, { level: config.logLevel });
   const port = config.web.basePort + frontend - 1;
-  let site: PublicServer;
-  try {
-    // Before the slow start of Next: a frontend that may not serve plain HTTP here, or whose
-    // certificate does not load, says why now. Requests arrive only after listen(), once
-    // `serve` below is set.
+  // Before the slow start of Next: a frontend that may not serve plain HTTP here, or whose
+  // certificate does not load, says why now. Requests arrive only after listen(), once `serve`
+  // below is set.
+  const site: PublicServer = await startOrExit(log, () => {
     refusePlainHttp(config, port, `frontend ${frontend}`);
-    site = await createPublicServer(config, (req, res) => serve(req, res), log, `frontend ${frontend}`);
-  } catch (err) {
-    log.error((err as Error).message);
-    process.exit(1);
-  }
+    return createPublicServer(config, (req, res) => serve(req, res), log, `frontend ${frontend}`);
+  });
   if (!existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
     log.error('the web app is not built: run `npm run build:web` (npm start builds it when needed)');
     process.exit(1);
@@ -92,21 +89,14 @@ async function main(): Promise<void> {
   log.info(`frontend ${frontend} serving ${site.scheme}://${config.http.host}:${port}`);
 
   const heartbeat = startHeartbeat(config, frontend, `${config.http.host}:${port}`, log);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`frontend ${frontend} stopping on ${signal}`);
+  stopOnSignals(log, `frontend ${frontend}`, async () => {
     await heartbeat.stop();
     server.close();
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 5_000);
     force.unref();
     await app.close().catch(() => {});
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 /**
@@ -167,7 +157,4 @@ function startHeartbeat(config: ReturnType<typeof loadConfig>, frontend: number,
   };
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`frontend failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(failedToStart('frontend'));

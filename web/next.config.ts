@@ -11,8 +11,6 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: repoRoot,
   // Loaded at run time from node_modules (grpc-js has native-ish internals; proto files are read from ../proto).
   serverExternalPackages: ['@grpc/grpc-js', '@grpc/proto-loader'],
-  // `npm run check` type-checks web/ (tsc -p web); skipping it here halves the build's time and memory.
-  typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   // forbidden() and unauthorized(): the admin page answers 403 / 401 like the admin API (web/app/admin).
   // No server source maps: a frontend would hold them in memory (see main.ts).

@@ -51,3 +51,20 @@ test('bad addresses stop the config, naming the setting', () => {
   assert.throws(() => parseConfig({ mail: { grpcHost: '' } }), /mail\.grpcHost/);
   assert.throws(() => parseConfig({ web: { frontends: 1, hosts: ['10.0.0.1', '10.0.0.2'] } }), /web\.hosts names 2 frontends, web\.frontends is 1/);
 });
+
+test('time budgets: each callee waits less than its caller, or the config is refused naming both', () => {
+  const t = parseConfig({}).timeouts;
+  assert.ok(t.replicationMs < t.commitMs && t.commitMs < t.forwardMs && t.forwardMs < t.storageCallMs);
+  assert.ok(t.coordinatorCallMs < t.interactiveOperationMs && t.interactiveOperationMs < t.transferOperationMs);
+  assert.throws(
+    () => parseConfig({ timeouts: { commitMs: 6000 } }),
+    /timeouts\.commitMs \(6000\) must be shorter than timeouts\.forwardMs \(4500\)/,
+  );
+  assert.throws(
+    () => parseConfig({ timeouts: { mailSubmitMs: 7_200_000 } }),
+    /timeouts\.mailSubmitMs \(7200000\) must be shorter than web\.requestTimeoutMs \(3600000\)/,
+  );
+  assert.throws(() => parseConfig({ timeouts: { storageCall: 5000 } }), /Unrecognized key/);
+  // Raising the caller with the callee keeps the order, and the config loads.
+  assert.equal(parseConfig({ timeouts: { commitMs: 6000, forwardMs: 7000, storageCallMs: 8000 } }).timeouts.commitMs, 6000);
+});

@@ -40,8 +40,6 @@ const kvsSchema = z
     /** Writes waiting for the log beyond this are refused with RESOURCE_EXHAUSTED. */
     pendingWritesMax: z.number().int().min(1).default(4096),
     scanRowsMax: z.number().int().min(1).max(10000).default(1000),
-    /** A primary reports an in-sync backup that has not acknowledged a write for this long. */
-    replicationTimeoutMs: z.number().int().min(50).default(1000),
   })
   .strict();
 
@@ -245,6 +243,52 @@ const httpSchema = z
   })
   .strict();
 
+/**
+ * How long each party waits, in milliseconds. Calls nest — a person's request waits for a storage
+ * operation, which makes calls to a node, which may forward to its primary, which waits for its
+ * backups — and each callee's budget is shorter than its caller's, so whoever waits hears an
+ * answer (an error at worst) before it gives up; `checkTimeBudgets` refuses a config that breaks
+ * the order (docs/ARCHITECTURE.md, "Time budgets").
+ */
+const timeoutsSchema = z
+  .object({
+    /** One storage operation, retries included, while a person waits (a web request, an SMTP or
+     *  POP3 reply). A failover takes about a second, so this outlasts one and still answers fast. */
+    interactiveOperationMs: z.number().int().min(100).default(2500),
+    /** One storage operation inside a drive upload or download under way, which would rather
+     *  wait out a failover than fail a large transfer halfway. */
+    transferOperationMs: z.number().int().min(100).default(10_000),
+    /** One storage operation nobody waits on (tools, mail delivery retries): how long it retries. */
+    backgroundOperationMs: z.number().int().min(100).default(15_000),
+    /** One call to the coordinator group, its leader search included. */
+    coordinatorCallMs: z.number().int().min(50).default(2000),
+    /** One call from a client to a storage node. */
+    storageCallMs: z.number().int().min(50).default(5000),
+    /** A backup forwarding a call to its primary on the caller's behalf. */
+    forwardMs: z.number().int().min(50).default(4500),
+    /** A primary waiting for its in-sync backups to log a write before it answers. */
+    commitMs: z.number().int().min(50).default(4000),
+    /** A backup acknowledging one replicated write; past it the primary reports the backup. */
+    replicationMs: z.number().int().min(50).default(1000),
+    /** A frontend handing a message to the mail daemon (Mail.Send): several storage operations. */
+    mailSubmitMs: z.number().int().min(100).default(30_000),
+    /** An administrator's revive: the node reloads its data and catches up before it answers. */
+    revivalMs: z.number().int().min(100).default(120_000),
+    /** A checkpoint sent to a backup that is catching up (gigabytes take a while; a stalled
+     *  transfer still ends). */
+    snapshotMs: z.number().int().min(1000).default(10 * 60_000),
+    /** The admin console's calls: the live status of each process, Halt and Revive (a revive
+     *  waits up to revivalMs regardless), one raw read of the data browser. */
+    adminStatusMs: z.number().int().min(50).default(1000),
+    adminNodeActionMs: z.number().int().min(100).default(15_000),
+    adminDataMs: z.number().int().min(100).default(5000),
+    /** A drive change that moves folders waits this long for another one to finish. */
+    driveLockWaitMs: z.number().int().min(100).default(10_000),
+    /** The mail daemon's start keeps trying to load its queue while storage elects primaries. */
+    mailStartupLoadMs: z.number().int().min(1000).default(60_000),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Address of every internal service that names none of its own (kvs.nodes,
@@ -261,6 +305,7 @@ export const configSchema = z
     drive: driveSchema.default(driveSchema.parse({})),
     http: httpSchema.default(httpSchema.parse({})),
     tls: tlsSchema.default(tlsSchema.parse({})),
+    timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
   })
   .strict();
 
@@ -301,8 +346,55 @@ export function parseConfig(raw: unknown): Readonly<Config> {
   if (config.web.hosts.length > config.web.frontends) {
     throw new PennError('invalid_argument', `invalid config: web.hosts names ${config.web.hosts.length} frontends, web.frontends is ${config.web.frontends}`);
   }
+  checkTimeBudgets(config);
   config.dataDir = path.resolve(config.dataDir);
   return deepFreeze(config);
+}
+
+/**
+ * Every budget shorter than the one of the call that waits for it (timeoutsSchema). Each pair is
+ * [callee, caller]: the caller's path, and what it waits for.
+ */
+function checkTimeBudgets(config: Config): void {
+  const t = config.timeouts;
+  const budgets: Record<string, number> = {
+    'timeouts.replicationMs': t.replicationMs,
+    'timeouts.commitMs': t.commitMs,
+    'timeouts.forwardMs': t.forwardMs,
+    'timeouts.storageCallMs': t.storageCallMs,
+    'timeouts.coordinatorCallMs': t.coordinatorCallMs,
+    'timeouts.interactiveOperationMs': t.interactiveOperationMs,
+    'timeouts.transferOperationMs': t.transferOperationMs,
+    'timeouts.backgroundOperationMs': t.backgroundOperationMs,
+    'timeouts.mailSubmitMs': t.mailSubmitMs,
+    'timeouts.adminStatusMs': t.adminStatusMs,
+    'timeouts.adminNodeActionMs': t.adminNodeActionMs,
+    'timeouts.adminDataMs': t.adminDataMs,
+    'timeouts.driveLockWaitMs': t.driveLockWaitMs,
+    'timeouts.mailStartupLoadMs': t.mailStartupLoadMs,
+    'web.requestTimeoutMs': config.web.requestTimeoutMs,
+  };
+  const nested: [callee: string, caller: string][] = [
+    ['timeouts.replicationMs', 'timeouts.commitMs'],
+    ['timeouts.commitMs', 'timeouts.forwardMs'],
+    ['timeouts.forwardMs', 'timeouts.storageCallMs'],
+    ['timeouts.storageCallMs', 'timeouts.backgroundOperationMs'],
+    ['timeouts.coordinatorCallMs', 'timeouts.interactiveOperationMs'],
+    ['timeouts.interactiveOperationMs', 'timeouts.transferOperationMs'],
+    ['timeouts.transferOperationMs', 'timeouts.backgroundOperationMs'],
+    ['timeouts.interactiveOperationMs', 'timeouts.mailSubmitMs'],
+    ['timeouts.mailSubmitMs', 'web.requestTimeoutMs'],
+    ['timeouts.interactiveOperationMs', 'timeouts.driveLockWaitMs'],
+    ['timeouts.driveLockWaitMs', 'web.requestTimeoutMs'],
+    ['timeouts.adminStatusMs', 'web.requestTimeoutMs'],
+    ['timeouts.adminNodeActionMs', 'web.requestTimeoutMs'],
+    ['timeouts.adminDataMs', 'web.requestTimeoutMs'],
+    ['timeouts.interactiveOperationMs', 'timeouts.mailStartupLoadMs'],
+  ];
+  const broken = nested
+    .filter(([callee, caller]) => !(budgets[callee]! < budgets[caller]!))
+    .map(([callee, caller]) => `${callee} (${budgets[callee]}) must be shorter than ${caller} (${budgets[caller]}), which waits for it`);
+  if (broken.length > 0) throw new PennError('invalid_argument', `invalid config: ${broken.join('; ')}`);
 }
 
 /** The same config, for a process that presents the certificate `identity` (its own name). */

@@ -23,6 +23,10 @@ export const channelOptions: grpc.ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 1000,
 };
 
+/**
+ * A proto file's services and messages. The message types in proto-types/ are generated with
+ * the same options (scripts/gen-proto.ts): change them in both places, then `npm run gen:proto`.
+ */
 export function loadProto(file: string): grpc.GrpcObject {
   const definition = protoLoader.loadSync(path.join(protoDir, file), {
     keepCase: true,

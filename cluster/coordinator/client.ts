@@ -15,16 +15,17 @@ import {
   forceFromWire,
   lookupFromWire,
   statusFromWire,
-  type WireClusterStatusReply,
-  type WireForcePrimaryReply,
-  type WireGroupConfig,
-  type WireLookupReply,
+  type ClusterStatusReply__Output,
+  type ForcePrimaryReply__Output,
+  type GroupConfig__Output,
+  type LookupReply__Output,
+  type RenewLeaseReply__Output,
 } from './io/wire.ts';
 
 export type { ClusterStatus, NodeStatus } from './core/status.ts';
 export type { ForceResult, GroupConfig, LeaseResult, LookupResult, NodeAddress } from './core/types.ts';
 // Nodes receive GroupConfig inside replica messages too; one conversion for everyone.
-export { configFromWire, configToWire, type WireGroupConfig } from './io/wire.ts';
+export { configFromWire, configToWire, type GroupConfig__Output, type WireGroupConfig } from './io/wire.ts';
 
 export interface MembershipChange {
   group: number;
@@ -50,7 +51,7 @@ export class CoordinatorClient {
   /** Every member the config names, reached with this process's certificate (identityOf). */
   constructor(
     config: Readonly<Config>,
-    private readonly timeoutMs = 2000,
+    private readonly timeoutMs: number = config.timeouts.coordinatorCallMs,
   ) {
     this.addresses = coordinatorMembers(config).map((m) => m.address);
     const credentials = channelCredentials(config);
@@ -65,11 +66,11 @@ export class CoordinatorClient {
 
   /** The row's group, the node assigned to this caller, the primary; UNAVAILABLE when no member is live. */
   async lookup(row: string): Promise<LookupResult> {
-    return lookupFromWire(await this.call<WireLookupReply>('Lookup', { row }));
+    return lookupFromWire(await this.call<LookupReply__Output>('Lookup', { row }));
   }
 
   async clusterStatus(): Promise<ClusterStatus> {
-    return statusFromWire(await this.call<WireClusterStatusReply>('ClusterStatus', {}));
+    return statusFromWire(await this.call<ClusterStatusReply__Output>('ClusterStatus', {}));
   }
 
   /**
@@ -77,7 +78,7 @@ export class CoordinatorClient {
    * time + leaseMs. timeoutMs should be short (a late grant is worth nothing).
    */
   async renewLease(group: number, epoch: number, node: string, timeoutMs = this.timeoutMs): Promise<LeaseResult> {
-    const r = await this.call<{ granted: boolean; config: WireGroupConfig | null }>('RenewLease', { group, epoch, node },
+    const r = await this.call<RenewLeaseReply__Output>('RenewLease', { group, epoch, node },
       timeoutMs,
     );
     return { granted: r.granted, config: configFromWire(r.config) };
@@ -86,22 +87,22 @@ export class CoordinatorClient {
   /** Removes change.node from in_sync; FAILED_PRECONDITION unless the caller is the primary at the current epoch. */
   async reportFailure(change: MembershipChange): Promise<GroupConfig> {
     const request = { ...change, lsn: change.lsn ?? 0 };
-    return configFromWire(await this.call<WireGroupConfig>('ReportFailure', request));
+    return configFromWire(await this.call<GroupConfig__Output>('ReportFailure', request));
   }
 
   /** Adds change.node to in_sync: the primary vouches that it holds every acknowledged entry (up to lsn). */
   async requestJoin(change: MembershipChange & { lsn: number }): Promise<GroupConfig> {
     const request = { group: change.group, epoch: change.epoch, primary: change.primary, node: change.node, lsn: change.lsn, request_id: change.requestId ?? 0 };
-    return configFromWire(await this.call<WireGroupConfig>('RequestJoin', request));
+    return configFromWire(await this.call<GroupConfig__Output>('RequestJoin', request));
   }
 
   /** The administrator's last resort: see ForcePrimary in coordinator.proto. */
   async forcePrimary(node: string): Promise<ForceResult> {
-    return forceFromWire(await this.call<WireForcePrimaryReply>('ForcePrimary', { node }));
+    return forceFromWire(await this.call<ForcePrimaryReply__Output>('ForcePrimary', { node }));
   }
 
   async getConfig(group: number): Promise<GroupConfig> {
-    return configFromWire(await this.call<WireGroupConfig>('GetConfig', { group }));
+    return configFromWire(await this.call<GroupConfig__Output>('GetConfig', { group }));
   }
 
   close(): void {

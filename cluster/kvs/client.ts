@@ -6,30 +6,27 @@ import type { Config } from '../common/config.ts';
 import { channelOptions, callUnary } from '../common/grpc.ts';
 import { channelCredentials } from '../common/tls/credentials.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
-import { KeyValueClient, NodeAdminClient, forwardedHeader } from './io/server.ts';
+import {
+  KeyValueClient,
+  NodeAdminClient,
+  forwardedHeader,
+  type CPutReply__Output,
+  type CPutRequest,
+  type DeleteReply__Output,
+  type GetReply__Output,
+  type ListColumnsReply__Output,
+  type NodeStatus__Output,
+  type ScanRowsReply__Output,
+} from './io/wire.ts';
 
-export interface NodeStatusReply {
-  node_id: string;
-  group: number;
-  state: string;
-  role: string;
-  epoch: number;
-  log_position: number;
-  checkpoint_version: number;
-  key_count: number;
-  memory_bytes: number;
-  rss_bytes: number;
-  log_fsyncs: number;
-  log_entries_synced: number;
-}
-
-/** How long a Revive may take by default: recovery of a large node from disk. */
-const revivalTimeoutMs = 120_000;
+/** NodeAdmin.Status as it arrives (proto/kvs.proto's NodeStatus). */
+export type NodeStatusReply = NodeStatus__Output;
 
 export class NodeClient {
   private readonly kv: grpc.Client;
   private readonly admin: grpc.Client;
   private readonly metadata = new grpc.Metadata();
+  private readonly revivalMs: number;
 
   /**
    * Reaches the node with this process's certificate (identityOf(config)), or `identity`'s (the
@@ -39,9 +36,10 @@ export class NodeClient {
   constructor(
     config: Readonly<Config>,
     readonly address: string,
-    private readonly timeoutMs = 5000,
+    private readonly timeoutMs: number = config.timeouts.storageCallMs,
     options: { forwarded?: boolean; identity?: string } = {},
   ) {
+    this.revivalMs = config.timeouts.revivalMs;
     if (options.forwarded) this.metadata.set(forwardedHeader, '1');
     const credentials = channelCredentials(config, options.identity);
     this.kv = new KeyValueClient(address, credentials, channelOptions);
@@ -49,7 +47,7 @@ export class NodeClient {
   }
 
   async get(row: string, column: string, timeoutMs = this.timeoutMs): Promise<Buffer | undefined> {
-    const r = await callUnary<{ found: boolean; value: Buffer }>(this.kv, 'Get', { row, column }, timeoutMs, this.metadata);
+    const r = await callUnary<GetReply__Output>(this.kv, 'Get', { row, column }, timeoutMs, this.metadata);
     return r.found ? r.value : undefined;
   }
 
@@ -59,26 +57,26 @@ export class NodeClient {
 
   /** Writes value only if the column holds expected (or is absent when expected is null). */
   async cput(row: string, column: string, expected: Buffer | string | null, value: Buffer | string, timeoutMs = this.timeoutMs): Promise<boolean> {
-    const request = {
+    const request: CPutRequest = {
       row,
       column,
       expected: expected === null ? Buffer.alloc(0) : toBuffer(expected),
       value: toBuffer(value),
       expect_absent: expected === null,
     };
-    return (await callUnary<{ applied: boolean }>(this.kv, 'CPut', request, timeoutMs, this.metadata)).applied;
+    return (await callUnary<CPutReply__Output>(this.kv, 'CPut', request, timeoutMs, this.metadata)).applied;
   }
 
   async delete(row: string, column: string, timeoutMs = this.timeoutMs): Promise<boolean> {
-    return (await callUnary<{ existed: boolean }>(this.kv, 'Delete', { row, column }, timeoutMs, this.metadata)).existed;
+    return (await callUnary<DeleteReply__Output>(this.kv, 'Delete', { row, column }, timeoutMs, this.metadata)).existed;
   }
 
   async listColumns(row: string, timeoutMs = this.timeoutMs): Promise<ColumnInfo[]> {
-    return (await callUnary<{ columns: ColumnInfo[] }>(this.kv, 'ListColumns', { row }, timeoutMs, this.metadata)).columns;
+    return (await callUnary<ListColumnsReply__Output>(this.kv, 'ListColumns', { row }, timeoutMs, this.metadata)).columns;
   }
 
   async scanRows(afterRow: string, limit: number): Promise<ScanPage> {
-    const r = await callUnary<{ rows: ScanPage['rows']; next_after_row: string }>(
+    const r = await callUnary<ScanRowsReply__Output>(
       this.kv,
       'ScanRows',
       { after_row: afterRow, limit },
@@ -94,10 +92,10 @@ export class NodeClient {
 
   /**
    * Answers once the node has recovered from its disk: a node holding gigabytes replays its
-   * checkpoint and log first, so this waits up to two minutes however short the client's usual
-   * deadline (an e2e worker's node, after the 1 GiB drive test, took over 10 s).
+   * checkpoint and log first, so this waits `timeouts.revivalMs` (two minutes) however short the
+   * client's usual deadline (an e2e worker's node, after the 1 GiB drive test, took over 10 s).
    */
-  async revive(timeoutMs = Math.max(this.timeoutMs, revivalTimeoutMs)): Promise<void> {
+  async revive(timeoutMs = Math.max(this.timeoutMs, this.revivalMs)): Promise<void> {
     await callUnary(this.admin, 'Revive', {}, timeoutMs);
   }
 

@@ -9,10 +9,12 @@
 // How long an operation may take: services that answer people (frontends, the mail daemon) set
 // `operationDeadlineMs` — a hard deadline for the whole operation: every call's own deadline is
 // cut to what is left, the coordinator's answer is waited for no longer, and when the time is
-// up the caller gets UNAVAILABLE. A failover takes about a second, so `interactiveDeadlineMs`
-// rides one out and still leaves time to answer "try again" well within 3 s; a drive transfer
-// under way uses `transferDeadlineMs` (withOperationDeadline). Without a deadline, an operation
-// retries until `retryDeadlineMs` and each call may take `callTimeoutMs` (tools, tests).
+// up the caller gets UNAVAILABLE. A failover takes about a second, so the config's
+// `timeouts.interactiveOperationMs` rides one out and still leaves time to answer "try again"
+// well within 3 s; a drive transfer under way uses `timeouts.transferOperationMs`
+// (withOperationDeadline). Without a deadline, an operation retries until `retryDeadlineMs`
+// (`timeouts.backgroundOperationMs`) and each call may take `callTimeoutMs`
+// (`timeouts.storageCallMs`): tools, tests, work nobody waits on.
 //
 // Unknown outcomes: an attempt that failed after its request was sent (a timeout, a dropped
 // connection, a node halting mid-call) may have applied. A retried CPut can then find its own
@@ -28,21 +30,11 @@ import { CoordinatorClient, type LookupResult } from '../coordinator/client.ts';
 import { NodeClient } from './client.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
 
-/** The operation deadline for anything a person waits on (web requests, SMTP and POP3 replies). */
-export const interactiveDeadlineMs = 2500;
-
-/**
- * The operation deadline inside a long transfer (a drive upload or download under way): its
- * group is busy with the transfer's own chunks, so one write may queue longer than a request
- * would wait, and giving up would throw away the gigabyte before it. A group that fails
- * mid-transfer still ends the transfer within this.
- */
-export const transferDeadlineMs = 10_000;
-
 export interface ClusterClientOptions {
-  /** Deadline of one call to a node. */
+  /** Deadline of one call to a node; default `timeouts.storageCallMs`. */
   callTimeoutMs?: number;
-  /** Time an operation may spend retrying through failovers (no new attempt starts after it). */
+  /** Time an operation may spend retrying through failovers (no new attempt starts after it);
+   *  default `timeouts.backgroundOperationMs`. */
   retryDeadlineMs?: number;
   /**
    * Hard deadline of one operation, retries and calls included: no call outlives it, and the
@@ -107,8 +99,8 @@ export class ClusterClient {
     this.nodes = connections?.nodes ?? new Map();
     this.assigned = connections?.assigned ?? new Map();
     this.lookups = connections?.lookups ?? new Map();
-    this.callTimeoutMs = options.callTimeoutMs ?? 5000;
-    this.retryDeadlineMs = options.retryDeadlineMs ?? 15_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? config.timeouts.storageCallMs;
+    this.retryDeadlineMs = options.retryDeadlineMs ?? config.timeouts.backgroundOperationMs;
     this.operationDeadlineMs = options.operationDeadlineMs;
   }
 

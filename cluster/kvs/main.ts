@@ -7,6 +7,7 @@ import { loadConfig, nodeRef, withIdentity } from '../common/config.ts';
 import { bindServer, channelOptions, shutdownServer } from '../common/grpc.ts';
 import { lockDir } from '../common/dir-lock.ts';
 import { createLogger } from '../common/log.ts';
+import { failedToStart, startOrExit, stopOnSignals } from '../common/process-main.ts';
 import { CoordinatorClient } from '../coordinator/client.ts';
 import { KvsNode } from './io/node.ts';
 import { addNodeServices } from './io/server.ts';
@@ -20,13 +21,7 @@ async function main(): Promise<void> {
   const config = withIdentity(loadConfig(), id);
   const ref = nodeRef(config, id);
   const log = createLogger({ component: 'kvs', node: ref.id, group: ref.group }, { level: config.logLevel });
-  let lock;
-  try {
-    lock = lockDir(KvsNode.dirOf(config, ref.id), ref.id);
-  } catch (err) {
-    log.error(`cannot start: ${(err as Error).message}`);
-    process.exit(1);
-  }
+  const lock = await startOrExit(log, () => lockDir(KvsNode.dirOf(config, ref.id), ref.id));
   const coordinator = config.kvs.standalone ? undefined : new CoordinatorClient(config, Math.max(100, config.coordinator.leaseMs / 3));
   const node = new KvsNode(ref, config, log, {
     coordinator,
@@ -41,21 +36,11 @@ async function main(): Promise<void> {
   await bindServer(server, ref.address, config);
   log.info(`${ref.id} listening on ${ref.address}`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${ref.id} stopping on ${signal}`);
+  stopOnSignals(log, ref.id, async () => {
     await shutdownServer(server);
     await node.close();
     lock.release();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`kvs node failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(failedToStart('kvs node'));

@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../common/config.ts';
 import { callUnary, channelOptions } from '../common/grpc.ts';
-import { LoadBalancerService, type WireFrontendStatusReply } from './io/wire.ts';
+import { LoadBalancerService, type FrontendStatusReply__Output, type HeartbeatRequest } from './io/wire.ts';
 import { channelCredentials } from '../common/tls/credentials.ts';
 
 export interface FrontendHeartbeat {
@@ -52,7 +52,7 @@ export class LbClient {
   }
 
   async heartbeat(beat: FrontendHeartbeat): Promise<void> {
-    const request = {
+    const request: HeartbeatRequest = {
       frontend: beat.frontend,
       address: beat.address,
       public_host: beat.publicHost ?? '',
@@ -64,7 +64,7 @@ export class LbClient {
   }
 
   async frontendStatus(): Promise<BalancerStatus> {
-    const r = await callUnary<WireFrontendStatusReply>(this.client, 'FrontendStatus', {}, this.timeoutMs);
+    const r = await callUnary<FrontendStatusReply__Output>(this.client, 'FrontendStatus', {}, this.timeoutMs);
     return {
       frontends: r.frontends.map((f) => ({
         frontend: f.frontend,

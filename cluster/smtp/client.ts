@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../common/config.ts';
 import { callUnary } from '../common/grpc.ts';
-import { MailService, mailGrpcOptions, type WireSendReply, type WireSendRequest, type WireStatusReply } from './io/wire.ts';
+import { MailService, mailGrpcOptions, type SendReply__Output, type SendRequest, type StatusReply__Output } from './io/wire.ts';
 import { channelCredentials } from '../common/tls/credentials.ts';
 
 export interface SendMail {
@@ -55,13 +55,13 @@ export class MailClient {
 
   constructor(
     config: Readonly<Config>,
-    private readonly timeoutMs = 30_000,
+    private readonly timeoutMs: number = config.timeouts.mailSubmitMs,
   ) {
     this.client = new MailService(mailAddress(config), channelCredentials(config), mailGrpcOptions(config));
   }
 
   async send(mail: SendMail): Promise<SendResult> {
-    const request: WireSendRequest = {
+    const request: SendRequest = {
       user: mail.user,
       to: mail.to,
       cc: mail.cc ?? [],
@@ -74,12 +74,12 @@ export class MailClient {
       references: mail.references ?? [],
       from_name: mail.fromName ?? '',
     };
-    const r = await callUnary<WireSendReply>(this.client, 'Send', request, this.timeoutMs);
+    const r = await callUnary<SendReply__Output>(this.client, 'Send', request, this.timeoutMs);
     return { sentId: r.sent_id, messageId: r.message_id, delivered: r.delivered, queued: r.queued };
   }
 
   async status(): Promise<MailStatus> {
-    const r = await callUnary<WireStatusReply>(this.client, 'Status', {}, Math.min(this.timeoutMs, 5000));
+    const r = await callUnary<StatusReply__Output>(this.client, 'Status', {}, Math.min(this.timeoutMs, 5000));
     return {
       queueLength: r.queue_length,
       startedAtMs: r.started_at_ms,

@@ -14,8 +14,8 @@
 // all: load,big,failover,catchup,idle,plain) runs only some phases: `BENCH_PHASES=load` measures
 // the 256-byte puts and gets alone, quickly.
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
-import { startCluster, type TestCluster } from '../../tests/lib/cluster.ts';
-import { waitFor } from '../../tests/lib/processes.ts';
+import { startCluster, type TestCluster } from '../lib/cluster.ts';
+import { waitFor } from '../lib/processes.ts';
 import { coordinatorLeaderGap, epochOf, formatSpread, killFailover, stallTakeover } from './failover.ts';
 import { figure, loadFigures } from './figures.ts';
 import { formatLoad, runLoad, type LoadResult } from './load.ts';

@@ -5,7 +5,8 @@
 // 4 KiB, 16 at a time, into one folder.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { memorySettled } from '../../tests/lib/processes.ts';
+import { httpText } from '../lib/http-text.ts';
+import { memorySettled } from '../lib/processes.ts';
 import { figure } from './figures.ts';
 import { benchOneFrontend, rssMiB } from './one-frontend.ts';
 
@@ -22,18 +23,7 @@ interface Session {
 }
 
 function request(s: Session, method: string, path: string, headers: Record<string, string>, body?: (req: http.ClientRequest) => void): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${s.origin}${path}`, { method, agent: s.agent, headers: { Cookie: s.cookie, Origin: s.origin, ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body) body(req);
-    else req.end();
-  });
+  return httpText(`${s.origin}${path}`, { method, agent: s.agent, headers: { Cookie: s.cookie, Origin: s.origin, ...headers } }, body);
 }
 
 /** Streams `mib` MiB of generated data as one upload; answers the new file's id and the content's hash. */

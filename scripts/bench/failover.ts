@@ -3,8 +3,8 @@
 // gap between acknowledged writes while the coordinator group's leader is killed; and how many
 // primary changes happened when nothing failed (there should be none).
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
-import type { TestCluster } from '../../tests/lib/cluster.ts';
-import { waitFor } from '../../tests/lib/processes.ts';
+import type { TestCluster } from '../lib/cluster.ts';
+import { waitFor } from '../lib/processes.ts';
 
 export interface Spread {
   p50Ms: number;

@@ -9,7 +9,7 @@
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeClient } from '../../cluster/kvs/client.ts';
-import { startSingleNode, type SingleNode } from '../../tests/lib/single-node.ts';
+import { startSingleNode, type SingleNode } from '../lib/single-node.ts';
 import { figure, loadFigures } from './figures.ts';
 import { formatLoad, runLoad, type LoadResult } from './load.ts';
 

@@ -19,7 +19,7 @@ import path from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { MailClient } from '../../cluster/smtp/client.ts';
 import { Accounts } from '../../cluster/smtp/io/accounts.ts';
-import { mailPorts, startCluster, startMailDaemon } from '../../tests/lib/cluster.ts';
+import { mailPorts, startCluster, startMailDaemon } from '../lib/cluster.ts';
 import { figure, loadFigures } from './figures.ts';
 
 const messages = Number(process.env.MESSAGES ?? 5000);

@@ -2,8 +2,8 @@
 // the load balancer) with one frontend, a signed-up user's cookie, and the frontend's resident
 // memory.
 import http from 'node:http';
-import { residentBytes } from '../../tests/lib/processes.ts';
-import { startWebCluster, type WebCluster } from '../../tests/lib/web-cluster.ts';
+import { residentBytes } from '../lib/processes.ts';
+import { startWebCluster, type WebCluster } from '../lib/web-cluster.ts';
 import { ensureWebBuild } from '../../web/build.ts';
 
 export interface OneFrontend {

@@ -2,7 +2,7 @@
 // linearization, the value it leaves, and why each operation real time allows next cannot go.
 // Operations are named by their index in the caller's history (#12), with client and times.
 
-import type { KeyHistory, Operation } from './linearizability.ts';
+import type { KeyHistory, Operation } from './linearizability-history.ts';
 import { initialAbsence, type Impossible } from './linearizability-precheck.ts';
 import { ABSENT, step, type SearchOp, type Stuck } from './linearizability-search.ts';
 

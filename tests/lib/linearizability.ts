@@ -9,31 +9,10 @@
 
 import { ABSENT, searchKey, type Budget, type Effect, type SearchOp } from './linearizability-search.ts';
 import { explainImpossible, explainStuck } from './linearizability-explain.ts';
+import type { KeyHistory, Operation } from './linearizability-history.ts';
 import { findImpossible } from './linearizability-precheck.ts';
 
-export type KvOp =
-  | { kind: 'put'; value: string }
-  | { kind: 'get' }
-  /** expected null: apply only if the key is absent. */
-  | { kind: 'cput'; expected: string | null; value: string }
-  | { kind: 'delete' };
-
-export type KvResult =
-  | { found: boolean; value?: string }
-  | { applied: boolean }
-  | { existed: boolean };
-
-export interface Operation {
-  clientId: number;
-  key: string;
-  op: KvOp;
-  /** When the client sent it, in any unit shared by the whole history. */
-  call: number;
-  /** When the answer arrived; null when none did (timed out, or failed with unknown outcome). */
-  ret: number | null;
-  /** get: {found, value}; cput: {applied}; delete: {existed}; ignored when ret is null. */
-  result?: KvResult;
-}
+export type { KvOp, KvResult, Operation } from './linearizability-history.ts';
 
 export type LinearizabilityResult =
   | { ok: true }
@@ -50,15 +29,6 @@ export interface CheckOptions {
   now?: () => number;
 }
 
-/** One key's operations, ready for the search, with their places in the caller's history. */
-export interface KeyHistory {
-  key: string;
-  ops: SearchOp[];
-  /** origins[i]: index in the history of ops[i]. */
-  origins: number[];
-  /** values[s]: the value of interned state s (values[ABSENT] is undefined). */
-  values: (string | undefined)[];
-}
 
 export function checkLinearizable(history: readonly Operation[], options: CheckOptions = {}): LinearizabilityResult {
   const now = options.now ?? (() => performance.now());

@@ -11,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { initCa, issueCert, type Role } from '../../cluster/common/tls/certs.ts';
-import type { TestEnv } from './processes.ts';
+import type { TestEnv } from '../../scripts/lib/processes.ts';
 
 export interface Machine {
   /** The process it runs: its certificate's name (c0, g0r0, web1, lb, mail, admin). */

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseProcessTable, processTablePath, type ProcessEntry, type ProcessTable } from '../../cluster/common/supervision.ts';
-import { repoRoot, type TestEnv } from './processes.ts';
+import { repoRoot, type TestEnv } from '../../scripts/lib/processes.ts';
 
 export interface NpmStart {
   child: ChildProcess;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodemailer from 'nodemailer';
-import { waitFor } from '../lib/processes.ts';
+import { waitFor } from '../../scripts/lib/processes.ts';
 import { rfc822, startMailSystem, testMailSettings, type MailSystem } from './mail-system.ts';
 
 describe('a crash mid-delivery', () => {

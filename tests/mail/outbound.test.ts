@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { PennError } from '../../cluster/common/errors.ts';
-import { waitFor } from '../lib/processes.ts';
+import { waitFor } from '../../scripts/lib/processes.ts';
 import { password, startMailSystem, testMailSettings, type MailSystem } from './mail-system.ts';
 
 describe('mail out', () => {

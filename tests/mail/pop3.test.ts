@@ -3,7 +3,7 @@
 // garbage and over-long lines, AUTH PLAIN, STLS, and logins from other machines.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { waitFor } from '../lib/processes.ts';
+import { waitFor } from '../../scripts/lib/processes.ts';
 import { LineClient, externalAddress, password, python, rfc822, run, startMailSystem, testMailSettings, type MailSystem } from './mail-system.ts';
 
 const poplibFetchAll = `

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodemailer from 'nodemailer';
-import { waitFor } from '../lib/processes.ts';
+import { waitFor } from '../../scripts/lib/processes.ts';
 import { LineClient, externalAddress, password, python, rfc822, startMailSystem, testMailSettings, type MailSystem } from './mail-system.ts';
 
 const smtplibSend = `
@@ -22,6 +22,12 @@ s.quit()
 print(json.dumps({'refused': {k: [v[0], v[1].decode()] for k, v in refused.items()}}))
 `;
 
+/** Sends one line on an SMTP session (a command, or a message's data up to its lone dot) and checks the reply. */
+async function say(c: LineClient, line: string, reply: RegExp): Promise<void> {
+  c.send(`${line}\r\n`);
+  assert.match(await c.smtpReply(), reply);
+}
+
 describe('SMTP in', () => {
   let sys: MailSystem;
   let port: number;
@@ -37,15 +43,13 @@ describe('SMTP in', () => {
   async function session(): Promise<LineClient> {
     const c = await LineClient.connect(port);
     assert.match(await c.smtpReply(), /^220 /);
-    c.send('EHLO test.client\r\n');
-    assert.match(await c.smtpReply(), /^250 /m);
+    await say(c, 'EHLO test.client', /^250 /m);
     return c;
   }
 
   async function authed(user: string): Promise<LineClient> {
     const c = await session();
-    c.send(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password(user)}`).toString('base64')}\r\n`);
-    assert.match(await c.smtpReply(), /^235 /);
+    await say(c, `AUTH PLAIN ${Buffer.from(`\0${user}\0${password(user)}`).toString('base64')}`, /^235 /);
     return c;
   }
 
@@ -128,24 +132,15 @@ describe('SMTP in', () => {
 
   test('without AUTH: local delivery works, relaying is refused (554), an unknown user is 550, a local sender needs AUTH (530)', async () => {
     const c = await session();
-    c.send('MAIL FROM:<friend@example.org>\r\n');
-    assert.match(await c.smtpReply(), /^250 /);
-    c.send('RCPT TO:<someone@example.com>\r\n');
-    assert.match(await c.smtpReply(), /^554 .*Relay access denied/);
-    c.send('RCPT TO:<nobody@localhost>\r\n');
-    assert.match(await c.smtpReply(), /^550 .*No such user/);
-    c.send('RCPT TO:<x#files@localhost>\r\n');
-    assert.match(await c.smtpReply(), /^550 /);
-    c.send('RCPT TO:<Bob@LOCALHOST>\r\n');
-    assert.match(await c.smtpReply(), /^250 /);
-    c.send('DATA\r\n');
-    assert.match(await c.smtpReply(), /^354 /);
-    c.send('Subject: from outside\r\n\r\nhello\r\n.\r\n');
-    assert.match(await c.smtpReply(), /^250 /);
-    c.send('MAIL FROM:<alice@localhost>\r\n');
-    assert.match(await c.smtpReply(), /^530 /);
-    c.send('QUIT\r\n');
-    assert.match(await c.smtpReply(), /^221 /);
+    await say(c, 'MAIL FROM:<friend@example.org>', /^250 /);
+    await say(c, 'RCPT TO:<someone@example.com>', /^554 .*Relay access denied/);
+    await say(c, 'RCPT TO:<nobody@localhost>', /^550 .*No such user/);
+    await say(c, 'RCPT TO:<x#files@localhost>', /^550 /);
+    await say(c, 'RCPT TO:<Bob@LOCALHOST>', /^250 /);
+    await say(c, 'DATA', /^354 /);
+    await say(c, 'Subject: from outside\r\n\r\nhello\r\n.', /^250 /);
+    await say(c, 'MAIL FROM:<alice@localhost>', /^530 /);
+    await say(c, 'QUIT', /^221 /);
     const outside = (await sys.mailbox.list('bob', 'inbox')).find((m) => m.subject === 'from outside');
     assert.ok(outside);
     // Mail from other servers is stored as it came: no Date or Message-ID added.
@@ -154,31 +149,22 @@ describe('SMTP in', () => {
 
   test('an authenticated user may send only as themselves (553)', async () => {
     const c = await authed('alice');
-    c.send('MAIL FROM:<bob@localhost>\r\n');
-    assert.match(await c.smtpReply(), /^553 .*only as alice@localhost/);
-    c.send('MAIL FROM:<>\r\n');
-    assert.match(await c.smtpReply(), /^553 /);
-    c.send('MAIL FROM:<alice@localhost>\r\n');
-    assert.match(await c.smtpReply(), /^250 /);
+    await say(c, 'MAIL FROM:<bob@localhost>', /^553 .*only as alice@localhost/);
+    await say(c, 'MAIL FROM:<>', /^553 /);
+    await say(c, 'MAIL FROM:<alice@localhost>', /^250 /);
     c.destroy();
   });
 
   test('oversized messages get 552, declared with SIZE or not', async () => {
     const c = await authed('alice');
-    c.send(`MAIL FROM:<alice@localhost> SIZE=${testMailSettings.messageBytesMax + 1}\r\n`);
-    assert.match(await c.smtpReply(), /^552 /);
-    c.send('MAIL FROM:<alice@localhost>\r\n');
-    assert.match(await c.smtpReply(), /^250 /);
-    c.send('RCPT TO:<bob@localhost>\r\n');
-    assert.match(await c.smtpReply(), /^250 /);
-    c.send('DATA\r\n');
-    assert.match(await c.smtpReply(), /^354 /);
+    await say(c, `MAIL FROM:<alice@localhost> SIZE=${testMailSettings.messageBytesMax + 1}`, /^552 /);
+    await say(c, 'MAIL FROM:<alice@localhost>', /^250 /);
+    await say(c, 'RCPT TO:<bob@localhost>', /^250 /);
+    await say(c, 'DATA', /^354 /);
     const line = 'y'.repeat(998) + '\r\n';
-    c.send('Subject: too big\r\n\r\n' + line.repeat(Math.ceil(testMailSettings.messageBytesMax / line.length) + 1) + '.\r\n');
-    assert.match(await c.smtpReply(), /^552 /);
+    await say(c, 'Subject: too big\r\n\r\n' + line.repeat(Math.ceil(testMailSettings.messageBytesMax / line.length) + 1) + '.', /^552 /);
     // The session goes on.
-    c.send('NOOP\r\n');
-    assert.match(await c.smtpReply(), /^250 /);
+    await say(c, 'NOOP', /^250 /);
     c.destroy();
     assert.ok(!(await sys.mailbox.list('bob', 'inbox')).some((m) => m.subject === 'too big'));
   });
@@ -219,12 +205,9 @@ describe('SMTP in', () => {
 
   test('garbage commands get an error and the session survives', async () => {
     const c = await session();
-    c.send('FROB nicate\r\n');
-    assert.match(await c.smtpReply(), /^500 /);
-    c.send('\x01\x02\x03\r\n');
-    assert.match(await c.smtpReply(), /^5\d\d /);
-    c.send('NOOP\r\n');
-    assert.match(await c.smtpReply(), /^250 /);
+    await say(c, 'FROB nicate', /^500 /);
+    await say(c, '\x01\x02\x03', /^5\d\d /);
+    await say(c, 'NOOP', /^250 /);
     c.destroy();
   });
 
@@ -236,15 +219,11 @@ describe('SMTP in', () => {
     const ehlo = await c.smtpReply();
     assert.match(ehlo, /STARTTLS/);
     assert.doesNotMatch(ehlo, /AUTH/);
-    c.send(`AUTH PLAIN ${Buffer.from(`\0alice\0${password('alice')}`).toString('base64')}\r\n`);
-    assert.match(await c.smtpReply(), /^5\d\d /);
-    c.send('STARTTLS\r\n');
-    assert.match(await c.smtpReply(), /^220 /);
+    await say(c, `AUTH PLAIN ${Buffer.from(`\0alice\0${password('alice')}`).toString('base64')}`, /^5\d\d /);
+    await say(c, 'STARTTLS', /^220 /);
     await c.startTls();
-    c.send('EHLO remote.client\r\n');
-    assert.match(await c.smtpReply(), /AUTH PLAIN LOGIN/);
-    c.send(`AUTH PLAIN ${Buffer.from(`\0alice\0${password('alice')}`).toString('base64')}\r\n`);
-    assert.match(await c.smtpReply(), /^235 /);
+    await say(c, 'EHLO remote.client', /AUTH PLAIN LOGIN/);
+    await say(c, `AUTH PLAIN ${Buffer.from(`\0alice\0${password('alice')}`).toString('base64')}`, /^235 /);
     c.destroy();
     // nodemailer refuses to go on without TLS when told so, and succeeds with STARTTLS.
     const viaTls = nodemailer.createTransport({ host, port, secure: false, requireTLS: true, auth: { user: 'alice', pass: password('alice') }, tls: { rejectUnauthorized: false } });

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { freePorts, waitFor } from '../lib/processes.ts';
+import { freePorts, waitFor } from '../../scripts/lib/processes.ts';
 import { password, startMailSystem } from './mail-system.ts';
 import { Marionette } from './marionette.ts';
 

@@ -1,10 +1,10 @@
-// Issue 3, reliability 1: kill -9 the primary of a group under 64 concurrent clients, restart
+// Failover (docs/ARCHITECTURE.md, invariants 2–5): kill -9 the primary of a group under 64 concurrent clients, restart
 // it, again and again. No acknowledged write may be lost and the history must be linearizable.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkLinearizable } from '../lib/linearizability.ts';
-import { seededRandom, waitFor } from '../lib/processes.ts';
-import { startCluster } from '../lib/cluster.ts';
+import { seededRandom, waitFor } from '../../scripts/lib/processes.ts';
+import { startCluster } from '../../scripts/lib/cluster.ts';
 import { Workload } from '../lib/workload.ts';
 
 const cycles = Number(process.env.FAILOVER_CYCLES ?? 10);

@@ -1,11 +1,11 @@
-// Issue 3, reliability 6: Halt a backup, keep writing, Revive it: it catches up and holds what
+// A node that returns (cluster/REPLICATION.md): Halt a backup, keep writing, Revive it: it catches up and holds what
 // the primary holds. Also through a checkpoint, so the catch-up must send the checkpoint.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NodeClient } from '../../cluster/kvs/client.ts';
 import type { RowInfo } from '../../cluster/kvs/core/types.ts';
-import { waitFor } from '../lib/processes.ts';
-import { startCluster } from '../lib/cluster.ts';
+import { waitFor } from '../../scripts/lib/processes.ts';
+import { startCluster } from '../../scripts/lib/cluster.ts';
 
 async function allRows(node: NodeClient): Promise<RowInfo[]> {
   const rows: RowInfo[] = [];

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { PennError } from '../../cluster/common/errors.ts';
-import { repoRoot, waitFor } from '../lib/processes.ts';
-import { startCluster, type TestCluster } from '../lib/cluster.ts';
+import { repoRoot, waitFor } from '../../scripts/lib/processes.ts';
+import { startCluster, type TestCluster } from '../../scripts/lib/cluster.ts';
 
 /** A out, `count` keys written to B and C, B and C killed, A back alone: A's group has no primary. */
 async function onlyStaleReplicaLeft(cluster: TestCluster, count: number): Promise<{ a: string; b: string; c: string; keys: string[]; epoch: number }> {

@@ -1,4 +1,4 @@
-// Issue 3, reliability 3: SIGSTOP the primary for 3 s while clients write through it, then
+// Leases (docs/ARCHITECTURE.md, invariant 3): SIGSTOP the primary for 3 s while clients write through it, then
 // SIGCONT. Another replica takes over; the paused one must acknowledge nothing on its own
 // authority once it resumes, and no read anywhere may return a stale value (the whole history
 // stays linearizable). Writes sent to it during the pause wait in its socket; after it resumes it
@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NodeClient } from '../../cluster/kvs/client.ts';
 import { checkLinearizable, type Operation } from '../lib/linearizability.ts';
-import { seededRandom, waitFor } from '../lib/processes.ts';
-import { startCluster } from '../lib/cluster.ts';
+import { seededRandom, waitFor } from '../../scripts/lib/processes.ts';
+import { startCluster } from '../../scripts/lib/cluster.ts';
 import { Workload } from '../lib/workload.ts';
 
 test('a paused primary acknowledges nothing after it resumes, and no read is stale', async () => {

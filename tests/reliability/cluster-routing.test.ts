@@ -1,10 +1,10 @@
-// Issue 13: the cluster client calls a group's primary itself, not a backup that would pass the
+// Routing (docs/ARCHITECTURE.md, "Coordinator API"): the cluster client calls a group's primary itself, not a backup that would pass the
 // call on (one more hop on every call), and after the primary fails it finds the new one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
-import { startCluster } from '../lib/cluster.ts';
-import { waitFor } from '../lib/processes.ts';
+import { startCluster } from '../../scripts/lib/cluster.ts';
+import { waitFor } from '../../scripts/lib/processes.ts';
 
 test('calls go straight to the primary, and to the new primary after kill -9 of the old one', async () => {
   const cluster = await startCluster({ groups: 1, replicas: 3 });

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPennError } from '../../cluster/common/errors.ts';
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
-import { checkLinearizable, type Operation } from '../lib/linearizability.ts';
-import { seededRandom, waitFor } from '../lib/processes.ts';
-import { startCluster, type TestCluster } from '../lib/cluster.ts';
+import type { Operation } from '../lib/linearizability.ts';
+import { seededRandom, waitFor } from '../../scripts/lib/processes.ts';
+import { startCluster, type TestCluster } from '../../scripts/lib/cluster.ts';
 import { Workload } from '../lib/workload.ts';
+import { assertWorkloadSound, closeWorkload, judgeWorkload } from '../lib/workload-verdict.ts';
 
 const cycles = Number(process.env.COORDINATOR_CYCLES ?? 10);
 
@@ -38,19 +39,14 @@ async function underLoad(name: string, faults: (cluster: TestCluster, load: Work
     const done = await faults(cluster, load);
     const gap = longestWriteGap(load.history, started);
     await load.stop();
-    await load.finalReads(cluster.client);
-    const lost = load.lostWrites();
-    const verdict = checkLinearizable(load.history, { timeoutMs: 60_000 });
+    const verdict = await judgeWorkload(load, cluster.client);
     const epochAfter = (await cluster.status()).groups[0]!.epoch;
     console.log(
-      `${name}: cycles ${done}, acknowledged writes ${load.acknowledgedWrites}, lost ${lost}, linearizable ${verdict.ok}, longest write gap ${gap.toFixed(0)} ms, group epoch ${epochBefore} → ${epochAfter}, seed ${seed}`,
+      `${name}: cycles ${done}, acknowledged writes ${load.acknowledgedWrites}, lost ${verdict.lost}, linearizable ${verdict.linearizable.ok}, longest write gap ${gap.toFixed(0)} ms, group epoch ${epochBefore} → ${epochAfter}, seed ${seed}`,
     );
-    assert.equal(lost, 0, `seed ${seed}`);
-    assert.equal(verdict.ok, true, JSON.stringify(verdict));
+    assertWorkloadSound(verdict, seed);
   } finally {
-    await load.stop();
-    load.close();
-    await cluster.close();
+    await closeWorkload(load, cluster);
   }
 }
 

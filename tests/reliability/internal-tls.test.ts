@@ -23,17 +23,17 @@ import { isPennError, type PennError } from '../../cluster/common/errors.ts';
 import { certFileMode, keyFileMode, writeFileAtomic } from '../../cluster/common/tls/cert-files.ts';
 import { issueCert, localHosts, roles, type Role } from '../../cluster/common/tls/certs.ts';
 import { certDir, channelCredentials } from '../../cluster/common/tls/credentials.ts';
-import { CoordinatorClient, type GroupConfig } from '../../cluster/coordinator/client.ts';
-import { CoordinatorPeerService, CoordinatorService, ReplicaService } from '../../cluster/coordinator/io/wire.ts';
+import { CoordinatorClient, configToWire as toWireConfig, type GroupConfig } from '../../cluster/coordinator/client.ts';
+import { CoordinatorPeerService, CoordinatorService } from '../../cluster/coordinator/io/wire.ts';
 import { NodeClient } from '../../cluster/kvs/client.ts';
-import { toWireConfig, type WirePosition } from '../../cluster/kvs/io/peer-transport.ts';
-import { KeyValueClient, NodeAdminClient } from '../../cluster/kvs/io/server.ts';
+import { ReplicaService, type ProbeReply as WirePosition } from '../../cluster/kvs/io/replica-wire.ts';
+import { KeyValueClient, NodeAdminClient } from '../../cluster/kvs/io/wire.ts';
 import { LbClient, balancerAddress, type BalancerStatus, type FrontendHeartbeat } from '../../cluster/lb/client.ts';
 import { LoadBalancerService } from '../../cluster/lb/io/wire.ts';
 import { MailClient, mailAddress } from '../../cluster/smtp/client.ts';
 import { MailService } from '../../cluster/smtp/io/wire.ts';
-import { mailPorts, startCluster, startMailDaemon, type TestCluster } from '../lib/cluster.ts';
-import { freePorts, startService, waitFor, type Service } from '../lib/processes.ts';
+import { mailPorts, startCluster, startMailDaemon, type TestCluster } from '../../scripts/lib/cluster.ts';
+import { freePorts, startService, waitFor, type Service } from '../../scripts/lib/processes.ts';
 import { callWith, fileFingerprint, keyPairIn, otherCaPair, presentedCertificate, selfSignedPair, tlsCredentials, type KeyPair } from '../lib/tls-callers.ts';
 
 /** One service on one internal port, and a call to try on it. */
@@ -467,35 +467,48 @@ describe('internal gRPC behind mutual TLS', () => {
     assert.deepEqual(await storeRows(), rows);
   });
 
+  /**
+   * Halts `node`, waits until it has left the in-sync set, and writes `row` without it, so that it
+   * now lacks an acknowledged write; runs `attack` then, and revives the node however that ends.
+   */
+  async function whileLeftBehind(node: string, row: string, value: string, attack: () => Promise<void>): Promise<void> {
+    await cluster.node(node).halt();
+    try {
+      await waitFor(async () => !(await cluster.status()).groups[0]!.inSync.includes(node), { timeoutMs: 20_000, what: `${node} to leave the in-sync set` });
+      await cluster.client.put(row, 'acknowledged', value);
+      await attack();
+    } finally {
+      await cluster.node(node).revive();
+    }
+  }
+
   test('attack: ForcePrimary of a stale node as a frontend', { timeout: 90_000 }, async () => {
     const healthy = await cluster.waitHealthy(20_000);
     const group = healthy.groups[0]!;
     const stale = group.inSync.find((n) => n !== group.primary)!;
     // A backup halted and left behind by a write: forced to primary, it would lose that write.
-    await cluster.node(stale).halt();
     try {
-      await waitFor(async () => !(await cluster.status()).groups[0]!.inSync.includes(stale), { timeoutMs: 20_000, what: `${stale} to leave the in-sync set` });
-      await cluster.client.put('stale#check', 'acknowledged', 'written after the node went stale');
-      const before = (await cluster.status()).groups[0]!;
-      const rows = await storeRows();
-      const asFrontend = new CoordinatorClient(as('web1'));
-      try {
-        assertDenied(await refusal(asFrontend.forcePrimary(stale)), 'ForcePrimary is not allowed for web1 (role frontend); it needs one of: admin');
-      } finally {
-        asFrontend.close();
-      }
-      // Every member refuses, not only the leader the client found.
-      for (const c of coordinatorMembers(config)) {
-        const result = await callWith(CoordinatorService, c.address, credentialsOf('web1'), 'ForcePrimary', { node: stale });
-        assert.ok(!result.ok, `ForcePrimary on ${c.id} succeeded`);
-        assertDenied(result.error, 'ForcePrimary is not allowed for web1 (role frontend); it needs one of: admin');
-      }
-      const now = (await cluster.status()).groups[0]!;
-      assert.deepEqual({ primary: now.primary, epoch: now.epoch, inSync: now.inSync }, { primary: before.primary, epoch: before.epoch, inSync: before.inSync });
-      assert.equal((await cluster.client.get('stale#check', 'acknowledged'))?.toString(), 'written after the node went stale');
-      assert.deepEqual(await storeRows(), rows);
+      await whileLeftBehind(stale, 'stale#check', 'written after the node went stale', async () => {
+        const before = (await cluster.status()).groups[0]!;
+        const rows = await storeRows();
+        const asFrontend = new CoordinatorClient(as('web1'));
+        try {
+          assertDenied(await refusal(asFrontend.forcePrimary(stale)), 'ForcePrimary is not allowed for web1 (role frontend); it needs one of: admin');
+        } finally {
+          asFrontend.close();
+        }
+        // Every member refuses, not only the leader the client found.
+        for (const c of coordinatorMembers(config)) {
+          const result = await callWith(CoordinatorService, c.address, credentialsOf('web1'), 'ForcePrimary', { node: stale });
+          assert.ok(!result.ok, `ForcePrimary on ${c.id} succeeded`);
+          assertDenied(result.error, 'ForcePrimary is not allowed for web1 (role frontend); it needs one of: admin');
+        }
+        const now = (await cluster.status()).groups[0]!;
+        assert.deepEqual({ primary: now.primary, epoch: now.epoch, inSync: now.inSync }, { primary: before.primary, epoch: before.epoch, inSync: before.inSync });
+        assert.equal((await cluster.client.get('stale#check', 'acknowledged'))?.toString(), 'written after the node went stale');
+        assert.deepEqual(await storeRows(), rows);
+      });
     } finally {
-      await cluster.node(stale).revive();
       await cluster.waitHealthy(60_000);
     }
   });
@@ -657,10 +670,7 @@ describe('internal gRPC behind mutual TLS', () => {
   test("attack: RequestJoin of a stale backup as the real primary, from the other backup's certificate, on every coordinator", { timeout: 90_000 }, async () => {
     const { primary, attacker, victim } = await parties();
     // The victim halted and left behind by a write: let in again, it would be in sync without it.
-    await cluster.node(victim).halt();
-    try {
-      await waitFor(async () => !(await cluster.status()).groups[0]!.inSync.includes(victim), { timeoutMs: 20_000, what: `${victim} to leave the in-sync set` });
-      await cluster.client.put('join#check', 'acknowledged', 'written while the victim was out');
+    await whileLeftBehind(victim, 'join#check', 'written while the victim was out', async () => {
       const group = (await cluster.status()).groups[0]!;
       const before = await replicationState();
       // A request id no later attempt of the primary's reaches: taken, it would also have made
@@ -672,9 +682,7 @@ describe('internal gRPC behind mutual TLS', () => {
         assertDenied(result.error, `${attacker} may not vouch for a join as the primary ${primary}; only ${primary} may`);
       }
       assert.deepEqual(await replicationState(), before);
-    } finally {
-      await cluster.node(victim).revive();
-    }
+    });
     // The primary's own join of the victim goes through, and the victim has the write it missed.
     await cluster.waitHealthy(60_000);
     assert.ok((await rowsOn(victim)).some((r) => r.startsWith('join#check: ')), `${victim} caught up before it joined`);
@@ -755,7 +763,7 @@ describe('internal gRPC behind mutual TLS', () => {
     assert.ok(chunks.length > 0 && chunks[0]!.manifest.length > 0, 'the checkpoint stream starts with its manifest');
     assert.deepEqual(await replicationState(), before);
     // Nothing was streamed; the refusal must also reach the caller as a status, not as a stream
-    // it waits on until its deadline (a backup's is snapshotTimeoutMs, ten minutes).
+    // it waits on until its deadline (a backup's is `timeouts.snapshotMs`, ten minutes).
     for (const { n, result } of results) {
       assert.ok(!result.ok);
       assert.equal(result.error.code, 'permission_denied', `ReadSnapshot from ${outsiderName} on ${n.id}: ${result.error.code} ${result.error.message}`);

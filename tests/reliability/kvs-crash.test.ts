@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NodeClient } from '../../cluster/kvs/client.ts';
-import { seededRandom } from '../lib/processes.ts';
-import { startSingleNode } from '../lib/single-node.ts';
+import { seededRandom } from '../../scripts/lib/processes.ts';
+import { startSingleNode } from '../../scripts/lib/single-node.ts';
 
 const cycles = Number(process.env.CRASH_CYCLES ?? 20);
 const writers = 32;

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NodeClient } from '../../cluster/kvs/client.ts';
 import { PennError } from '../../cluster/common/errors.ts';
-import { startService } from '../lib/processes.ts';
-import { startSingleNode, type SingleNode } from '../lib/single-node.ts';
+import { startService } from '../../scripts/lib/processes.ts';
+import { startSingleNode, type SingleNode } from '../../scripts/lib/single-node.ts';
 
 const MiB = 1024 * 1024;
 

@@ -27,7 +27,7 @@ import { LbClient } from '../../cluster/lb/client.ts';
 import { MailClient } from '../../cluster/smtp/client.ts';
 import { ensureWebBuild } from '../../web/build.ts';
 import { machineEnv, makeMachines, portFreeOn, sharedConfigEnv, sharedSecret, type Machine } from '../lib/machines.ts';
-import { startService, waitFor, type Service, type TestEnv } from '../lib/processes.ts';
+import { startService, waitFor, type Service, type TestEnv } from '../../scripts/lib/processes.ts';
 
 const coordinatorIds = ['c0', 'c1', 'c2'];
 /** Three groups of three, rows split at j and s (the defaults): alice's rows are in group 0. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { freePorts, makeTestEnv, startService, waitFor, type TestEnv } from '../lib/processes.ts';
+import { freePorts, makeTestEnv, startService, waitFor, type TestEnv } from '../../scripts/lib/processes.ts';
 
 async function withEnv(http: Record<string, unknown>, fn: (env: TestEnv, ports: { lb: number; web: number }) => Promise<void>): Promise<void> {
   const [lbHttp, lbGrpc, web] = await freePorts(3);

@@ -1,4 +1,4 @@
-// Issue 11 point 3: `npm start` restarts whatever dies. The real scripts/start-cluster.ts runs
+// `npm start` restarts whatever dies (docs/ARCHITECTURE.md, "Processes"). The real scripts/start-cluster.ts runs
 // on free ports (one storage group, two frontends), and kill -9 takes down, one after another,
 // the storage primary, the load balancer, a frontend, the mail daemon and a coordinator. Each
 // time the supervisor's table must show the process back (a new pid, one more restart, killed
@@ -6,7 +6,7 @@
 // reports the restarts. Then Ctrl-C (SIGINT) stops it all: no process is left, none restarted.
 //
 // It runs what `npm start` runs (tests/lib/npm-start.ts: package.json's prestart, the build, then
-// start), so it also checks issue 13's production start: the supervisor and every process it
+// start), so it also checks the production start (scripts/build.ts): the supervisor and every process it
 // starts, restarted ones included, run the compiled code with source maps, and none runs tsx.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,8 +17,8 @@ import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { CoordinatorClient } from '../../cluster/coordinator/client.ts';
 import { LbClient } from '../../cluster/lb/client.ts';
 import { pidAlive, startNpmStart, type NpmStart } from '../lib/npm-start.ts';
-import { freePorts, makeTestEnv, waitFor } from '../lib/processes.ts';
-import { freePortRange } from '../lib/web-cluster.ts';
+import { freePorts, makeTestEnv, waitFor } from '../../scripts/lib/processes.ts';
+import { freePortRange } from '../../scripts/lib/web-cluster.ts';
 
 /** The part of GET /api/admin/status read here (web/lib/queries/admin.ts, ProcessesView). */
 interface ProcessesAnswer {

@@ -79,8 +79,7 @@ if (replaySeed !== null) {
 if (replaySeed === null) {
   describe('scenarios', () => {
     test('the seed report hard case: kill A, write, kill B and C, start A: unavailable; start the in-sync one: every key is there', async () => {
-      const { world, primary: C, backups } = await startInSync({ keys: 4 });
-      const [A, B] = backups;
+      const { world, primary: C, backups: [A, B] } = await startInSync({ keys: 4 });
       const client = world.clients[0]!;
       world.crash(A);
       const acked = new Map<string, string>();
@@ -141,8 +140,7 @@ if (replaySeed === null) {
 
     for (const viaSnapshot of [false, true]) {
       test(`a backup that was down catches up${viaSnapshot ? ' from a checkpoint (snapshot install)' : ' from the log'} and rejoins`, async () => {
-        const { world, primary: P, backups } = await startInSync({ keys: 6, checkpointEveryWrites: viaSnapshot ? 5 : 1000 });
-        const [X, Y] = backups;
+        const { world, primary: P, backups: [X, Y] } = await startInSync({ keys: 6, checkpointEveryWrites: viaSnapshot ? 5 : 1000 });
         const client = world.clients[0]!;
         world.crash(X);
         for (let i = 0; i < 12; i++) await putUntilAcked(world, client, world.keys[i % 6]!, `before.${i}`);
@@ -176,8 +174,7 @@ if (replaySeed === null) {
     // the coordinator, which then counts the backup in sync although it lacks what the primary
     // acknowledged meanwhile. Failing over to that backup loses those writes.
     test('a RequestJoin that times out but is applied late does not lose acknowledged writes', async () => {
-      const { world, primary: P, backups } = await startInSync({ keys: 2 });
-      const [X, Y] = backups;
+      const { world, primary: P, backups: [X, Y] } = await startInSync({ keys: 2 });
       const client = world.clients[0]!;
       world.crash(X);
       world.crash(Y);

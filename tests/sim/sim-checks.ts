@@ -10,6 +10,7 @@
 // primaries, a handler that threw something other than a PennError).
 import type { Store } from '../../cluster/kvs/io/store.ts';
 import { checkLinearizable } from '../lib/linearizability.ts';
+import { storeCells } from '../lib/store-cells.ts';
 import { show } from './sim-coordinators.ts';
 import type { SimWorld } from './sim-world.ts';
 
@@ -58,18 +59,7 @@ export async function checkAfterHealing(world: SimWorld, o: CheckOptions = {}): 
 /** Every cell of a store as one line: row/column=value, in order. */
 export async function dump(store: Store): Promise<string> {
   const cells: string[] = [];
-  let after = '';
-  for (;;) {
-    const page = await store.scanRows(after, 100);
-    for (const row of page.rows) {
-      for (const c of row.columns) {
-        const value = await store.get(row.row, c.name);
-        cells.push(`${row.row}/${c.name}=${value === undefined ? '(none)' : value.toString()}`);
-      }
-    }
-    if (page.nextAfterRow === '') break;
-    after = page.nextAfterRow;
-  }
+  for await (const { row, column, value } of storeCells(store, 100)) cells.push(`${row}/${column}=${value === undefined ? '(none)' : value.toString()}`);
   return cells.join(' ') || '(empty)';
 }
 

@@ -20,6 +20,7 @@ import { callLeader, type LeaderSearch } from '../../cluster/coordinator/leader-
 import type { CoordinatorPort } from '../../cluster/kvs/replication/ports.ts';
 import { ProcessClock } from './sim-clock.ts';
 import { SimDisk } from './sim-disk.ts';
+import { SimProcess } from './sim-process.ts';
 import type { SimNetwork } from './sim-network.ts';
 import type { RaftChecks } from './sim-raft-checks.ts';
 import type { SimScheduler } from './sim-scheduler.ts';
@@ -41,9 +42,7 @@ export interface GroupWorld {
   violation(what: string): void;
 }
 
-export class SimMember {
-  status: 'down' | 'starting' | 'up' = 'down';
-  incarnation = 0;
+export class SimMember extends SimProcess {
   member: CoordinatorMember | null = null;
   clock: ProcessClock | null = null;
   private readonly disk: SimDisk;
@@ -53,6 +52,7 @@ export class SimMember {
     private readonly g: SimCoordinators,
     private readonly w: GroupWorld,
   ) {
+    super();
     this.disk = new SimDisk(w.clock, w.random, w.fsyncMsMax);
   }
 
@@ -60,15 +60,9 @@ export class SimMember {
     return this.ref.id;
   }
 
-  /** The current incarnation when serving, else null (the network refuses calls to it). */
-  get liveIncarnation(): number | null {
-    return this.status === 'up' ? this.incarnation : null;
-  }
-
   async start(): Promise<void> {
-    if (this.status !== 'down') return;
-    this.status = 'starting';
-    const inc = ++this.incarnation;
+    const inc = this.beginStart();
+    if (inc === null) return;
     const { w, id } = this;
     const clock = new ProcessClock(w.clock, w.rate(id), Math.floor(w.random() * 100_000));
     this.clock = clock;
@@ -108,9 +102,7 @@ export class SimMember {
 
   /** Power cut: the process and its unsynced writes are gone. */
   crash(): void {
-    if (this.status === 'down') return;
-    this.incarnation++;
-    this.status = 'down';
+    if (!this.endIncarnation()) return;
     this.member = null;
     this.clock?.kill();
     this.disk.powerCut();

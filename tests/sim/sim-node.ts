@@ -16,6 +16,7 @@ import type { CoordinatorPort, GroupConfig, LogPosition, PeerTransport, Snapshot
 import { Replicator, type ReplicatorOptions } from '../../cluster/kvs/replication/replicator.ts';
 import type { ProcessClock } from './sim-clock.ts';
 import { SimDisk } from './sim-disk.ts';
+import { SimProcess } from './sim-process.ts';
 import type { SimNetwork } from './sim-network.ts';
 import type { SimScheduler } from './sim-scheduler.ts';
 import type { Trace } from './sim-trace.ts';
@@ -73,9 +74,7 @@ class SimReplicator extends Replicator {
   }
 }
 
-export class SimNode {
-  status: 'down' | 'starting' | 'up' = 'down';
-  incarnation = 0;
+export class SimNode extends SimProcess {
   store: Store | null = null;
   replicator: Replicator | null = null;
   clock: ProcessClock | null = null;
@@ -85,18 +84,13 @@ export class SimNode {
     readonly id: string,
     private readonly w: NodeWorld,
   ) {
+    super();
     this.disk = new SimDisk(w.clock, w.diskRandom, w.fsyncMsMax);
   }
 
-  /** The current incarnation when serving, else null (the network refuses calls to it). */
-  get liveIncarnation(): number | null {
-    return this.status === 'up' ? this.incarnation : null;
-  }
-
   async start(): Promise<void> {
-    if (this.status !== 'down') return;
-    this.status = 'starting';
-    const inc = ++this.incarnation;
+    const inc = this.beginStart();
+    if (inc === null) return;
     this.w.trace.add(`${this.id} starting (incarnation ${inc})`);
     const store = await Store.open({
       dir: `/data/kvs/${this.id}`,
@@ -112,7 +106,6 @@ export class SimNode {
       await store.abandon();
       return;
     }
-    const k = this.w.config.kvs;
     const clock = this.w.newClock(this.id);
     this.clock = clock;
     this.store = store;
@@ -128,7 +121,7 @@ export class SimNode {
         clock,
         log: this.w.log,
         leaseMs: this.w.config.coordinator.leaseMs,
-        replicationTimeoutMs: k.replicationTimeoutMs,
+        commitTimeoutMs: this.w.config.timeouts.commitMs,
         checkpointEveryWrites: this.w.checkpointEveryWrites,
         // Random in production; here a function of the run, so the seed replays it.
         incarnation: `${this.id}.${inc}`,
@@ -142,9 +135,7 @@ export class SimNode {
 
   /** Power cut: memory and unsynced bytes are gone. */
   crash(): void {
-    if (this.status === 'down') return;
-    this.incarnation++;
-    this.status = 'down';
+    if (!this.endIncarnation()) return;
     const store = this.store;
     this.replicator?.stop();
     this.replicator = null;
@@ -208,7 +199,7 @@ export class SimNode {
 
   private transport(inc: number): PeerTransport {
     const { net } = this.w;
-    const timeout = this.w.config.kvs.replicationTimeoutMs;
+    const timeout = this.w.config.timeouts.replicationMs;
     const call = <T>(peer: string, kind: string, ms: number, fn: (r: Replicator) => Promise<T>) =>
       net.call(this.id, inc, peer, kind, ms, () => fn(this.w.node(peer).replica()));
     const w = this.w;

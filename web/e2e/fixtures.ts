@@ -3,7 +3,7 @@
 // stopped or halted is back and healthy. Tests reach the site through the load balancer
 // (baseURL) unless they need one frontend.
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { startWebCluster, type WebCluster } from '../../tests/lib/web-cluster.ts';
+import { startWebCluster, type WebCluster } from '../../scripts/lib/web-cluster.ts';
 
 export const admins = ['admin'];
 

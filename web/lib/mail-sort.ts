@@ -1,10 +1,9 @@
 // How a mail folder sorts, the same for the server (which sorts the whole folder) and the list
 // (which labels its columns): by the other party ("who": the sender in the inbox, the
 // recipients in Sent), by subject, or by date; names and subjects without regard to case.
-import type { MailFolder, MailSummary } from './queries/mail';
+// The orders themselves (SortColumn, SortOrder) are part of the folder query, queries/mail.ts.
+import type { MailFolder, MailSummary, SortColumn, SortOrder } from './queries/mail';
 
-export type SortColumn = 'who' | 'subject' | 'date';
-export type SortOrder = 'asc' | 'desc';
 export const sortColumns: readonly SortColumn[] = ['who', 'subject', 'date'];
 
 export function who(folder: MailFolder, m: Pick<MailSummary, 'from' | 'to' | 'cc'>): string {

@@ -171,24 +171,24 @@ export function createRaft(id: string, members: readonly string[], options: Raft
 export function step(state: RaftState, input: RaftInput): RaftStepResult {
   const s = draft(state);
   const out: RaftEffect[] = [];
+  onInput(s, out, input);
+  return { state: s, effects: out };
+}
+
+/** Hands each kind of input to its handler, as onMessage does for each type of message. */
+function onInput(s: RaftState, out: RaftEffect[], input: RaftInput): void {
   switch (input.kind) {
     case 'tick':
-      onTick(s, out, input.now);
-      break;
+      return onTick(s, out, input.now);
     case 'message':
-      onMessage(s, out, input.message, input.now);
-      break;
+      return onMessage(s, out, input.message, input.now);
     case 'propose':
-      onPropose(s, out, input.data, input.now);
-      break;
+      return onPropose(s, out, input.data, input.now);
     case 'compact':
-      onCompact(s, out, input.index, input.data);
-      break;
+      return onCompact(s, out, input.index, input.data);
     case 'confirm':
-      onConfirm(s, out, input.id, input.now);
-      break;
+      return onConfirm(s, out, input.id, input.now);
   }
-  return { state: s, effects: out };
 }
 
 // ---- Queries ----

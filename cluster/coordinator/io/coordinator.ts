@@ -16,7 +16,9 @@ import { CoordinatorMember } from './coordinator-member.ts';
 import { FileRaftStorage } from './raft-storage.ts';
 import { RaftTransport, addPeerService } from './raft-transport.ts';
 import { addCoordinatorService } from './server.ts';
-import { ReplicaService, configToWire, figuresFromWire, type WireHeartbeatReply, type WireHeartbeatRequest } from './wire.ts';
+import { configToWire } from './wire.ts';
+// The storage nodes' service: its proto is theirs (replica.proto), loaded once there.
+import { ReplicaService, figuresFromWire, type HeartbeatReply__Output, type HeartbeatRequest } from '../../kvs/io/replica-wire.ts';
 
 export interface RunningCoordinator {
   id: string;
@@ -47,8 +49,8 @@ export async function startCoordinator(config: Readonly<Config>, id: string, log
     allNodes(config).map((n) => [n.id, new ReplicaService(n.address, channelCredentials(config), channelOptions)]),
   );
   const heartbeat = async (node: NodeRef, cfg: GroupConfig | null, timeoutMs: number): Promise<NodeFigures> => {
-    const request: WireHeartbeatRequest = cfg ? { config: configToWire(cfg), has_config: true } : { has_config: false };
-    return figuresFromWire(await callUnary<WireHeartbeatReply>(nodeClients.get(node.id) as grpc.Client, 'Heartbeat', request, timeoutMs));
+    const request: HeartbeatRequest = cfg ? { config: configToWire(cfg), has_config: true } : { has_config: false };
+    return figuresFromWire(await callUnary<HeartbeatReply__Output>(nodeClients.get(node.id) as grpc.Client, 'Heartbeat', request, timeoutMs));
   };
   const member = new CoordinatorMember({
     id,

@@ -9,7 +9,7 @@ import { callUnary, channelOptions, unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
 import { addGuardedService, callerOf } from '../../common/tls/credentials.ts';
 import type { RaftMessage } from '../core/raft.ts';
-import { CoordinatorPeerService, raftFromWire, raftToWire, type WireRaftMessage } from './wire.ts';
+import { CoordinatorPeerService, raftFromWire, raftToWire, type RaftMessage__Output } from './wire.ts';
 
 /** Calls in flight to one peer beyond which new messages are dropped (Raft sends them again). */
 const inFlightMax = 64;
@@ -60,7 +60,7 @@ export function addPeerService(
 ): void {
   const ids = new Set(members.map((m) => m.id));
   addGuardedService(server, config, CoordinatorPeerService.service, { Step: ['coordinator'] }, {
-    Step: unary(log, 'Step', (w: WireRaftMessage, call) => {
+    Step: unary(log, 'Step', (w: RaftMessage__Output, call) => {
       const message = raftFromWire(w);
       if (message.to !== self || !ids.has(message.from)) {
         throw new PennError('invalid_argument', `a raft message from ${message.from} to ${message.to} reached ${self}`);

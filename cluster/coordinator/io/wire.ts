@@ -1,37 +1,34 @@
-// The coordinator's messages as they cross the wire (proto field names, snake_case) and the
-// conversions to and from the core's plain objects. Shared by the server, the heartbeats and
-// CoordinatorClient so each field is named in one place.
+// The coordinator's proto (proto/coordinator.proto): its services, loaded once, and the
+// conversions between its messages and the core's plain objects. The message types are
+// generated (cluster/common/proto-types/, `npm run gen:proto`): the `__Output` form is what
+// arrives, with every field present as the shared loader options give it; the plain form is
+// what may be sent. Shared by the server, the Raft transport, CoordinatorClient and the storage
+// nodes (GroupConfig travels inside replica messages too), so each field is named in one place.
 import { PennError } from '../../common/errors.ts';
 import { loadProto, serviceClient } from '../../common/grpc.ts';
-import type { RaftEntry, RaftMessage, RaftSnapshot } from '../core/raft.ts';
+import type { ClusterStatusReply, ClusterStatusReply__Output } from '../../common/proto-types/penncloud/coordinator/ClusterStatusReply.ts';
+import type { ForcePrimaryReply, ForcePrimaryReply__Output } from '../../common/proto-types/penncloud/coordinator/ForcePrimaryReply.ts';
+import type { GroupConfig as WireGroupConfig, GroupConfig__Output } from '../../common/proto-types/penncloud/coordinator/GroupConfig.ts';
+import type { LookupReply, LookupReply__Output } from '../../common/proto-types/penncloud/coordinator/LookupReply.ts';
+import type { RaftMessage as WireRaftMessage, RaftMessage__Output } from '../../common/proto-types/penncloud/coordinator/RaftMessage.ts';
+import type { RaftMessage } from '../core/raft.ts';
 import type { ClusterStatus, CoordinatorInfo, NodeStatus } from '../core/status.ts';
-import type { ForceResult, GroupConfig, LookupResult, NodeFigures } from '../core/types.ts';
+import type { ForceResult, GroupConfig, LookupResult } from '../core/types.ts';
+
+export type { GroupConfig__Output, WireGroupConfig };
+export type { LookupRequest__Output } from '../../common/proto-types/penncloud/coordinator/LookupRequest.ts';
+export type { MembershipRequest__Output } from '../../common/proto-types/penncloud/coordinator/MembershipRequest.ts';
+export type { RenewLeaseReply, RenewLeaseReply__Output } from '../../common/proto-types/penncloud/coordinator/RenewLeaseReply.ts';
+export type { RenewLeaseRequest__Output } from '../../common/proto-types/penncloud/coordinator/RenewLeaseRequest.ts';
+export type { GetConfigRequest__Output } from '../../common/proto-types/penncloud/coordinator/GetConfigRequest.ts';
+export type { ForcePrimaryRequest__Output } from '../../common/proto-types/penncloud/coordinator/ForcePrimaryRequest.ts';
+export type { ClusterStatusReply__Output, ForcePrimaryReply__Output, LookupReply__Output, RaftMessage__Output };
 
 const coordinatorProto = loadProto('coordinator.proto');
 export const CoordinatorService = serviceClient(coordinatorProto, 'penncloud.coordinator.Coordinator');
-export const ReplicaService = serviceClient(loadProto('replica.proto'), 'penncloud.replica.Replica');
 export const CoordinatorPeerService = serviceClient(coordinatorProto, 'penncloud.coordinator.CoordinatorPeer');
 
-export interface WireRaftMessage {
-  type: string;
-  from: string;
-  to: string;
-  term: number;
-  pre: boolean;
-  last_index: number;
-  last_term: number;
-  granted: boolean;
-  prev_index: number;
-  prev_term: number;
-  entries: RaftEntry[];
-  commit: number;
-  success: boolean;
-  match_index: number;
-  snapshot: RaftSnapshot | null;
-  seq: number;
-}
-
-export function raftToWire(m: RaftMessage): Partial<WireRaftMessage> {
+export function raftToWire(m: RaftMessage): WireRaftMessage {
   const base = { type: m.type, from: m.from, to: m.to, term: m.term };
   switch (m.type) {
     case 'vote':
@@ -48,7 +45,7 @@ export function raftToWire(m: RaftMessage): Partial<WireRaftMessage> {
 }
 
 /** A message from another member; anything malformed is refused as INVALID_ARGUMENT. */
-export function raftFromWire(w: WireRaftMessage): RaftMessage {
+export function raftFromWire(w: RaftMessage__Output): RaftMessage {
   const base = { from: w.from, to: w.to, term: w.term };
   switch (w.type) {
     case 'vote':
@@ -67,93 +64,22 @@ export function raftFromWire(w: WireRaftMessage): RaftMessage {
   }
 }
 
-export interface WireGroupConfig {
-  group: number;
-  epoch: number;
-  primary: string;
-  in_sync: string[];
-  primary_incarnation: string;
-}
-
-export interface WireNodeAddress {
-  id: string;
-  address: string;
-}
-
-export interface WireLookupReply {
-  group: number;
-  assigned: WireNodeAddress | null;
-  primary: WireNodeAddress | null;
-  epoch: number;
-}
-
-export interface WireNodeInfo {
-  id: string;
-  group: number;
-  address: string;
-  state: string;
-  role: string;
-  epoch: number;
-  log_position: number;
-  checkpoint_version: number;
-  key_count: number;
-  memory_bytes: number;
-  in_sync: boolean;
-}
-
-export interface WireCoordinatorInfo {
-  id: string;
-  address: string;
-  role: string;
-  term: number;
-  match_index: number;
-}
-
-export interface WireClusterStatusReply {
-  nodes: WireNodeInfo[];
-  groups: WireGroupConfig[];
-  coordinators: WireCoordinatorInfo[];
-}
-
-export interface WireHeartbeatRequest {
-  config?: WireGroupConfig;
-  has_config: boolean;
-}
-
-export interface WireHeartbeatReply {
-  state: string;
-  epoch: number;
-  last_lsn: number;
-  last_epoch: number;
-  checkpoint_version: number;
-  key_count: number;
-  memory_bytes: number;
-  role: string;
-  incarnation: string;
-}
-
 export function configToWire(c: GroupConfig): WireGroupConfig {
   return { group: c.group, epoch: c.epoch, primary: c.primary, in_sync: [...c.inSync], primary_incarnation: c.primaryIncarnation };
 }
 
 /** A message's config; proto3 leaves absent fields as defaults, so an absent one reads as epoch 0. */
-export function configFromWire(c: WireGroupConfig | null | undefined): GroupConfig {
+export function configFromWire(c: GroupConfig__Output | null | undefined): GroupConfig {
   return {
     group: c?.group ?? 0,
-    epoch: c?.epoch ?? 0,
+    epoch: Number(c?.epoch ?? 0),
     primary: c?.primary ?? '',
     inSync: [...(c?.in_sync ?? [])],
     primaryIncarnation: c?.primary_incarnation ?? '',
   };
 }
 
-export interface WireForcePrimaryReply {
-  config?: WireGroupConfig;
-  last_lsn: number;
-  replaced: { node: string; last_lsn: number; reported: boolean }[];
-}
-
-export function forceToWire(r: ForceResult): WireForcePrimaryReply {
+export function forceToWire(r: ForceResult): ForcePrimaryReply {
   return {
     config: configToWire(r.config),
     last_lsn: r.lastLsn,
@@ -161,7 +87,7 @@ export function forceToWire(r: ForceResult): WireForcePrimaryReply {
   };
 }
 
-export function forceFromWire(r: WireForcePrimaryReply): ForceResult {
+export function forceFromWire(r: ForcePrimaryReply__Output): ForceResult {
   return {
     config: configFromWire(r.config),
     lastLsn: r.last_lsn,
@@ -169,11 +95,11 @@ export function forceFromWire(r: WireForcePrimaryReply): ForceResult {
   };
 }
 
-export function lookupToWire(r: LookupResult): WireLookupReply {
+export function lookupToWire(r: LookupResult): LookupReply {
   return { group: r.group, assigned: { ...r.assigned }, primary: { ...r.primary }, epoch: r.epoch };
 }
 
-export function lookupFromWire(r: WireLookupReply): LookupResult {
+export function lookupFromWire(r: LookupReply__Output): LookupResult {
   return {
     group: r.group,
     assigned: { id: r.assigned?.id ?? '', address: r.assigned?.address ?? '' },
@@ -182,7 +108,7 @@ export function lookupFromWire(r: WireLookupReply): LookupResult {
   };
 }
 
-export function statusToWire(s: ClusterStatus): WireClusterStatusReply {
+export function statusToWire(s: ClusterStatus): ClusterStatusReply {
   return {
     nodes: s.nodes.map((n) => ({
       id: n.id,
@@ -202,7 +128,7 @@ export function statusToWire(s: ClusterStatus): WireClusterStatusReply {
   };
 }
 
-export function statusFromWire(s: WireClusterStatusReply): ClusterStatus {
+export function statusFromWire(s: ClusterStatusReply__Output): ClusterStatus {
   return {
     nodes: s.nodes.map(
       (n): NodeStatus => ({
@@ -223,19 +149,5 @@ export function statusFromWire(s: WireClusterStatusReply): ClusterStatus {
     coordinators: (s.coordinators ?? []).map(
       (c): CoordinatorInfo => ({ id: c.id, address: c.address, role: c.role as CoordinatorInfo['role'], term: c.term, matchIndex: c.match_index }),
     ),
-  };
-}
-
-export function figuresFromWire(r: WireHeartbeatReply): NodeFigures {
-  return {
-    state: r.state,
-    epoch: r.epoch,
-    lastLsn: r.last_lsn,
-    lastEpoch: r.last_epoch,
-    checkpointVersion: r.checkpoint_version,
-    keyCount: r.key_count,
-    memoryBytes: r.memory_bytes,
-    role: r.role,
-    incarnation: r.incarnation,
   };
 }

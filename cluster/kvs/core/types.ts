@@ -1,4 +1,5 @@
 // Plain data shared by the node's core and I/O: log entries, columns, status figures.
+import type { NodeFigures } from '../../coordinator/core/types.ts';
 
 /** One logged write. lsn rises by exactly one per entry for the life of a node (and a group). */
 export type LogEntry =
@@ -35,6 +36,21 @@ export interface StoreFigures {
   /** Bytes of tablets held in memory. */
   memoryBytes: number;
   /** fsyncs of the log, and entries they made durable (writes per fsync = entries / fsyncs). */
+  logFsyncs: number;
+  logEntriesSynced: number;
+}
+
+export type NodeState = 'up' | 'halted' | 'recovering';
+
+/**
+ * What a node says of itself: the figures its heartbeat replies carry to the coordinator
+ * (NodeFigures, the coordinator's record of them) and the rest of what NodeAdmin.Status shows.
+ */
+export interface NodeStatusFigures extends NodeFigures {
+  nodeId: string;
+  group: number;
+  state: NodeState;
+  rssBytes: number;
   logFsyncs: number;
   logEntriesSynced: number;
 }

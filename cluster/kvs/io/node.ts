@@ -7,32 +7,13 @@ import { groupNodes, groupOfRow, nodeRef } from '../../common/config.ts';
 import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { NodeClient } from '../client.ts';
-import type { ColumnInfo, ScanPage } from '../core/types.ts';
+import type { ColumnInfo, NodeState, NodeStatusFigures, ScanPage } from '../core/types.ts';
 import { checkColumn, checkRow, checkScanLimit, checkValue, type KeyLimits } from '../core/validate.ts';
 import { realClock, type CoordinatorPort, type GroupConfig } from '../replication/ports.ts';
 import { Replicator } from '../replication/replicator.ts';
 import type { FileSystem } from '../../common/files.ts';
 import { GrpcPeerTransport } from './peer-transport.ts';
 import { Store, type WriteOp } from './store.ts';
-
-export type NodeState = 'up' | 'halted' | 'recovering';
-
-export interface NodeStatusFigures {
-  nodeId: string;
-  group: number;
-  state: NodeState;
-  role: string;
-  epoch: number;
-  logPosition: number;
-  lastEpoch: number;
-  checkpointVersion: number;
-  keyCount: number;
-  memoryBytes: number;
-  rssBytes: number;
-  logFsyncs: number;
-  logEntriesSynced: number;
-  incarnation: string;
-}
 
 export interface NodeDeps {
   /** The coordinator, for a replicated node; none for a standalone one. */
@@ -85,7 +66,7 @@ export class KvsNode {
       onFatal: (err) => this.deps.onFatal?.(err),
     });
     if (this.deps.coordinator) {
-      this.transport = new GrpcPeerTransport(this.config, k.replicationTimeoutMs);
+      this.transport = new GrpcPeerTransport(this.config, this.config.timeouts.replicationMs);
       this.replicator = new Replicator({
         id: this.ref.id,
         group: this.ref.group,
@@ -96,8 +77,8 @@ export class KvsNode {
         clock: realClock,
         log: this.log,
         leaseMs: this.config.coordinator.leaseMs,
-        replicationTimeoutMs: k.replicationTimeoutMs,
         checkpointEveryWrites: k.checkpointEveryWrites,
+        commitTimeoutMs: this.config.timeouts.commitMs,
       });
     }
     this.store = store;
@@ -198,7 +179,7 @@ export class KvsNode {
       state: this.state,
       role,
       epoch: this.replicator?.config.epoch ?? 0,
-      logPosition: f?.lastLsn ?? 0,
+      lastLsn: f?.lastLsn ?? 0,
       lastEpoch: f?.lastEpoch ?? 0,
       checkpointVersion: f?.checkpointVersion ?? 0,
       keyCount: f?.keyCount ?? 0,
@@ -268,7 +249,7 @@ export class KvsNode {
   private forwarder(primary: string): NodeClient {
     let client = this.forwarders.get(primary);
     if (!client) {
-      client = new NodeClient(this.config, nodeRef(this.config, primary).address, 15_000, { forwarded: true });
+      client = new NodeClient(this.config, nodeRef(this.config, primary).address, this.config.timeouts.forwardMs, { forwarded: true });
       this.forwarders.set(primary, client);
     }
     return client;

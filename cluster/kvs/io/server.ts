@@ -3,30 +3,41 @@
 // every call answers exactly once with a known status.
 import * as grpc from '@grpc/grpc-js';
 import { groupNodes, type Config } from '../../common/config.ts';
-import { toServiceError, loadProto, serviceClient, unary } from '../../common/grpc.ts';
+import { toServiceError, unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
 import { addGuardedService, callerOf, requireCaller, type AccessPolicy } from '../../common/tls/credentials.ts';
+import { configFromWire, type GroupConfig__Output } from '../../coordinator/client.ts';
+import type { GroupConfig } from '../replication/ports.ts';
 import type { KvsNode } from './node.ts';
-import { fromWireConfig, fromWireEntry, toWirePosition, type WireConfig, type WireEntry } from './peer-transport.ts';
-
-const proto = loadProto('kvs.proto');
-export const KeyValueClient = serviceClient(proto, 'penncloud.kvs.KeyValue');
-export const NodeAdminClient = serviceClient(proto, 'penncloud.kvs.NodeAdmin');
-const replicaProto = loadProto('replica.proto');
-const ReplicaService = serviceClient(replicaProto, 'penncloud.replica.Replica');
-
-/** Set by a node that passes a call on to its primary (see NodeClient). */
-export const forwardedHeader = 'x-penncloud-forwarded';
-
-interface Req {
-  row?: string;
-  column?: string;
-  value?: Buffer;
-  expected?: Buffer;
-  expect_absent?: boolean;
-  after_row?: string;
-  limit?: number;
-}
+import {
+  ReplicaService,
+  entryFromWire,
+  figuresToWire,
+  positionToWire,
+  type AppendReply,
+  type AppendRequest__Output,
+  type CheckpointRequest__Output,
+  type HeartbeatRequest__Output,
+  type InstallSnapshotRequest__Output,
+  type ProbeRequest__Output,
+  type ReadSnapshotRequest__Output,
+  type TruncateRequest__Output,
+  type WireSnapshotChunk,
+} from './replica-wire.ts';
+import {
+  KeyValueClient,
+  NodeAdminClient,
+  forwardedHeader,
+  statusToWire,
+  type CPutRequest__Output,
+  type DeleteRequest__Output,
+  type GetReply,
+  type GetRequest__Output,
+  type ListColumnsRequest__Output,
+  type PutRequest__Output,
+  type ScanRowsReply,
+  type ScanRowsRequest__Output,
+} from './wire.ts';
 
 type Call = grpc.ServerUnaryCall<unknown, unknown>;
 const isForwarded = (call: Call) => call.metadata.get(forwardedHeader).length > 0;
@@ -43,21 +54,21 @@ const replicaPolicy: AccessPolicy = Object.fromEntries(
 
 export function addNodeServices(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): void {
   addGuardedService(server, config, KeyValueClient.service, keyValuePolicy, {
-    Get: unary(log, 'Get', async (r: Req, call) => {
+    Get: unary(log, 'Get', async (r: GetRequest__Output, call): Promise<GetReply> => {
       const value = await node.get(r.row, r.column, isForwarded(call));
       return { found: value !== undefined, value: value ?? Buffer.alloc(0) };
     }),
-    Put: unary(log, 'Put', async (r: Req, call) => {
+    Put: unary(log, 'Put', async (r: PutRequest__Output, call) => {
       await node.put(r.row, r.column, r.value, isForwarded(call));
       return {};
     }),
-    CPut: unary(log, 'CPut', async (r: Req, call) => ({
+    CPut: unary(log, 'CPut', async (r: CPutRequest__Output, call) => ({
       applied: await node.cput(r.row, r.column, r.expected, r.value, r.expect_absent === true, isForwarded(call)),
     })),
-    Delete: unary(log, 'Delete', async (r: Req, call) => ({ existed: await node.delete(r.row, r.column, isForwarded(call)) })),
-    ListColumns: unary(log, 'ListColumns', async (r: Req, call) => ({ columns: await node.listColumns(r.row, isForwarded(call)) })),
-    ScanRows: unary(log, 'ScanRows', async (r: Req) => {
-      const page = await node.scanRows(r.after_row ?? '', r.limit);
+    Delete: unary(log, 'Delete', async (r: DeleteRequest__Output, call) => ({ existed: await node.delete(r.row, r.column, isForwarded(call)) })),
+    ListColumns: unary(log, 'ListColumns', async (r: ListColumnsRequest__Output, call) => ({ columns: await node.listColumns(r.row, isForwarded(call)) })),
+    ScanRows: unary(log, 'ScanRows', async (r: ScanRowsRequest__Output): Promise<ScanRowsReply> => {
+      const page = await node.scanRows(r.after_row, r.limit);
       return { rows: page.rows, next_after_row: page.nextAfterRow };
     }),
   });
@@ -70,47 +81,22 @@ export function addNodeServices(server: grpc.Server, config: Readonly<Config>, n
       await node.revive();
       return {};
     }),
-    Status: unary(log, 'Status', () => {
-      const s = node.status();
-      return {
-        node_id: s.nodeId,
-        group: s.group,
-        state: s.state,
-        role: s.role,
-        epoch: s.epoch,
-        log_position: s.logPosition,
-        checkpoint_version: s.checkpointVersion,
-        key_count: s.keyCount,
-        memory_bytes: s.memoryBytes,
-        rss_bytes: s.rssBytes,
-        log_fsyncs: s.logFsyncs,
-        log_entries_synced: s.logEntriesSynced,
-      };
-    }),
+    Status: unary(log, 'Status', () => statusToWire(node.status())),
   });
   addReplicaService(server, config, node, log);
 }
 
-interface ReplicaReq {
-  config?: WireConfig;
-  has_config?: boolean;
-  after_lsn?: number;
-  prev_lsn?: number;
-  entries?: WireEntry[];
-  version?: number;
-  epoch?: number;
-}
-
-function configOf(r: ReplicaReq) {
+/** The config every message from a primary carries; one without it is malformed. */
+function configOf(r: { config: GroupConfig__Output | null }): GroupConfig {
   if (!r.config) throw new Error('request without config');
-  return fromWireConfig(r.config);
+  return configFromWire(r.config);
 }
 
 /**
  * A replication message's config, sent by the primary it names (its certificate says so), and
  * that config the true one (KvsNode.checkPeerConfig).
  */
-async function fromPrimary(node: KvsNode, r: ReplicaReq, call: grpc.ServerUnaryCall<unknown, unknown>, what: string) {
+async function fromPrimary(node: KvsNode, r: Parameters<typeof configOf>[0], call: grpc.ServerUnaryCall<unknown, unknown>, what: string) {
   const config = configOf(r);
   requireCaller(call, [config.primary], `${what} as the primary of group ${config.group} (the message names ${config.primary || 'none'})`);
   if (callerOf(call)) await node.checkPeerConfig(config);
@@ -119,36 +105,25 @@ async function fromPrimary(node: KvsNode, r: ReplicaReq, call: grpc.ServerUnaryC
 
 function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): void {
   addGuardedService(server, config, ReplicaService.service, replicaPolicy, {
-    Heartbeat: unary(log, 'Heartbeat', (r: ReplicaReq) => {
-      const s = node.heartbeat(r.has_config && r.config ? fromWireConfig(r.config) : null);
-      return {
-        state: s.state,
-        epoch: s.epoch,
-        last_lsn: s.logPosition,
-        last_epoch: s.lastEpoch,
-        checkpoint_version: s.checkpointVersion,
-        key_count: s.keyCount,
-        memory_bytes: s.memoryBytes,
-        role: s.role,
-        incarnation: s.incarnation,
-      };
-    }),
-    Probe: unary(log, 'Probe', async (r: ReplicaReq, call) => toWirePosition(await node.replica().onProbe(await fromPrimary(node, r, call, 'probe')))),
-    Truncate: unary(log, 'Truncate', async (r: ReplicaReq, call) =>
-      toWirePosition(await node.replica().onTruncate(await fromPrimary(node, r, call, 'truncate'), Number(r.after_lsn))),
+    Heartbeat: unary(log, 'Heartbeat', (r: HeartbeatRequest__Output) =>
+      figuresToWire(node.heartbeat(r.has_config && r.config ? configFromWire(r.config) : null)),
     ),
-    Append: unary(log, 'Append', async (r: ReplicaReq, call) => {
-      const reply = await node.replica().onAppend(await fromPrimary(node, r, call, 'append'), Number(r.prev_lsn), (r.entries ?? []).map(fromWireEntry));
+    Probe: unary(log, 'Probe', async (r: ProbeRequest__Output, call) => positionToWire(await node.replica().onProbe(await fromPrimary(node, r, call, 'probe')))),
+    Truncate: unary(log, 'Truncate', async (r: TruncateRequest__Output, call) =>
+      positionToWire(await node.replica().onTruncate(await fromPrimary(node, r, call, 'truncate'), Number(r.after_lsn))),
+    ),
+    Append: unary(log, 'Append', async (r: AppendRequest__Output, call): Promise<AppendReply> => {
+      const reply = await node.replica().onAppend(await fromPrimary(node, r, call, 'append'), Number(r.prev_lsn), r.entries.map(entryFromWire));
       return { durable_lsn: reply.durableLsn };
     }),
-    InstallSnapshot: unary(log, 'InstallSnapshot', async (r: ReplicaReq, call) =>
-      toWirePosition(await node.replica().onInstallSnapshot(await fromPrimary(node, r, call, 'install a snapshot'))),
+    InstallSnapshot: unary(log, 'InstallSnapshot', async (r: InstallSnapshotRequest__Output, call) =>
+      positionToWire(await node.replica().onInstallSnapshot(await fromPrimary(node, r, call, 'install a snapshot'))),
     ),
-    Checkpoint: unary(log, 'Checkpoint', async (r: ReplicaReq, call) => {
+    Checkpoint: unary(log, 'Checkpoint', async (r: CheckpointRequest__Output, call) => {
       await node.replica().onCheckpoint(await fromPrimary(node, r, call, 'checkpoint'), Number(r.version));
       return {};
     }),
-    ReadSnapshot: (call: grpc.ServerWritableStream<ReplicaReq, unknown>) => {
+    ReadSnapshot: (call: grpc.ServerWritableStream<ReadSnapshotRequest__Output, WireSnapshotChunk>) => {
       void (async () => {
         try {
           // A backup of this group pulls its primary's checkpoint; no other node may read it.

@@ -15,6 +15,7 @@ import type { LogEntry } from '../core/types.ts';
 import { CrashFs } from './crash-fs.ts';
 import type { FileSystem } from '../../common/files.ts';
 import { Store, type StoreOptions, type WriteOp } from './store.ts';
+import { storeCells } from '../../../tests/lib/store-cells.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -50,19 +51,11 @@ async function write(store: Store, op: WriteOp, epoch = 0): Promise<LogEntry | n
 /** Every cell, through scanRows paging and get. */
 async function contents(store: Store): Promise<Map<string, string>> {
   const cells = new Map<string, string>();
-  let after = '';
-  for (;;) {
-    const page = await store.scanRows(after, 7);
-    for (const row of page.rows) {
-      for (const col of row.columns) {
-        const value = await store.get(row.row, col.name);
-        assert.equal(value?.length, col.size);
-        cells.set(`${row.row}/${col.name}`, (value as Buffer).toString('latin1'));
-      }
-    }
-    if (page.nextAfterRow === '') return cells;
-    after = page.nextAfterRow;
+  for await (const cell of storeCells(store, 7)) {
+    assert.equal(cell.value?.length, cell.size);
+    cells.set(`${cell.row}/${cell.column}`, (cell.value as Buffer).toString('latin1'));
   }
+  return cells;
 }
 
 test('get, put, delete, listColumns and scanRows paging', async () => {

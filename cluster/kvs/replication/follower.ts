@@ -3,16 +3,15 @@
 // Any error sends it back to matching; an in-sync backup that fails is reported to the
 // coordinator so commits can go on without it.
 import { isPennError } from '../../common/errors.ts';
-import { decideSync, type PrimaryLogView } from './sync-decision.ts';
-import type { LogPosition } from './ports.ts';
-import type { Replicator } from './replicator.ts';
+import { decideSync } from './sync-decision.ts';
+import type { FollowerHost, LogPosition } from './ports.ts';
 
 const batchBytesMax = 4 * 1024 * 1024;
 const idleWaitMs = 200;
 
 export class Follower {
   constructor(
-    private readonly r: Replicator,
+    private readonly r: FollowerHost,
     private readonly peer: string,
     private readonly term: number,
   ) {}
@@ -35,7 +34,7 @@ export class Follower {
         } else {
           await this.r.reportFailure(this.peer, err);
         }
-        await this.r.o.clock.sleep(backoffMs);
+        await this.r.clock.sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 500);
       }
     }
@@ -43,10 +42,10 @@ export class Follower {
 
   /** Probes, truncates or installs a snapshot until the backup's log is a prefix of ours. */
   private async match(): Promise<LogPosition> {
-    const t = this.r.o.transport;
+    const t = this.r.transport;
     let position = await t.probe(this.peer, this.r.config);
     for (let round = 0; this.live(); round++) {
-      const decision = decideSync(position, this.logView());
+      const decision = decideSync(position, this.r.logView());
       if (decision.kind === 'matched') {
         this.r.resetAck(this.peer, position.lastLsn);
         return position;
@@ -61,7 +60,7 @@ export class Follower {
           if (!isPennError(err, 'failed_precondition') || /stale epoch/.test(err.message)) throw err;
         }
       }
-      this.r.o.log.info(`sending the checkpoint to ${this.peer}`);
+      this.r.log.info(`sending the checkpoint to ${this.peer}`);
       position = await t.installSnapshot(this.peer, this.r.config);
     }
     throw new Error('no longer primary');
@@ -78,22 +77,10 @@ export class Follower {
         await this.r.waitForEntryAfter(next - 1, idleWaitMs);
         continue;
       }
-      const reply = await this.r.o.transport.append(this.peer, this.r.config, next - 1, entries);
+      const reply = await this.r.transport.append(this.peer, this.r.config, next - 1, entries);
       this.r.ackedBy(this.peer, reply.durableLsn);
       next = reply.durableLsn + 1;
       void this.r.maybeJoin(this.peer, reply.durableLsn);
     }
-  }
-
-  private logView(): PrimaryLogView {
-    const store = this.r.store;
-    const f = store.figures();
-    return {
-      lastLsn: f.lastLsn,
-      checkpointLsn: f.checkpointLsn,
-      checkpointEpoch: f.checkpointEpoch,
-      epochAt: (lsn) => store.epochAt(lsn),
-      lastLsnWithEpochAtMost: (epoch) => store.lastLsnWithEpochAtMost(epoch),
-    };
   }
 }

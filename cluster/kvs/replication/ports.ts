@@ -1,17 +1,13 @@
 // What the replicator needs from the world, as interfaces: its peers, the coordinator, a clock
 // and the store. The node wires real gRPC and real time; the simulation wires a seeded fake
 // network, a fake clock and stores on a fake disk, and so replays any failure from its seed.
+import type { Logger } from '../../common/log.ts';
+import type { GroupConfig } from '../../coordinator/core/types.ts';
 import type { LogEntry } from '../core/types.ts';
+import type { PrimaryLogView } from './sync-decision.ts';
 
-export interface GroupConfig {
-  group: number;
-  epoch: number;
-  /** '' when the group has no primary. */
-  primary: string;
-  inSync: string[];
-  /** The primary's process incarnation when it was elected (see Replicator.incarnation). */
-  primaryIncarnation: string;
-}
+// The coordinator decides a group's membership and owns its shape; the replicator follows it.
+export type { GroupConfig };
 
 export interface LogPosition {
   /** Last lsn that is durable on the node, and its epoch. */
@@ -53,6 +49,28 @@ export interface CoordinatorPort {
   reportFailure(change: MembershipChange): Promise<GroupConfig>;
   requestJoin(change: MembershipChange): Promise<GroupConfig>;
   getConfig(group: number): Promise<GroupConfig>;
+}
+
+/**
+ * What one follower loop (follower.ts) needs from its primary's replicator: the config and term
+ * it runs under, the log to stream, and where to report what the backup acknowledged. The
+ * replicator implements it; the follower knows nothing else of it.
+ */
+export interface FollowerHost {
+  readonly config: GroupConfig;
+  readonly transport: PeerTransport;
+  readonly clock: Clock;
+  readonly log: Logger;
+  isPrimary(): boolean;
+  currentTerm(): number;
+  logView(): PrimaryLogView;
+  entriesAfter(lsn: number, bytesMax: number): Promise<LogEntry[] | 'checkpointed'>;
+  waitForEntryAfter(lsn: number, waitMs: number): Promise<void>;
+  resetAck(peer: string, lsn: number): void;
+  ackedBy(peer: string, lsn: number): void;
+  maybeJoin(peer: string, ackedLsn: number): Promise<void>;
+  reportFailure(peer: string, err: unknown): Promise<void>;
+  refreshConfig(): Promise<void>;
 }
 
 export interface Clock {

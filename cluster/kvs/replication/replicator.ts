@@ -15,7 +15,8 @@ import type { Logger } from '../../common/log.ts';
 import type { LogEntry } from '../core/types.ts';
 import type { Store, WriteOp } from '../io/store.ts';
 import { Follower } from './follower.ts';
-import type { Clock, CoordinatorPort, GroupConfig, LogPosition, PeerTransport, SnapshotChunk } from './ports.ts';
+import type { Clock, CoordinatorPort, FollowerHost, GroupConfig, LogPosition, PeerTransport, SnapshotChunk } from './ports.ts';
+import type { PrimaryLogView } from './sync-decision.ts';
 
 export interface ReplicatorOptions {
   id: string;
@@ -28,10 +29,10 @@ export interface ReplicatorOptions {
   clock: Clock;
   log: Logger;
   leaseMs: number;
-  replicationTimeoutMs: number;
   checkpointEveryWrites: number;
-  /** How long a client call waits for its write to commit before giving up (outcome unknown). */
-  commitTimeoutMs?: number;
+  /** How long a client call waits for its write to commit before giving up (outcome unknown):
+   *  `timeouts.commitMs`, shorter than the call that waits for it. */
+  commitTimeoutMs: number;
   /** This process's incarnation; random unless a simulation fixes it. */
   incarnation?: string;
 }
@@ -50,7 +51,7 @@ const joinLagEntriesMax = 256;
 /** Entries kept in memory for followers, beyond which they read the log file. */
 const recentBytesMax = 64 * 1024 * 1024;
 
-export class Replicator {
+export class Replicator implements FollowerHost {
   config: GroupConfig;
   /**
    * New for every start and revive. The coordinator elects a primary as (node, incarnation): a
@@ -285,7 +286,7 @@ export class Replicator {
   }
 
   private commitTimeoutMs(): number {
-    return this.o.commitTimeoutMs ?? 10_000;
+    return this.o.commitTimeoutMs;
   }
 
   /**
@@ -346,7 +347,32 @@ export class Replicator {
     waiters.forEach((w) => w.reject(err));
   }
 
-  // ---- Used by the follower loops ----
+  // ---- Used by the follower loops (FollowerHost) ----
+
+  get transport(): PeerTransport {
+    return this.o.transport;
+  }
+
+  get clock(): Clock {
+    return this.o.clock;
+  }
+
+  get log(): Logger {
+    return this.o.log;
+  }
+
+  /** What matching a backup's log needs to know of this one (sync-decision.ts). */
+  logView(): PrimaryLogView {
+    const store = this.store;
+    const f = store.figures();
+    return {
+      lastLsn: f.lastLsn,
+      checkpointLsn: f.checkpointLsn,
+      checkpointEpoch: f.checkpointEpoch,
+      epochAt: (lsn) => store.epochAt(lsn),
+      lastLsnWithEpochAtMost: (epoch) => store.lastLsnWithEpochAtMost(epoch),
+    };
+  }
 
   currentTerm(): number {
     return this.term;

@@ -5,7 +5,7 @@ import { PennError } from '../../common/errors.ts';
 import { unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
 import type { FrontendTable } from '../core/frontend-table.ts';
-import { LoadBalancerService, type WireFrontendStatusReply, type WireHeartbeatRequest } from './wire.ts';
+import { LoadBalancerService, type FrontendStatusReply, type HeartbeatReply, type HeartbeatRequest__Output } from './wire.ts';
 import type { Config } from '../../common/config.ts';
 import { addGuardedService, callerOf } from '../../common/tls/credentials.ts';
 
@@ -17,7 +17,7 @@ export function addLoadBalancerService(server: grpc.Server, config: Readonly<Con
   // caller could point visitors at a host of its choice, or mark every frontend as leaving.
   const policy = { Heartbeat: ['frontend'], FrontendStatus: ['admin', 'frontend', 'node', 'mail', 'coordinator', 'lb'] } as const;
   addGuardedService(server, config, LoadBalancerService.service, policy, {
-    Heartbeat: unary(log, 'Heartbeat', (req: WireHeartbeatRequest, call) => {
+    Heartbeat: unary(log, 'Heartbeat', (req: HeartbeatRequest__Output, call): HeartbeatReply => {
       const caller = callerOf(call);
       if (caller && caller.name !== `web${req.frontend}`) {
         throw new PennError('permission_denied', `${caller.name} may only send heartbeats for itself, not for frontend ${req.frontend}`);
@@ -38,7 +38,7 @@ export function addLoadBalancerService(server: grpc.Server, config: Readonly<Con
       if (!known) throw new PennError('invalid_argument', `frontend ${req.frontend} is not one of 1…${table.size}`);
       return { timeout_ms: timeoutMs };
     }),
-    FrontendStatus: unary(log, 'FrontendStatus', (): WireFrontendStatusReply => {
+    FrontendStatus: unary(log, 'FrontendStatus', (): FrontendStatusReply => {
       const at = now();
       return {
         frontends: table.view(at).map((f) => ({

@@ -1,31 +1,11 @@
-// The load balancer's gRPC service definition and its messages as they cross the wire
-// (snake_case, numbers for uint64 as the shared proto loader options give them).
+// proto/lb.proto, loaded once: the load balancer's service and its message types, generated into
+// cluster/common/proto-types/ by `npm run gen:proto` (`__Output` for what arrives, with uint64 as
+// numbers by the shared loader options; the plain form for what is sent).
 import { loadProto, serviceClient } from '../../common/grpc.ts';
+
+export type { FrontendStatusReply, FrontendStatusReply__Output } from '../../common/proto-types/penncloud/lb/FrontendStatusReply.ts';
+export type { HeartbeatReply } from '../../common/proto-types/penncloud/lb/HeartbeatReply.ts';
+export type { HeartbeatRequest, HeartbeatRequest__Output } from '../../common/proto-types/penncloud/lb/HeartbeatRequest.ts';
 
 const pkg = loadProto('lb.proto');
 export const LoadBalancerService = serviceClient(pkg, 'penncloud.lb.LoadBalancer');
-
-export interface WireHeartbeatRequest {
-  frontend: number;
-  address: string;
-  public_host: string;
-  started_at_ms: number;
-  rss_bytes: number;
-  leaving: boolean;
-}
-
-export interface WireFrontendInfo {
-  frontend: number;
-  address: string;
-  alive: boolean;
-  last_heartbeat_at_ms: number;
-  started_at_ms: number;
-  rss_bytes: number;
-  redirects: number;
-}
-
-export interface WireFrontendStatusReply {
-  frontends: WireFrontendInfo[];
-  heartbeat_timeout_ms: number;
-  now_ms: number;
-}

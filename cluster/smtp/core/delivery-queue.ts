@@ -3,8 +3,10 @@
 // attempt's per-recipient results do to the job, and the bounce the sender gets (RFC 3464).
 // The io side (io/outbound.ts) stores jobs, runs attempts and delivers bounces.
 import { z } from 'zod';
-import { mailerDaemon } from './addresses.ts';
-import { headerEnd, rfc5322Date } from './message-format.ts';
+import { decodeJson, encodeJson } from '../../common/json-value.ts';
+import { mailerDaemon } from '../../data/mail/addresses.ts';
+import { headerEnd } from '../../data/mail/message-text.ts';
+import { rfc5322Date } from './message-format.ts';
 
 /**
  * The queue in the store: row `_mailqueue#jobs` holds one column per job (its id) with the job
@@ -36,16 +38,11 @@ export const queueJobSchema = z.object({
 export type QueueJob = z.infer<typeof queueJobSchema>;
 
 export function encodeJob(job: QueueJob): Buffer {
-  return Buffer.from(JSON.stringify(queueJobSchema.parse(job)), 'utf8');
+  return encodeJson(queueJobSchema.parse(job));
 }
 
 export function decodeJob(value: Buffer): QueueJob | undefined {
-  try {
-    const parsed = queueJobSchema.safeParse(JSON.parse(value.toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeJson(queueJobSchema, value);
 }
 
 export interface RetrySettings {

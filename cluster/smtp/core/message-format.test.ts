@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { LineLengthGuard, hasHeader, headerEnd, pop3MultiLine, toCrlf, traceHeaders } from './message-format.ts';
+import { LineLengthGuard, pop3MultiLine, traceHeaders } from './message-format.ts';
 
 /** What a POP3 client does with a multi-line response: drop the terminator, un-stuff dots. */
 function unstuff(wire: Buffer): Buffer {
@@ -18,13 +18,6 @@ function unstuff(wire: Buffer): Buffer {
 }
 
 describe('message format', () => {
-  test('toCrlf turns bare LF into CRLF and leaves CRLF alone', () => {
-    assert.equal(toCrlf(Buffer.from('a\nb\r\nc\n')).toString(), 'a\r\nb\r\nc\r\n');
-    const same = Buffer.from('a\r\nb\r\n');
-    assert.equal(toCrlf(same), same);
-    assert.equal(toCrlf(Buffer.from('\n\n')).toString(), '\r\n\r\n');
-  });
-
   test('LineLengthGuard: 1000 octets with CRLF pass, 1001 do not, across chunk boundaries', () => {
     const ok = new LineLengthGuard();
     ok.push(Buffer.from('x'.repeat(500)));
@@ -58,13 +51,6 @@ describe('message format', () => {
     assert.equal(pop3MultiLine(m, 2).toString(), 'A: 1\r\nB: 2\r\n\r\nl1\r\n..l2\r\n.\r\n');
     assert.equal(pop3MultiLine(m, 99).toString(), 'A: 1\r\nB: 2\r\n\r\nl1\r\n..l2\r\nl3\r\n.\r\n');
     assert.equal(pop3MultiLine(Buffer.from('A: 1\r\n'), 3).toString(), 'A: 1\r\n.\r\n');
-  });
-
-  test('headerEnd and hasHeader look only at the header section', () => {
-    const m = Buffer.from('Subject: x\r\nMessage-ID: <a@b>\r\n\r\nDate: not a header\r\n');
-    assert.equal(headerEnd(m), m.indexOf('Date'));
-    assert.equal(hasHeader(m, 'message-id'), true);
-    assert.equal(hasHeader(m, 'Date'), false);
   });
 
   test('trace headers strip CR/LF from client-given names', () => {

@@ -1,32 +1,14 @@
-// Byte-level message handling, pure Buffer code: line ends, the 1000-octet line limit, trace
-// headers, and the POP3 multi-line form (dot-stuffing, TOP). Works on Buffers, not strings, so
-// 8-bit bodies pass through unchanged.
+// Byte-level message handling for the protocols, pure Buffer code: the 1000-octet line limit,
+// trace headers, and the POP3 multi-line form (dot-stuffing, TOP). Works on Buffers, not
+// strings, so 8-bit bodies pass through unchanged. Line ends and the header section, which the
+// stored form shares, are in cluster/data/mail/message-text.ts.
+import { headerEnd } from '../../data/mail/message-text.ts';
 
-const CR = 0x0d;
 const LF = 0x0a;
 const DOT = 0x2e;
 
 /** RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets including its CRLF. */
 export const textLineBytesMax = 1000;
-
-/** Bare LF becomes CRLF, so the stored size is the size POP3 sends (RFC 1939 §11 counts CRLF). */
-export function toCrlf(buf: Buffer): Buffer {
-  let bare = 0;
-  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) if (i === 0 || buf[i - 1] !== CR) bare++;
-  if (bare === 0) return buf;
-  const out = Buffer.allocUnsafe(buf.length + bare);
-  let o = 0;
-  let from = 0;
-  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) {
-    if (i > 0 && buf[i - 1] === CR) continue;
-    o += buf.copy(out, o, from, i);
-    out[o++] = CR;
-    out[o++] = LF;
-    from = i + 1;
-  }
-  o += buf.copy(out, o, from);
-  return out.subarray(0, o);
-}
 
 /**
  * Watches a message as it streams in and remembers whether any line went over the limit
@@ -56,22 +38,6 @@ export class LineLengthGuard {
     if (bytes > this.longestLineBytes) this.longestLineBytes = bytes;
     this.lineBytes = 0;
   }
-}
-
-/** Offset just past the blank line that ends the header section; the whole buffer when there is none. */
-export function headerEnd(buf: Buffer): number {
-  if (buf.subarray(0, 2).equals(Buffer.from('\r\n'))) return 2;
-  const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
-  if (crlf === -1 && lf === -1) return buf.length;
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) return crlf + 4;
-  return lf + 2;
-}
-
-/** True when the header section has a field of this name (case-insensitive). */
-export function hasHeader(buf: Buffer, name: string): boolean {
-  const head = buf.subarray(0, headerEnd(buf)).toString('latin1');
-  return new RegExp(`^${name.replace(/[-]/g, '\\-')}[ \\t]*:`, 'im').test(head);
 }
 
 /** RFC 5322 §3.3 date-time in UTC, e.g. "Tue, 25 Nov 2026 10:00:00 +0000". */

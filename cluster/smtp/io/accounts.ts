@@ -1,10 +1,10 @@
 // Accounts as the mail daemon uses them: SMTP AUTH and POP3 check exactly the accounts (rows and
-// scrypt hashes) the web login checks, through the same code (common/accounts/).
+// scrypt hashes) the web login checks, through the same code (cluster/data/accounts/).
 import type { Config } from '../../common/config.ts';
-import { accountRow, checkPassword, createAccount, type AccountStore } from '../../common/accounts/accounts.ts';
-import { PasswordHasher } from '../../common/accounts/password-hash.ts';
+import { accountRow, checkPassword, createAccount, type AccountStore } from '../../data/accounts/accounts.ts';
+import { PasswordHasher } from '../../data/accounts/password-hash.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
-import { usernamePattern } from '../core/addresses.ts';
+import { usernamePattern } from '../../data/accounts/username.ts';
 
 /**
  * How long a "this user exists" answer is trusted. Every local RCPT TO asks, and the store read

@@ -8,12 +8,12 @@ import type net from 'node:net';
 import type { Config } from '../../common/config.ts';
 import { bindServer, shutdownServer } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
-import { ClusterClient, interactiveDeadlineMs } from '../../kvs/cluster-client.ts';
+import { ClusterClient } from '../../kvs/cluster-client.ts';
 import { Accounts } from './accounts.ts';
 import { MailDelivery } from './delivery.ts';
 import { LoginCheck } from './login-check.ts';
 import { addMailService } from './mail-service.ts';
-import { MailboxStore } from './mailbox-store.ts';
+import { MailboxStore } from '../../data/mail/mailbox-store.ts';
 import { OutboundQueue, type MxLookupFn } from './outbound.ts';
 import { createPop3Server } from './pop3-server.ts';
 import { QueueStore } from './queue-store.ts';
@@ -39,7 +39,7 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
   // SMTP and POP3 clients wait on every store operation: each rides out a failover and then
   // gives up, so they hear 451 / -ERR [SYS/TEMP] within ~3 s instead of a hang. The outbound
   // queue retries on its own schedule (outbound.ts), and its start-up load keeps asking.
-  const cluster = new ClusterClient(config, { operationDeadlineMs: interactiveDeadlineMs });
+  const cluster = new ClusterClient(config, { operationDeadlineMs: config.timeouts.interactiveOperationMs });
   const accounts = Accounts.open(cluster, config);
   const tls = await loadTls(config, log);
   const mailbox = new MailboxStore(cluster, mail.chunkBytes);
@@ -89,7 +89,7 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
       pop3.server.close();
       pop3.closeAll();
       await Promise.all([new Promise<void>((resolve) => smtp.server.close(() => resolve())), shutdownServer(grpcServer), queue.stop()]);
-      // Delivery marks written after their 250 (io/delivery-marks.ts): each gives up within the
+      // Delivery marks written after their 250 (cluster/data/mail/delivery-marks-store.ts): each gives up within the
       // store's deadline.
       await Promise.all([mailbox.idle(), queueStore.idle()]);
       cluster.close();

@@ -5,19 +5,20 @@
 //
 // If a write fails midway (one recipient's storage group down, another's fine) the caller
 // answers with a temporary error (451) and the client sends the whole message again. Each copy
-// of a message received over SMTP carries a delivery key (core/delivery-marks.ts: the copy, the
+// of a message received over SMTP carries a delivery key (cluster/data/mail/delivery-marks.ts: the copy, the
 // envelope sender and the bytes as sent, for messages with a Message-ID), so the retry stores
 // only the copies that are missing: nobody gets it twice. accept() waits for every write to
 // settle before it fails, so no write of an attempt is still running when the sender retries.
 // Mail.Send (the webmail) composes a new Message-ID each time and has no key: a person who
 // sends again after an error sends a new message.
 import type { Logger } from '../../common/log.ts';
-import { hasHeader, rfc5322Date, traceHeaders, toCrlf, type TraceInfo } from '../core/message-format.ts';
-import { deliveryKey } from '../core/delivery-marks.ts';
-import { parseMessage } from '../core/message-summary.ts';
-import type { MailboxStore } from './mailbox-store.ts';
+import { rfc5322Date, traceHeaders, type TraceInfo } from '../core/message-format.ts';
+import { hasHeader, toCrlf } from '../../data/mail/message-text.ts';
+import { deliveryKey } from '../../data/mail/delivery-marks.ts';
+import { parseMessage } from '../../data/mail/message-summary.ts';
+import type { MailboxStore } from '../../data/mail/mailbox-store.ts';
 import type { OutboundQueue } from './outbound.ts';
-import { randomHex } from './random-hex.ts';
+import { randomHex } from '../../data/mail/random-hex.ts';
 
 export interface Incoming {
   /** The message as the client sent it. */

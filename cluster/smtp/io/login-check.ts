@@ -3,8 +3,8 @@
 // the account check of the web login. Unknown users count exactly like wrong passwords.
 import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/log.ts';
-import { loginName } from '../core/addresses.ts';
-import { FailureWindow } from '../../common/accounts/failure-window.ts';
+import { loginName } from '../../data/mail/addresses.ts';
+import { FailureWindow } from '../../data/accounts/failure-window.ts';
 import type { Accounts } from './accounts.ts';
 
 export type LoginResult = { outcome: 'ok'; user: string } | { outcome: 'wrong' | 'rate-limited' | 'unavailable' };

@@ -7,13 +7,14 @@ import type { Config } from '../../common/config.ts';
 import { PennError } from '../../common/errors.ts';
 import { unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
-import { addressOf, classifyAddress, usernamePattern } from '../core/addresses.ts';
-import { clip } from '../core/mailbox.ts';
+import { usernamePattern } from '../../data/accounts/username.ts';
+import { addressOf, classifyAddress } from '../../data/mail/addresses.ts';
+import { clip } from '../../data/mail/mailbox.ts';
 import { SmtpError } from '../core/smtp-policy.ts';
 import type { Accounts } from './accounts.ts';
 import { addressesIn, compose } from './compose.ts';
 import type { MailDelivery } from './delivery.ts';
-import { MailService, type WireSendReply, type WireSendRequest, type WireStatusReply } from './wire.ts';
+import { MailService, type SendReply, type SendRequest__Output, type StatusReply, type StatusReply__Output } from './wire.ts';
 import { addGuardedService } from '../../common/tls/credentials.ts';
 
 /** Limits on one Send request besides the message size. */
@@ -24,7 +25,7 @@ export interface MailServiceDeps {
   log: Logger;
   accounts: Accounts;
   delivery: MailDelivery;
-  status: () => Omit<WireStatusReply, 'sent_by_grpc'>;
+  status: () => Omit<StatusReply__Output, 'sent_by_grpc'>;
 }
 
 // Sending as any user is the frontends' job only (they checked the user's session); the status
@@ -34,16 +35,16 @@ const policy = { Send: ['frontend'], Status: ['frontend', 'admin', 'lb', 'node',
 export function addMailService(server: grpc.Server, deps: MailServiceDeps): void {
   let sent = 0;
   addGuardedService(server, deps.config, MailService.service, policy, {
-    Send: unary(deps.log, 'Send', async (req: WireSendRequest): Promise<WireSendReply> => {
+    Send: unary(deps.log, 'Send', async (req: SendRequest__Output): Promise<SendReply> => {
       const reply = await send(deps, req);
       sent++;
       return reply;
     }),
-    Status: unary(deps.log, 'Status', (): WireStatusReply => ({ ...deps.status(), sent_by_grpc: sent })),
+    Status: unary(deps.log, 'Status', (): StatusReply => ({ ...deps.status(), sent_by_grpc: sent })),
   });
 }
 
-async function send(deps: MailServiceDeps, req: WireSendRequest): Promise<WireSendReply> {
+async function send(deps: MailServiceDeps, req: SendRequest__Output): Promise<SendReply> {
   const { config, accounts } = deps;
   const domain = config.mail.domain;
   if (!usernamePattern.test(req.user) || !(await accounts.exists(req.user))) {

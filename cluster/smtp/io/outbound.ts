@@ -20,17 +20,15 @@ import {
   type QueueJob,
   type RecipientResult,
 } from '../core/delivery-queue.ts';
-import { addressOf } from '../core/addresses.ts';
-import { ownKey } from '../core/delivery-marks.ts';
+import { addressOf } from '../../data/mail/addresses.ts';
+import { ownKey } from '../../data/mail/delivery-marks.ts';
 import { routeFor, type MxLookup } from '../core/mx.ts';
 import { SmtpError } from '../core/smtp-policy.ts';
-import type { MailboxStore } from './mailbox-store.ts';
+import type { MailboxStore } from '../../data/mail/mailbox-store.ts';
 import { QueueStore } from './queue-store.ts';
 
 /** The SMTP port of a mail exchanger (RFC 5321 §4.5.4.2 names 25). */
 const mxPort = 25;
-/** How long start-up keeps trying to load the queue from the store. */
-const startupLoadDeadlineMs = 60_000;
 /** Longest single timer wait; longer waits re-arm (setTimeout's limit is 2^31−1 ms). */
 const timerMaxMs = 60 * 60_000;
 
@@ -77,7 +75,7 @@ export class OutboundQueue {
 
   /** Storage may still be electing primaries when the daemon starts: keep asking for a while. */
   private async loadWithRetry(): Promise<Awaited<ReturnType<QueueStore['loadAll']>>> {
-    const deadline = this.now() + startupLoadDeadlineMs;
+    const deadline = this.now() + this.deps.config.timeouts.mailStartupLoadMs;
     for (;;) {
       try {
         return await this.deps.store.loadAll();

@@ -15,9 +15,9 @@ import { LineSplitter, type SplitLine } from '../core/line-splitter.ts';
 import { pop3MultiLine } from '../core/message-format.ts';
 import { Pop3Session, type LoginOutcome, type Pop3Effect, type Pop3Event, type Pop3Message } from '../core/pop3-session.ts';
 import { isLoopback } from '../core/smtp-policy.ts';
-import type { MessageSummary } from '../core/mailbox.ts';
+import type { MessageSummary } from '../../data/mail/mailbox.ts';
 import type { LoginCheck } from './login-check.ts';
-import type { MailboxStore } from './mailbox-store.ts';
+import type { MailboxStore } from '../../data/mail/mailbox-store.ts';
 import type { TlsMaterial } from './tls.ts';
 
 /**

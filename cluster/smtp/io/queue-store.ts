@@ -1,31 +1,16 @@
 // The outbound queue's jobs in the store (layout: core/delivery-queue.ts). A job is stored
 // before the SMTP 250 or the Mail.Send reply, so it survives a crash or restart of the daemon.
 // Message chunks are written first and the job column last, as in the mailbox.
-import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { PennError } from '../../common/errors.ts';
 import { decodeJob, encodeJob, queueMessageRow, queueRow, type QueueJob } from '../core/delivery-queue.ts';
-import { splitChunks } from '../core/mailbox.ts';
-import { deleteChunks, mapLimit, readChunks, writeChunks } from './chunks.ts';
-import { DeliveryMarks } from './delivery-marks.ts';
+import { splitChunks } from '../../data/mail/mailbox.ts';
+import { deleteChunks, mapLimit, readChunks, writeChunks } from '../../data/mail/chunks.ts';
+import { CopyStore } from '../../data/mail/copy-store.ts';
 
-/** The marks row of the queue (core/delivery-marks.ts): "_" keeps it apart from every user's rows. */
+/** The marks row of the queue (cluster/data/mail/delivery-marks.ts): "_" keeps it apart from every user's rows. */
 const queueMarksOwner = '_mailqueue';
 
-export class QueueStore {
-  private readonly marks: DeliveryMarks;
-
-  constructor(
-    private readonly cluster: ClusterClient,
-    private readonly chunkBytes: number,
-  ) {
-    this.marks = new DeliveryMarks(cluster);
-  }
-
-  /** Resolves when the delivery marks still being written (after add() returned) have settled. */
-  idle(): Promise<void> {
-    return this.marks.idle();
-  }
-
+export class QueueStore extends CopyStore {
   /**
    * Stores a new job (its id from newId) and its message; returns the job with its chunk count,
    * or null when a job under this delivery key was stored before (a sender's retry).
@@ -33,16 +18,12 @@ export class QueueStore {
   async add(newId: () => string, job: Omit<QueueJob, 'id' | 'chunks' | 'size'>, message: Buffer, deliveryKey?: string): Promise<QueueJob | null> {
     const chunks = splitChunks(message, this.chunkBytes);
     const full = (id: string): QueueJob => ({ ...job, id, size: message.length, chunks: chunks.length });
-    if (deliveryKey === undefined) return this.write(full(newId()), chunks);
-    let written: QueueJob | null = null;
-    await this.marks.once(queueMarksOwner, deliveryKey, {
+    const { written } = await this.storeOnce(queueMarksOwner, deliveryKey, {
       newId,
       exists: async (id) => (await this.cluster.get(queueRow, id)) !== undefined,
-      write: async (id) => {
-        written = await this.write(full(id), chunks);
-      },
+      write: (id) => this.write(full(id), chunks),
     });
-    return written;
+    return written ?? null;
   }
 
   private async write(job: QueueJob, chunks: Buffer[]): Promise<QueueJob> {

@@ -63,7 +63,7 @@ function answer(callback: (err?: Error | null) => void, log: Logger, step: () =>
 /**
  * RFC 5321 §4.2.5: 451 is "local error in processing", a transient failure the sender retries;
  * the enhanced code 4.3.0 (RFC 3463: mail system, other) is in the text, as smtp-server leaves
- * ENHANCEDSTATUSCODES off. The store gives up within interactiveDeadlineMs, so the sender hears
+ * ENHANCEDSTATUSCODES off. The store gives up within `timeouts.interactiveOperationMs`, so the sender hears
  * this promptly instead of timing out, and a retry of the same message is not stored twice
  * (delivery.ts).
  */

@@ -1,9 +1,10 @@
 'use client';
 // What changed while this page was open: node states, primaries, frontends, the mail daemon,
 // restarts by `npm start`, and the actions taken from this page. Newest first.
-import { Header, Icon, List, Segment, type SemanticCOLORS, type SemanticICONS } from 'semantic-ui-react';
+import { List, Segment, type SemanticCOLORS, type SemanticICONS } from 'semantic-ui-react';
 import type { Change, ChangeTone } from './cluster-changes';
 import { formatTime } from './format';
+import { SectionHeader } from './section-header';
 
 export interface FeedEntry extends Change {
   id: number;
@@ -22,13 +23,7 @@ const look: Record<ChangeTone, { icon: SemanticICONS; color: SemanticCOLORS }> =
 export function ChangeFeed({ entries }: { entries: FeedEntry[] }) {
   return (
     <Segment as="section" aria-label="Recent changes">
-      <Header as="h3">
-        <Icon name="history" color="teal" />
-        <Header.Content>
-          Recent changes
-          <Header.Subheader>Seen by this page since it opened</Header.Subheader>
-        </Header.Content>
-      </Header>
+      <SectionHeader icon="history" title="Recent changes" subheader="Seen by this page since it opened" />
       {entries.length === 0 ? (
         <p className="pc-admin-muted">Nothing has changed since you opened this page.</p>
       ) : (

@@ -2,9 +2,11 @@
 // Every process `npm start` runs, as its supervisor last wrote it: state, pid, how long it has
 // been up, how often it was restarted and why it last ended. Without the supervisor's table
 // (the processes were started some other way) it says that nothing restarts them.
-import { Header, Icon, Label, Message, Segment, Table, type SemanticCOLORS } from 'semantic-ui-react';
+import { Label, Message, Segment, Table, type SemanticCOLORS } from 'semantic-ui-react';
 import type { AdminProcess, ProcessesView } from '../../lib/queries/admin';
+import { AdminTable, type AdminColumn } from './admin-table';
 import { formatAgo, formatCount, formatDuration } from './format';
+import { SectionHeader } from './section-header';
 
 const stateLook: Record<AdminProcess['state'], { text: string; color: SemanticCOLORS }> = {
   running: { text: 'running', color: 'green' },
@@ -16,17 +18,11 @@ const stateLook: Record<AdminProcess['state'], { text: string; color: SemanticCO
 export function ProcessesSection({ processes }: { processes: ProcessesView }) {
   return (
     <Segment as="section" aria-label="Processes">
-      <Header as="h3">
-        <Icon name="redo" color="teal" />
-        <Header.Content>
-          Processes
-          <Header.Subheader>
-            {processes.source === 'supervisor'
-              ? `Started by npm start (pid ${processes.supervisorPid}), which restarts any that exits`
-              : 'Not supervised'}
-          </Header.Subheader>
-        </Header.Content>
-      </Header>
+      <SectionHeader
+        icon="redo"
+        title="Processes"
+        subheader={processes.source === 'supervisor' ? `Started by npm start (pid ${processes.supervisorPid}), which restarts any that exits` : 'Not supervised'}
+      />
       {processes.source === 'absent' && (
         <Message info size="small">
           These processes were not started by <code>npm start</code>: no supervisor restarts them when they exit (there is no{' '}
@@ -53,39 +49,34 @@ export function ProcessesSection({ processes }: { processes: ProcessesView }) {
   );
 }
 
+const processColumns: AdminColumn[] = [
+  { title: 'Process' },
+  { title: 'State' },
+  { title: 'PID', align: 'right' },
+  { title: 'Up for' },
+  { title: 'Restarts', align: 'right' },
+  { title: 'Last exit' },
+];
+
 function ProcessTable({ processes }: { processes: AdminProcess[] }) {
   return (
-    <div className="pc-admin-scroll">
-      <Table unstackable compact basic="very" size="small">
-        <Table.Header>
-          <Table.Row>
-            <Table.HeaderCell>Process</Table.HeaderCell>
-            <Table.HeaderCell>State</Table.HeaderCell>
-            <Table.HeaderCell textAlign="right">PID</Table.HeaderCell>
-            <Table.HeaderCell>Up for</Table.HeaderCell>
-            <Table.HeaderCell textAlign="right">Restarts</Table.HeaderCell>
-            <Table.HeaderCell>Last exit</Table.HeaderCell>
-          </Table.Row>
-        </Table.Header>
-        <Table.Body>
-          {processes.map((p) => (
-            <Table.Row key={p.name} aria-label={`Process ${p.name}`} warning={p.restarts > 0}>
-              <Table.Cell className="pc-admin-mono">{p.name}</Table.Cell>
-              <Table.Cell>
-                <Label size="small" color={stateLook[p.state].color}>
-                  {stateLook[p.state].text}
-                </Label>
-              </Table.Cell>
-              <Table.Cell textAlign="right" className="pc-admin-mono">
-                {p.pid ?? '—'}
-              </Table.Cell>
-              <Table.Cell>{p.upForMs === null ? '—' : formatDuration(p.upForMs)}</Table.Cell>
-              <Table.Cell textAlign="right">{formatCount(p.restarts)}</Table.Cell>
-              <Table.Cell>{p.lastExitCause ? `${p.lastExitCause}, ${formatAgo(p.lastExitAgoMs)}` : '—'}</Table.Cell>
-            </Table.Row>
-          ))}
-        </Table.Body>
-      </Table>
-    </div>
+    <AdminTable columns={processColumns}>
+      {processes.map((p) => (
+        <Table.Row key={p.name} aria-label={`Process ${p.name}`} warning={p.restarts > 0}>
+          <Table.Cell className="pc-admin-mono">{p.name}</Table.Cell>
+          <Table.Cell>
+            <Label size="small" color={stateLook[p.state].color}>
+              {stateLook[p.state].text}
+            </Label>
+          </Table.Cell>
+          <Table.Cell textAlign="right" className="pc-admin-mono">
+            {p.pid ?? '—'}
+          </Table.Cell>
+          <Table.Cell>{p.upForMs === null ? '—' : formatDuration(p.upForMs)}</Table.Cell>
+          <Table.Cell textAlign="right">{formatCount(p.restarts)}</Table.Cell>
+          <Table.Cell>{p.lastExitCause ? `${p.lastExitCause}, ${formatAgo(p.lastExitAgoMs)}` : '—'}</Table.Cell>
+        </Table.Row>
+      ))}
+    </AdminTable>
   );
 }

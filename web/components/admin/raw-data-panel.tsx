@@ -4,9 +4,10 @@
 // from a stack of the pages' starting points, since ScanRows only goes forward.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Form, Header, Icon, Label, Message, Segment, Table } from 'semantic-ui-react';
+import { Button, Form, Label, Message, Segment, Table } from 'semantic-ui-react';
 import { rawPageRows, rawRowsQuery, type ClusterView, type RawRow } from '../../lib/queries/admin';
 import { formatBytes, formatCount } from './format';
+import { SectionHeader } from './section-header';
 import { ValueModal, type OpenValue } from './value-modal';
 
 function defaultNode(view: ClusterView): string {
@@ -33,13 +34,11 @@ export function RawDataPanel({ view }: { view: ClusterView }) {
 
   return (
     <Segment as="section" aria-label="Raw data">
-      <Header as="h3">
-        <Icon name="table" color="teal" />
-        <Header.Content>
-          Raw data
-          <Header.Subheader>The rows one storage node holds, {rawPageRows} at a time. Open a column to see its value.</Header.Subheader>
-        </Header.Content>
-      </Header>
+      <SectionHeader
+        icon="table"
+        title="Raw data"
+        subheader={<>The rows one storage node holds, {rawPageRows} at a time. Open a column to see its value.</>}
+      />
       <Form onSubmit={(e) => e.preventDefault()}>
         <Form.Field inline className="pc-admin-node-pick">
           <label htmlFor="raw-node">Storage node</label>

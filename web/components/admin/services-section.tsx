@@ -1,67 +1,55 @@
 'use client';
 // The processes around the store: the frontends (up or down by the load balancer's
 // heartbeats), the mail daemon (with its outbound queue), the coordinator and the balancer.
-import { Grid, Header, Icon, Label, List, Segment, Table, type SemanticICONS } from 'semantic-ui-react';
+import { Grid, Label, List, Segment, Table, type SemanticICONS } from 'semantic-ui-react';
 import type { ClusterView, ServiceState } from '../../lib/queries/admin';
+import { AdminTable, type AdminColumn } from './admin-table';
 import { formatAgo, formatBytes, formatCount, stateColor } from './format';
+import { SectionHeader } from './section-header';
+
+const frontendColumns: AdminColumn[] = [
+  { title: 'Frontend' },
+  { title: 'State' },
+  { title: 'Address' },
+  { title: 'Heartbeat' },
+  { title: 'Memory', align: 'right' },
+  { title: 'Redirects', align: 'right' },
+];
 
 export function ServicesSection({ view }: { view: ClusterView }) {
   return (
     <Grid stackable columns={2}>
       <Grid.Column width={10}>
         <Segment as="section" aria-label="Frontends">
-          <Header as="h3">
-            <Icon name="server" color="teal" />
-            <Header.Content>
-              Frontends
-              <Header.Subheader>From the load balancer&apos;s heartbeats</Header.Subheader>
-            </Header.Content>
-          </Header>
-          <div className="pc-admin-scroll">
-            <Table unstackable compact basic="very" size="small">
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell>Frontend</Table.HeaderCell>
-                  <Table.HeaderCell>State</Table.HeaderCell>
-                  <Table.HeaderCell>Address</Table.HeaderCell>
-                  <Table.HeaderCell>Heartbeat</Table.HeaderCell>
-                  <Table.HeaderCell textAlign="right">Memory</Table.HeaderCell>
-                  <Table.HeaderCell textAlign="right">Redirects</Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
-              <Table.Body>
-                {view.frontends.map((f) => (
-                  <Table.Row key={f.frontend} aria-label={`Frontend ${f.frontend}`}>
-                    <Table.Cell>
-                      {f.frontend}
-                      {f.self && (
-                        <Label size="mini" basic className="pc-admin-this">
-                          this page
-                        </Label>
-                      )}
-                    </Table.Cell>
-                    <Table.Cell>
-                      <Label size="small" color={stateColor[f.state]}>
-                        {f.state}
-                      </Label>
-                    </Table.Cell>
-                    <Table.Cell className="pc-admin-mono">{f.address}</Table.Cell>
-                    <Table.Cell>{formatAgo(f.lastHeartbeatAgoMs)}</Table.Cell>
-                    <Table.Cell textAlign="right">{f.rssBytes ? formatBytes(f.rssBytes) : '—'}</Table.Cell>
-                    <Table.Cell textAlign="right">{formatCount(f.redirects)}</Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table>
-          </div>
+          <SectionHeader icon="server" title="Frontends" subheader="From the load balancer's heartbeats" />
+          <AdminTable columns={frontendColumns}>
+            {view.frontends.map((f) => (
+              <Table.Row key={f.frontend} aria-label={`Frontend ${f.frontend}`}>
+                <Table.Cell>
+                  {f.frontend}
+                  {f.self && (
+                    <Label size="mini" basic className="pc-admin-this">
+                      this page
+                    </Label>
+                  )}
+                </Table.Cell>
+                <Table.Cell>
+                  <Label size="small" color={stateColor[f.state]}>
+                    {f.state}
+                  </Label>
+                </Table.Cell>
+                <Table.Cell className="pc-admin-mono">{f.address}</Table.Cell>
+                <Table.Cell>{formatAgo(f.lastHeartbeatAgoMs)}</Table.Cell>
+                <Table.Cell textAlign="right">{f.rssBytes ? formatBytes(f.rssBytes) : '—'}</Table.Cell>
+                <Table.Cell textAlign="right">{formatCount(f.redirects)}</Table.Cell>
+              </Table.Row>
+            ))}
+          </AdminTable>
         </Segment>
       </Grid.Column>
       <Grid.Column width={6}>
         <Segment as="section" aria-label="Services">
-          <Header as="h3">
-            <Icon name="sitemap" color="teal" />
-            <Header.Content>Services</Header.Content>
-          </Header>
+          <SectionHeader icon="sitemap" title="Services" />
           <List divided relaxed>
             <ServiceItem
               name="Mail daemon"

@@ -6,8 +6,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Icon, Loader, Menu, Message, Table } from 'semantic-ui-react';
-import { who, type SortColumn, type SortOrder } from '../../lib/mail-sort';
-import { mailFolderQuery, mailPageSize, type MailFolder, type MailMessage, type SendMailResult } from '../../lib/queries/mail';
+import { who } from '../../lib/mail-sort';
+import { mailFolderQuery, mailPageSize, type MailFolder, type MailMessage, type SendMailResult, type SortColumn, type SortOrder } from '../../lib/queries/mail';
 import { ComposeModal } from './compose-modal';
 import { emptyDraft, forwardDraft, replyDraft, shortDate, type Draft } from './mail-format';
 import { MessageView } from './message-view';

@@ -6,8 +6,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
-import { grantAdmin } from '../../lib/server/admin/admin-users.ts';
-import type { WebCluster } from '../../../tests/lib/web-cluster.ts';
+import { grantAdmin } from '../../../cluster/data/accounts/admin-users.ts';
+import type { WebCluster } from '../../../scripts/lib/web-cluster.ts';
 import { expect, seedUser } from '../fixtures';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -1,4 +1,4 @@
-// The drive's JSON API against a real cluster: every operation, the bad inputs of issue 5, many
+// The drive's JSON API against a real cluster: every operation, the bad inputs docs/API.md lists, many
 // creates at once in one folder, and the store itself counted — a delete frees every chunk, and
 // an upload cut off midway leaves neither a file nor a chunk.
 import { createHash, randomBytes } from 'node:crypto';

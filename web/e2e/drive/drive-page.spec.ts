@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { waitFor } from '../../../tests/lib/processes.ts';
+import { waitFor } from '../../../scripts/lib/processes.ts';
 import { expect, logInThroughUi, seedUser, test, uniqueName } from '../fixtures';
 import { chunkCount } from './drive-helpers';
 

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { expect, test } from '../fixtures';
-import { memorySettled, residentBytes } from '../../../tests/lib/processes.ts';
+import { memorySettled, residentBytes } from '../../../scripts/lib/processes.ts';
 import { call, chunkCount, list, signUp, streamUpload } from './drive-helpers';
 
 const GiB = 1024 * 1024 * 1024;

@@ -5,7 +5,7 @@
 // it is refused with a clear message before any byte is stored. Tests that need settings the
 // shared cluster lacks run on a frontend started with them (drive-helpers.ts, frontendWithSettings).
 import { randomBytes } from 'node:crypto';
-import { waitFor } from '../../../tests/lib/processes.ts';
+import { waitFor } from '../../../scripts/lib/processes.ts';
 import { expect, test } from '../fixtures';
 import { call, chunkCount, frontendWithSettings, list, signUp, streamUpload, uploadOk, via, waitForChunks } from './drive-helpers';
 

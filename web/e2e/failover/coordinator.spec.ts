@@ -7,8 +7,8 @@
 // is started again, as `npm start`'s supervisor would, in a finally: the fixture's `restore`
 // brings back frontends but not coordinators, and later specs in this worker need all three.
 import type { Page } from '@playwright/test';
-import { waitFor } from '../../../tests/lib/processes.ts';
-import type { WebCluster } from '../../../tests/lib/web-cluster.ts';
+import { waitFor } from '../../../scripts/lib/processes.ts';
+import type { WebCluster } from '../../../scripts/lib/web-cluster.ts';
 import { frontendOf } from '../fixtures';
 import { expect, logInThroughUi, seedUser, test, uniqueName } from '../mail/mail-fixtures';
 

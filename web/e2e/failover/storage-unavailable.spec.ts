@@ -1,4 +1,4 @@
-// Issue 11 point 5, "nothing hangs": when the user's storage group cannot serve — every replica
+// Nothing hangs (docs/ARCHITECTURE.md, "Time budgets"): when the user's storage group cannot serve — every replica
 // halted, or every replica paused with SIGSTOP so calls get no answer at all — an API request
 // answers 503 with Retry-After and "Storage is recovering; try again in a moment.", and a page
 // says the same, instead of spinning; once the group is back, everything works again.
@@ -6,11 +6,11 @@ import type { APIResponse, Page } from '@playwright/test';
 import { groupOfRow } from '../../../cluster/common/config.ts';
 import { storageRecoveringText } from '../../lib/storage-unavailable';
 import { expect, formAlert, logInThroughUi, originOf, seedUser, test, uniqueName } from '../fixtures';
-import type { WebCluster } from '../../../tests/lib/web-cluster.ts';
+import type { WebCluster } from '../../../scripts/lib/web-cluster.ts';
 
 /**
  * "Answers rather than hangs" is the property, not speed: the store gives up after 2.5 s
- * (cluster-client.ts, interactiveDeadlineMs); this bound only separates an answer from the
+ * (`timeouts.interactiveOperationMs`); this bound only separates an answer from the
  * 10 s+ of before, with room for a loaded machine. The times are printed.
  */
 const answerBoundMs = 6000;

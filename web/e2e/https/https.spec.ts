@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { browserHomeTrusting, issueServerCertificate, makeTestCa, writePem, type Pem } from '../../../tests/lib/test-certificates.ts';
-import { startWebCluster, type WebCluster } from '../../../tests/lib/web-cluster.ts';
+import { startWebCluster, type WebCluster } from '../../../scripts/lib/web-cluster.ts';
 import { logInThroughUi, uniqueName } from '../fixtures';
 
 interface Pki {

@@ -2,9 +2,9 @@
 // runs the mail daemon (cluster/smtp/main.ts) on free ports that the frontends know from the
 // config. Outbound mail goes to `mail.relay` on a port where nothing listens, so mail for other
 // domains is accepted and waits in the queue (its retries are minutes away) — no DNS, no network.
-import { mailPorts, startMailDaemon } from '../../../tests/lib/cluster.ts';
-import { freePorts, type Service } from '../../../tests/lib/processes.ts';
-import { startWebCluster, type WebCluster } from '../../../tests/lib/web-cluster.ts';
+import { mailPorts, startMailDaemon } from '../../../scripts/lib/cluster.ts';
+import { freePorts, type Service } from '../../../scripts/lib/processes.ts';
+import { startWebCluster, type WebCluster } from '../../../scripts/lib/web-cluster.ts';
 import { admins, test as base } from '../fixtures';
 
 // The mail ports are in cloud.config.mail like every other setting.

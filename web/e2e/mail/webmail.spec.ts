@@ -24,15 +24,19 @@ async function userPage(browser: Browser, origin: string, prefix: string, viewpo
   return { name, page };
 }
 
+/** A signed-in page for each prefix, on one frontend; each user signs up in turn. */
+async function userPages<const Prefix extends string>(browser: Browser, origin: string, prefixes: Prefix[]): Promise<Record<Prefix, { name: string; page: Page }>> {
+  const users = {} as Record<Prefix, { name: string; page: Page }>;
+  for (const prefix of prefixes) users[prefix] = await userPage(browser, origin, prefix);
+  return users;
+}
+
 function row(page: Page, subject: string) {
   return page.locator('.pc-mail-table tbody tr', { hasText: subject });
 }
 
 test('compose to several users, read, reply, forward and delete', async ({ browser, cloud }) => {
-  const origin = cloud.frontendUrl(1);
-  const alice = await userPage(browser, origin, 'alice');
-  const bob = await userPage(browser, origin, 'bob');
-  const carol = await userPage(browser, origin, 'carol');
+  const { alice, bob, carol } = await userPages(browser, cloud.frontendUrl(1), ['alice', 'bob', 'carol']);
   const subject = `Lunch ${Date.now()}`;
 
   // Compose: a bad address is named and nothing is sent; then two local users and an outside one.
@@ -120,8 +124,7 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
 
 test('a column sorts the whole folder, not just the page shown, and pages through it', async ({ browser, cloud }) => {
   const origin = cloud.frontendUrl(1);
-  const alice = await userPage(browser, origin, 'alice');
-  const bob = await userPage(browser, origin, 'bob');
+  const { alice, bob } = await userPages(browser, origin, ['alice', 'bob']);
   // 26 messages, sent oldest first: "m00" is the oldest, alone on the second page by date.
   const api = alice.page.context().request;
   for (let i = 0; i < 26; i++) {
@@ -150,10 +153,7 @@ test('a column sorts the whole folder, not just the page shown, and pages throug
 });
 
 test('compose with a Bcc and attachments: files arrive intact, the Bcc stays hidden', async ({ browser, cloud }) => {
-  const origin = cloud.frontendUrl(1);
-  const alice = await userPage(browser, origin, 'alice');
-  const bob = await userPage(browser, origin, 'bob');
-  const carol = await userPage(browser, origin, 'carol');
+  const { alice, bob, carol } = await userPages(browser, cloud.frontendUrl(1), ['alice', 'bob', 'carol']);
   const subject = `Files ${Date.now()}`;
   const photo = randomBytes(300 * 1024);
   const notes = 'Agenda:\n1. budget\n2. dates\n';

@@ -2,11 +2,10 @@
 // first inbox page) and the client components' useQuery; the shapes are the /api/mail answers.
 import { queryOptions } from '@tanstack/react-query';
 import { apiRequest } from '../api-client';
-import type { SortColumn, SortOrder } from '../mail-sort';
 
 export type MailFolder = 'inbox' | 'sent';
 
-/** One row of a folder listing (the daemon's summary, cluster/smtp/core/mailbox.ts). */
+/** One row of a folder listing (the daemon's summary, cluster/data/mail/mailbox.ts). */
 export interface MailSummary {
   id: string;
   folder: MailFolder;
@@ -90,6 +89,10 @@ export interface SendMailResult {
 }
 
 export const mailPageSize = 25;
+
+/** The orders a folder can be listed in (../mail-sort.ts sorts by them). */
+export type SortColumn = 'who' | 'subject' | 'date';
+export type SortOrder = 'asc' | 'desc';
 
 /** A page of a folder; `sort` the whole folder's order (default newest first). */
 export function mailFolderQuery(folder: MailFolder, before: string | null, sort: { column: SortColumn; order: SortOrder } = { column: 'date', order: 'desc' }) {

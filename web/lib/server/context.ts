@@ -3,8 +3,8 @@
 // because Next may load this module once per route bundle; there is still one of each per process.
 import { loadConfig, type Config } from '../../../cluster/common/config.ts';
 import { createLogger, type Logger } from '../../../cluster/common/log.ts';
-import { ClusterClient, interactiveDeadlineMs, transferDeadlineMs, type Assignment } from '../../../cluster/kvs/cluster-client.ts';
-import { PasswordHasher } from '../../../cluster/common/accounts/password-hash.ts';
+import { ClusterClient, type Assignment } from '../../../cluster/kvs/cluster-client.ts';
+import { PasswordHasher } from '../../../cluster/data/accounts/password-hash.ts';
 import { SessionCheckCache, sessionCheckMaxAgeMs } from './session-check';
 import { loadSessionSecret } from './session-secret';
 
@@ -12,7 +12,7 @@ export interface ServerContext {
   config: Readonly<Config>;
   log: Logger;
   cluster: ClusterClient;
-  /** The same client with transferDeadlineMs, for a drive transfer once it is under way. */
+  /** The same client with `timeouts.transferOperationMs`, for a drive transfer once it is under way. */
   transfers: ClusterClient;
   hasher: PasswordHasher;
   sessionSecret: string;
@@ -41,12 +41,12 @@ function createContext(): ServerContext {
   // gives up, so the route answers 503 "try again" promptly instead of hanging. A drive
   // transfer's first operation is one of these too; once its bytes flow, each chunk (and each
   // write of its records) is its own operation with the longer transfer deadline.
-  const cluster = new ClusterClient(config, { operationDeadlineMs: interactiveDeadlineMs });
+  const cluster = new ClusterClient(config, { operationDeadlineMs: config.timeouts.interactiveOperationMs });
   return {
     config,
     log,
     cluster,
-    transfers: cluster.withOperationDeadline(transferDeadlineMs),
+    transfers: cluster.withOperationDeadline(config.timeouts.transferOperationMs),
     hasher: new PasswordHasher({ costLog2: web.scryptCostLog2, concurrencyMax: web.scryptConcurrencyMax, queueMax: web.scryptQueueMax }),
     sessionSecret: loadSessionSecret(config),
     failedNodes: new Map(),

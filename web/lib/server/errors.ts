@@ -3,7 +3,7 @@
 // and only here; HttpError carries statuses that have no PennError code (413, 415, 429).
 //
 // Every 503 carries `Retry-After`: the store gives up on an operation after riding out a
-// failover (cluster-client.ts, interactiveDeadlineMs), so "try again in a couple of seconds" is
+// failover (`timeouts.interactiveOperationMs`), so "try again in a couple of seconds" is
 // the honest answer, and clients that honour the header come back when it may work.
 import { isPennError, type ErrorCode } from '../../../cluster/common/errors.ts';
 import type { Logger } from '../../../cluster/common/log.ts';

@@ -12,7 +12,7 @@ import { usernamePattern } from '../account-rules';
 import { readCell, updateCell, type CellCodec } from './cells';
 import type { ServerContext } from './context';
 import { HttpError } from './errors';
-import { retryAfterMs, withFailure } from '../../../cluster/common/accounts/failure-window.ts';
+import { retryAfterMs, withFailure } from '../../../cluster/data/accounts/failure-window.ts';
 
 export const wrongCredentials = 'Wrong username or password.';
 

@@ -13,11 +13,6 @@ import { LbClient } from '../../../../cluster/lb/client.ts';
 import { MailClient, mailAddress } from '../../../../cluster/smtp/client.ts';
 import { serverContext } from '../context';
 
-export const statusDeadlineMs = 1000;
-/** Halt and Revive: a revive reopens the node's store from disk, which takes longer. */
-export const nodeActionDeadlineMs = 15_000;
-/** Raw rows and values: one read on one node. */
-export const dataDeadlineMs = 5000;
 
 export interface AdminClients {
   coordinator: CoordinatorClient;
@@ -62,13 +57,13 @@ function createClients(): AdminClients {
     return client;
   };
   return {
-    coordinator: new CoordinatorClient(config, statusDeadlineMs),
-    lb: new LbClient(config, statusDeadlineMs),
-    mail: new MailClient(config, statusDeadlineMs),
+    coordinator: new CoordinatorClient(config, config.timeouts.adminStatusMs),
+    lb: new LbClient(config, config.timeouts.adminStatusMs),
+    mail: new MailClient(config, config.timeouts.adminStatusMs),
     mailAddress: mailAddress(config),
     nodes,
-    nodeStatus: pooled('status', statusDeadlineMs),
-    nodeAction: pooled('action', nodeActionDeadlineMs),
-    nodeData: pooled('data', dataDeadlineMs),
+    nodeStatus: pooled('status', config.timeouts.adminStatusMs),
+    nodeAction: pooled('action', config.timeouts.adminNodeActionMs),
+    nodeData: pooled('data', config.timeouts.adminDataMs),
   };
 }

@@ -22,7 +22,7 @@ function refusal(fn: () => unknown): { status: number; code: string; message: st
   return undefined;
 }
 
-test('names: the rules of issue 5, each with its own message', () => {
+test('names: the rules docs/API.md states, each with its own message', () => {
   assert.equal(checkName('report.pdf'), 'report.pdf');
   assert.equal(checkName('Cafe\u0301'), 'Café'); // NFC
   assert.equal(checkName('x'.repeat(255)), 'x'.repeat(255));

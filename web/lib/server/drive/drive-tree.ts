@@ -216,12 +216,11 @@ async function refuseCycle(d: DriveContext, id: string, targetId: string): Promi
 }
 
 const lockLeaseMs = 30_000;
-const lockWaitMs = 10_000;
 
 async function withTreeLock<T>(d: DriveContext, fn: () => Promise<T>): Promise<T> {
   const row = filesRow(d.user);
   const mine = JSON.stringify({ owner: newId('file'), expiresAt: Date.now() + lockLeaseMs });
-  const deadline = Date.now() + lockWaitMs;
+  const deadline = Date.now() + d.config.timeouts.driveLockWaitMs;
   for (;;) {
     const held = await d.cluster.get(row, treeLockColumn);
     const expiredHold = held && (JSON.parse(held.toString('utf8')) as { expiresAt: number }).expiresAt < Date.now();

@@ -2,11 +2,11 @@
 // that only concern storage (chunks) and POP3 (messageId). Newest first pages by message-id
 // cursor, reading only the page's summaries; any other order sorts the whole folder (every
 // summary read, ../../mail-sort.ts) and pages by position, its cursor `@<offset>`.
-import type { Folder } from '../../../../cluster/smtp/core/mailbox.ts';
-import { isMessageId } from '../../../../cluster/smtp/core/message-id.ts';
-import type { MessageSummary } from '../../../../cluster/smtp/core/mailbox.ts';
-import { sortColumns, sortMessages, type SortColumn, type SortOrder } from '../../mail-sort';
-import type { MailPage, MailSummary } from '../../queries/mail';
+import type { Folder } from '../../../../cluster/data/mail/mailbox.ts';
+import { isMessageId } from '../../../../cluster/data/mail/message-id.ts';
+import type { MessageSummary } from '../../../../cluster/data/mail/mailbox.ts';
+import { sortColumns, sortMessages } from '../../mail-sort';
+import type { MailPage, MailSummary, SortColumn, SortOrder } from '../../queries/mail';
 import { HttpError } from '../errors';
 import { mailContext } from './mail-context';
 

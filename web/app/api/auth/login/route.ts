@@ -1,7 +1,7 @@
 // POST /api/auth/login {"username", "password"} → 200 {"username", "admin"} and the session
 // cookie; 401 with one message for an unknown user or a wrong password; 429 when rate-limited.
 import { loginBody, usernamePattern } from '../../../../lib/account-rules';
-import { checkPassword } from '../../../../../cluster/common/accounts/accounts.ts';
+import { checkPassword } from '../../../../../cluster/data/accounts/accounts.ts';
 import { HttpError } from '../../../../lib/server/errors';
 import { checkLoginAllowed, recordLoginFailure, wrongCredentials } from '../../../../lib/server/login-limit';
 import { clientAddress, mutationRoute } from '../../../../lib/server/route';

@@ -1,7 +1,7 @@
 // POST /api/auth/password {"current", "next"} → 200 {"ok": true}; this session stays, every
 // other session of the user ends. 403 when `current` is wrong (counted like a failed login).
 import { passwordChangeBody } from '../../../../lib/account-rules';
-import { changePassword } from '../../../../../cluster/common/accounts/accounts.ts';
+import { changePassword } from '../../../../../cluster/data/accounts/accounts.ts';
 import { HttpError } from '../../../../lib/server/errors';
 import { checkLoginAllowed, recordLoginFailure } from '../../../../lib/server/login-limit';
 import { clientAddress, mutationRoute, requireUser } from '../../../../lib/server/route';

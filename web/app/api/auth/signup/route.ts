@@ -1,6 +1,6 @@
 // POST /api/auth/signup {"username", "password"} → 201 {"username", "admin"} and the session cookie.
 import { signupBody } from '../../../../lib/account-rules';
-import { createAccount } from '../../../../../cluster/common/accounts/accounts.ts';
+import { createAccount } from '../../../../../cluster/data/accounts/accounts.ts';
 import { mutationRoute } from '../../../../lib/server/route';
 import { beginSession, getSession } from '../../../../lib/server/session';
 

@@ -9,36 +9,38 @@ function xmlEscape(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * One server entry. Both sign in with the local part of the address and the password as it is
+ * typed (the connection's socket type is what protects it); `extra` is the entry's own settings.
+ */
+function serverXml(element: 'incomingServer' | 'outgoingServer', type: 'pop3' | 'smtp', host: string, port: number, socket: string, extra = ''): string {
+  return `    <${element} type="${type}">
+      <hostname>${host}</hostname>
+      <port>${port}</port>
+      <socketType>${socket}</socketType>
+      <username>%EMAILLOCALPART%</username>
+      <authentication>password-cleartext</authentication>
+${extra}    </${element}>
+`;
+}
+
 export function GET(req: Request): Response {
   const { config } = serverContext();
   const host = xmlEscape(new URL(req.url).hostname || config.host);
   const domain = xmlEscape(config.mail.domain);
   // STARTTLS is offered when mail.tls is on; plain is allowed only on loopback (the daemon says so).
   const socket = config.mail.tls ? 'STARTTLS' : 'plain';
+  const pop3 = `      <pop3>
+        <leaveMessagesOnServer>true</leaveMessagesOnServer>
+      </pop3>
+`;
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
   <emailProvider id="${domain}">
     <domain>${domain}</domain>
     <displayName>PennCloud Mail</displayName>
     <displayShortName>PennCloud</displayShortName>
-    <incomingServer type="pop3">
-      <hostname>${host}</hostname>
-      <port>${config.mail.pop3Port}</port>
-      <socketType>${socket}</socketType>
-      <username>%EMAILLOCALPART%</username>
-      <authentication>password-cleartext</authentication>
-      <pop3>
-        <leaveMessagesOnServer>true</leaveMessagesOnServer>
-      </pop3>
-    </incomingServer>
-    <outgoingServer type="smtp">
-      <hostname>${host}</hostname>
-      <port>${config.mail.smtpPort}</port>
-      <socketType>${socket}</socketType>
-      <username>%EMAILLOCALPART%</username>
-      <authentication>password-cleartext</authentication>
-    </outgoingServer>
-  </emailProvider>
+${serverXml('incomingServer', 'pop3', host, config.mail.pop3Port, socket, pop3)}${serverXml('outgoingServer', 'smtp', host, config.mail.smtpPort, socket)}  </emailProvider>
 </clientConfig>
 `;
   return new Response(xml, { headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': 'public, max-age=300' } });

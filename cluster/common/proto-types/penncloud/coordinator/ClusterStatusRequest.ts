@@ -1,0 +1,9 @@
+// Generated from proto/ by `npm run gen:proto` (scripts/gen-proto.ts). Do not edit.
+// Original file: proto/coordinator.proto
+
+
+export interface ClusterStatusRequest {
+}
+
+export interface ClusterStatusRequest__Output {
+}

@@ -1,0 +1,13 @@
+// Generated from proto/ by `npm run gen:proto` (scripts/gen-proto.ts). Do not edit.
+// Original file: proto/kvs.proto
+
+
+export interface GetRequest {
+  'row'?: (string);
+  'column'?: (string);
+}
+
+export interface GetRequest__Output {
+  'row': (string);
+  'column': (string);
+}

@@ -1,0 +1,20 @@
+// Generated from proto/ by `npm run gen:proto` (scripts/gen-proto.ts). Do not edit.
+// Original file: proto/replica.proto
+
+import type { GroupConfig as _penncloud_coordinator_GroupConfig, GroupConfig__Output as _penncloud_coordinator_GroupConfig__Output } from '../../penncloud/coordinator/GroupConfig.ts';
+
+export interface InstallSnapshotRequest {
+  'config'?: (_penncloud_coordinator_GroupConfig | null);
+  /**
+   * Where to read the snapshot from (the primary's address).
+   */
+  'from_address'?: (string);
+}
+
+export interface InstallSnapshotRequest__Output {
+  'config': (_penncloud_coordinator_GroupConfig__Output | null);
+  /**
+   * Where to read the snapshot from (the primary's address).
+   */
+  'from_address': (string);
+}

@@ -1,0 +1,186 @@
+// Storing a copy at most once per delivery key (layout and keys: delivery-marks.ts).
+//
+//   1. Claim today's mark column with a CPut expect-absent naming a fresh id, and read the
+//      older (yesterday's) column at the same time: a first delivery — most of them — costs
+//      one round trip before the copy is written.
+//   2. A mark that says stored, or names a copy that exists (in today's column, when the claim
+//      found it taken, or in yesterday's): this is a retry of a delivery that happened —
+//      nothing is written (a claim of ours from step 1 is withdrawn), and the caller answers
+//      as if it had stored it. A claim younger than claimStaleMs without its copy: another
+//      attempt may still run; the sender is told to try again later.
+//   3. Otherwise (our claim of step 1, or a CPut over a stale claim whose copy never appeared)
+//      write the copy under the claimed id, then mark it stored. The caller does not wait for
+//      that last write (it runs after once() returns): until it lands, a retry finds the claim
+//      and the copy it names, which says the same.
+//
+// Why this is safe: the claim is a CPut of a value unique to the attempt (its random id), so
+// exactly one of two attempts holds it, and the ClusterClient's read-back tells an attempt
+// whose claim applied but whose reply was lost that it holds it (cluster-client.ts). A copy is
+// committed by its own CPut expect-absent (mailbox-store.ts, queue-store.ts), so a retry that
+// finds the claim but not the copy knows the copy is not there. The claimed id is the copy's
+// id, so "exists" is one read. An attempt never outlives its SMTP answer (delivery.ts waits for
+// all of its writes), so a claim without its copy is an attempt that failed; one younger than
+// claimStaleMs is left alone and the sender is told to try again later.
+// What remains at-least-once: a copy stored, its "stored" mark lost with the store failing, and
+// the copy deleted by its reader before the sender's retry — then it is stored again.
+import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import { PennError } from '../../common/errors.ts';
+import { claimStaleMs, decodeMark, encodeMark, isStaleMarkColumn, markColumns, marksRow, type Mark } from './delivery-marks.ts';
+
+/** Claims that may prune old marks of their row, on average one in this many. */
+const pruneEvery = 64;
+/** Attempts to claim a key that other writers keep changing. */
+const claimAttemptsMax = 3;
+
+export interface Copy {
+  /** A fresh id for the copy. */
+  newId(): string;
+  /** Whether a committed copy with this id exists. */
+  exists(id: string): Promise<boolean>;
+  /** Stores the copy under this id; it commits with a CPut expect-absent. */
+  write(id: string): Promise<void>;
+}
+
+export interface Once {
+  id: string;
+  /** The copy was stored before (this is a retry); nothing was written now. */
+  duplicate: boolean;
+}
+
+/** The column a claim of ours holds. */
+interface Claimed {
+  column: string;
+}
+
+interface Found {
+  column: string;
+  raw: Buffer;
+  mark: Mark | undefined;
+}
+
+export class DeliveryMarks {
+  /** "Stored" marks being written after their once() returned. */
+  private readonly marking = new Set<Promise<void>>();
+
+  constructor(
+    private readonly cluster: ClusterClient,
+    private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Stores the copy unless the key says it was stored; the owner names the marks row. */
+  async once(owner: string, key: string, copy: Copy): Promise<Once> {
+    const row = marksRow(owner);
+    for (let attempt = 0; attempt < claimAttemptsMax; attempt++) {
+      const nowMs = this.now();
+      const mark: Mark = { id: copy.newId(), stored: false, atMs: nowMs };
+      // Most copies are delivered once: claim today's column straight away (expect-absent)
+      // while the older columns are read, instead of reading first and claiming after.
+      const first = await this.claimToday(row, key, mark, nowMs, copy);
+      // Today's column holds a mark: a retry, or another attempt — decide as before.
+      const claimed = first === 'taken' ? await this.decide(row, key, nowMs, copy, mark) : first;
+      if (claimed === 'changed') continue;
+      if ('duplicate' in claimed) return claimed;
+      const { column } = claimed;
+      await copy.write(mark.id);
+      // Off the sender's wait: the claim naming the committed copy already makes a retry a
+      // duplicate (step 2); the mark only spares that retry a read, and keeps the answer
+      // should the reader delete the copy before the retry.
+      this.inBackground(this.markStored(row, column, mark));
+      if (this.random() * pruneEvery < 1) this.inBackground(this.prune(row, nowMs).then(() => {}));
+      return { id: mark.id, duplicate: false };
+    }
+    throw new PennError('aborted', `the delivery key ${key} kept changing; try again later`);
+  }
+
+  /**
+   * Claims today's column for `mark` (CPut expect-absent) and reads the older columns at the
+   * same time. The column: ours, and no older mark stands in the way; 'taken': today's column
+   * holds a mark already; or the answer when an older mark decides it (a retry across
+   * midnight) — then our claim is withdrawn (deleted: nobody else can hold a column we claimed
+   * a moment ago, as a claim is taken over only after claimStaleMs).
+   */
+  private async claimToday(row: string, key: string, mark: Mark, nowMs: number, copy: Copy): Promise<Claimed | 'taken' | Once> {
+    const [today, ...older] = markColumns(key, nowMs) as [string, ...string[]];
+    const [claim, olderValues] = await Promise.allSettled([this.cluster.cput(row, today, null, encodeMark(mark)), Promise.all(older.map((c) => this.cluster.get(row, c)))]);
+    if (claim.status === 'rejected') throw claim.reason;
+    if (!claim.value) return 'taken';
+    const withdraw = () => this.cluster.delete(row, today).then(() => {}, () => {});
+    if (olderValues.status === 'rejected') {
+      await withdraw();
+      throw olderValues.reason;
+    }
+    const i = olderValues.value.findIndex((v) => v !== undefined);
+    const found = i < 0 ? undefined : decodeMark(olderValues.value[i]!);
+    if (!found) return { column: today };
+    const exists = found.stored || (await copy.exists(found.id).catch(async (err: unknown) => {
+      await withdraw();
+      throw err;
+    }));
+    if (exists) {
+      await withdraw();
+      if (!found.stored) await this.markStored(row, older[i]!, found);
+      return { id: found.id, duplicate: true };
+    }
+    if (nowMs - found.atMs < claimStaleMs) {
+      await withdraw();
+      throw new PennError('unavailable', 'this message is being stored by another attempt; try again later');
+    }
+    // A stale claim of yesterday whose copy never appeared: ours, today's, replaces it.
+    return { column: today };
+  }
+
+  /**
+   * Today's column is taken: the key's newest mark says whether this is a retry of a stored
+   * copy, another attempt still running, or a stale claim we take over (as `mark`).
+   */
+  private async decide(row: string, key: string, nowMs: number, copy: Copy, mark: Mark): Promise<Claimed | 'changed' | Once> {
+    const found = await this.find(row, key, nowMs);
+    if (!found) return 'changed';
+    if (found.mark && (found.mark.stored || (await copy.exists(found.mark.id)))) {
+      if (!found.mark.stored) await this.markStored(row, found.column, found.mark);
+      return { id: found.mark.id, duplicate: true };
+    }
+    if (found.mark && nowMs - found.mark.atMs < claimStaleMs) {
+      throw new PennError('unavailable', 'this message is being stored by another attempt; try again later');
+    }
+    return (await this.cluster.cput(row, found.column, found.raw, encodeMark(mark))) ? { column: found.column } : 'changed';
+  }
+
+  /** Resolves when every mark write begun so far has settled (the daemon's stop, tests). */
+  async idle(): Promise<void> {
+    while (this.marking.size) await Promise.all([...this.marking]);
+  }
+
+  private inBackground(write: Promise<void>): void {
+    this.marking.add(write);
+    void write.finally(() => this.marking.delete(write));
+  }
+
+  /** Deletes the marks too old to be looked up; answers how many. */
+  async prune(row: string, nowMs = this.now()): Promise<number> {
+    try {
+      const stale = (await this.cluster.listColumns(row)).filter((c) => isStaleMarkColumn(c.name, nowMs));
+      for (const c of stale) await this.cluster.delete(row, c.name);
+      return stale.length;
+    } catch {
+      // Pruning is housekeeping: the next one picks up what this one could not.
+      return 0;
+    }
+  }
+
+  private async find(row: string, key: string, nowMs: number): Promise<Found | undefined> {
+    const columns = markColumns(key, nowMs);
+    const values = await Promise.all(columns.map((c) => this.cluster.get(row, c)));
+    const i = values.findIndex((v) => v !== undefined);
+    return i < 0 ? undefined : { column: columns[i]!, raw: values[i]!, mark: decodeMark(values[i]!) };
+  }
+
+  /**
+   * The copy is committed; a lost "stored" mark costs only a read on a retry (exists), so a
+   * failure here is not the delivery's failure.
+   */
+  private async markStored(row: string, column: string, mark: Mark): Promise<void> {
+    await this.cluster.put(row, column, encodeMark({ ...mark, stored: true })).catch(() => {});
+  }
+}

@@ -1,0 +1,78 @@
+// The parsed summary of a raw message (mailparser): what a mailbox listing shows. Pure: the
+// arrival time comes in as an argument. Never throws on a malformed message — a message whose
+// headers cannot be read is still delivered, with what could be read.
+import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
+import { clip, summaryLimits, type Folder, type MessageSummary } from './mailbox.ts';
+import { headerEnd } from './message-text.ts';
+
+export interface SummaryFields {
+  id: string;
+  folder: Folder;
+  size: number;
+  chunks: number;
+  receivedAt: Date;
+  unread: boolean;
+}
+
+/** The fields of a summary that come from the message itself. */
+export type ParsedFields = Pick<MessageSummary, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'hasAttachments' | 'messageId'>;
+
+/**
+ * A message whose one part is plain text or HTML (no multipart, no Content-Disposition) has no
+ * attachments, and its summary needs only the header section: parsing just that gives the same
+ * fields at a fraction of the cost of the whole body (most mail is such a message).
+ */
+function headerOnlyWillDo(head: string): boolean {
+  if (/^content-disposition[ \t]*:/im.test(head)) return false;
+  const type = /^content-type[ \t]*:[ \t]*(?:\r?\n[ \t]+)?([^;\s]*)/im.exec(head);
+  return !type || /^text\/(plain|html)$/i.test(type[1] ?? '');
+}
+
+export async function parseMessage(raw: Buffer, receivedAt: Date): Promise<ParsedFields> {
+  try {
+    const end = headerEnd(raw);
+    const input = headerOnlyWillDo(raw.subarray(0, end).toString('latin1')) ? raw.subarray(0, end) : raw;
+    // skipHtmlToText/skipTextToHtml: the listing needs neither conversion.
+    const mail = await simpleParser(input, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
+    // mailparser puts the current time in place of a malformed Date; read the header itself so
+    // the summary depends only on the message and the arrival time.
+    const dateLine = mail.headerLines.find((h) => h.key === 'date')?.line ?? '';
+    const headerDate = new Date(dateLine.slice(dateLine.indexOf(':') + 1).trim());
+    const date = dateLine && !Number.isNaN(headerDate.getTime()) ? headerDate : receivedAt;
+    return {
+      from: clip(mail.from ? displayList(mail.from)[0] ?? '' : ''),
+      to: displayList(mail.to),
+      cc: displayList(mail.cc),
+      subject: clip(mail.subject ?? ''),
+      date: date.toISOString(),
+      // Inline images of an HTML body (related parts) are not attachments to the reader.
+      hasAttachments: mail.attachments.some((a) => !a.related),
+      messageId: clip(mail.messageId ?? ''),
+    };
+  } catch {
+    return { from: '', to: [], cc: [], subject: '', date: receivedAt.toISOString(), hasAttachments: false, messageId: '' };
+  }
+}
+
+export function summarize(parsed: ParsedFields, fields: SummaryFields): MessageSummary {
+  return {
+    ...parsed,
+    id: fields.id,
+    folder: fields.folder,
+    size: fields.size,
+    chunks: fields.chunks,
+    receivedAt: fields.receivedAt.toISOString(),
+    unread: fields.unread,
+  };
+}
+
+function displayList(header: AddressObject | AddressObject[] | undefined): string[] {
+  if (!header) return [];
+  const out: string[] = [];
+  const visit = (a: EmailAddress) => {
+    if (a.group) a.group.forEach(visit);
+    else if (a.address || a.name) out.push(clip(a.name ? `${a.name} <${a.address ?? ''}>` : (a.address ?? '')));
+  };
+  for (const object of Array.isArray(header) ? header : [header]) object.value.forEach(visit);
+  return out.slice(0, summaryLimits.addressesMax);
+}
