@@ -3,7 +3,8 @@
 // Exit code 1 when any test failed or any suite could not report.
 //
 // Modes: `all` (default), `fast` (unit only), `e2e` (browser tests only), `mail` (the mail
-// daemon's real-process tests only). The browser suite is Playwright with Debian's Chromium
+// daemon's real-process tests only), `abuse` (the attack and bad-input tests only). The browser
+// suite is Playwright with Debian's Chromium
 // (and certutil), installed here with apt-get when missing (as root); its counts come from its
 // JSON report and its exit code, since its own last line says "N passed" even when tests failed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -46,7 +47,11 @@ function suites(mode: string): Suite[] {
   // The mail daemon against real clusters and real clients (cluster/smtp/, tests/mail/).
   const mail: Suite = { name: 'mail', files: findTests('tests/mail'), concurrency: 1 };
   if (mode === 'mail') return [mail];
-  return [fast, { name: 'reliability', files: findTests('tests/reliability'), concurrency: 1 }, mail, e2e];
+  // Attacks on every edge (limits, quotas, slow and hostile clients) and the random bad-input
+  // suite, against real processes.
+  const abuse: Suite = { name: 'abuse', files: findTests('tests/abuse'), concurrency: 1 };
+  if (mode === 'abuse') return [abuse];
+  return [fast, { name: 'reliability', files: findTests('tests/reliability'), concurrency: 1 }, mail, abuse, e2e];
 }
 
 interface Counts {

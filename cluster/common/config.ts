@@ -40,6 +40,13 @@ const kvsSchema = z
     /** Writes waiting for the log beyond this are refused with RESOURCE_EXHAUSTED. */
     pendingWritesMax: z.number().int().min(1).default(4096),
     scanRowsMax: z.number().int().min(1).max(10000).default(1000),
+    /** Most columns one ListColumns reply holds; a caller asking for more (or for no limit) pages. */
+    listColumnsMax: z.number().int().min(1).max(100000).default(10000),
+    /**
+     * Most bytes of column names one ListColumns reply holds (one column always fits): with
+     * listColumnsMax it keeps every reply well under the 16 MiB a gRPC message may carry.
+     */
+    listColumnsBytesMax: z.number().int().min(64 * 1024).max(8 * MiB).default(4 * MiB),
   })
   .strict();
 

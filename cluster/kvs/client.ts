@@ -5,7 +5,10 @@ import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../common/config.ts';
 import { channelOptions, callUnary } from '../common/grpc.ts';
 import { channelCredentials } from '../common/tls/credentials.ts';
+import { PennError } from '../common/errors.ts';
+import type { ColumnPage } from './core/column-page.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
+import { checkColumnPageLimit } from './core/validate.ts';
 import {
   KeyValueClient,
   NodeAdminClient,
@@ -15,6 +18,7 @@ import {
   type DeleteReply__Output,
   type GetReply__Output,
   type ListColumnsReply__Output,
+  type ListColumnsRequest,
   type NodeStatus__Output,
   type ScanRowsReply__Output,
 } from './io/wire.ts';
@@ -71,8 +75,25 @@ export class NodeClient {
     return (await callUnary<DeleteReply__Output>(this.kv, 'Delete', { row, column }, timeoutMs, this.metadata)).existed;
   }
 
+  /**
+   * One page of a row's columns in column order: those after `after`, starting with `prefix`,
+   * at most `limit` (0 or left out: as many as the node allows), with `more` true when others
+   * remain (page on with the last name as `after`).
+   */
+  async listColumnsPage(row: string, page: ColumnPageOptions = {}, timeoutMs = this.timeoutMs): Promise<ColumnPage> {
+    const request: ListColumnsRequest = { row, after: page.after ?? '', prefix: page.prefix ?? '', limit: checkColumnPageLimit(page.limit) };
+    const r = await callUnary<ListColumnsReply__Output>(this.kv, 'ListColumns', request, timeoutMs, this.metadata);
+    return { columns: r.columns, more: r.more };
+  }
+
+  /** Every column of a row, page by page, all within timeoutMs. */
   async listColumns(row: string, timeoutMs = this.timeoutMs): Promise<ColumnInfo[]> {
-    return (await callUnary<ListColumnsReply__Output>(this.kv, 'ListColumns', { row }, timeoutMs, this.metadata)).columns;
+    const untilMs = Date.now() + timeoutMs;
+    return listAllColumns((after) => {
+      const leftMs = untilMs - Date.now();
+      if (leftMs <= 0) throw new PennError('deadline_exceeded', `listing the columns of "${row}" took over ${timeoutMs} ms`);
+      return this.listColumnsPage(row, { after }, leftMs);
+    });
   }
 
   async scanRows(afterRow: string, limit: number): Promise<ScanPage> {
@@ -106,6 +127,28 @@ export class NodeClient {
   close(): void {
     this.kv.close();
     this.admin.close();
+  }
+}
+
+/** What a caller of listColumnsPage may ask for (proto/kvs.proto, ListColumnsRequest). */
+export interface ColumnPageOptions {
+  after?: string;
+  prefix?: string;
+  limit?: number;
+}
+
+/** Every column, fetching pages in order until one says there are no more. */
+export async function listAllColumns(fetchPage: (after: string) => Promise<ColumnPage>): Promise<ColumnInfo[]> {
+  const columns: ColumnInfo[] = [];
+  let after = '';
+  for (;;) {
+    const page = await fetchPage(after);
+    for (const c of page.columns) columns.push(c);
+    if (!page.more) return columns;
+    const last = page.columns[page.columns.length - 1];
+    // A node promises at least one column with `more`; without one, paging would never end.
+    if (!last) throw new PennError('internal', 'a ListColumns reply said more but held no column');
+    after = last.name;
   }
 }
 

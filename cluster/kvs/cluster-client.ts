@@ -27,8 +27,13 @@ import type { Config } from '../common/config.ts';
 import { groupOfRow } from '../common/config.ts';
 import { PennError, isPennError } from '../common/errors.ts';
 import { CoordinatorClient, type LookupResult } from '../coordinator/client.ts';
-import { NodeClient } from './client.ts';
+import { NodeClient, listAllColumns, type ColumnPageOptions } from './client.ts';
+import type { ColumnPage } from './core/column-page.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
+
+export type { ColumnPageOptions } from './client.ts';
+export type { ColumnPage } from './core/column-page.ts';
+export type { ColumnInfo } from './core/types.ts';
 
 export interface ClusterClientOptions {
   /** Deadline of one call to a node; default `timeouts.storageCallMs`. */
@@ -145,8 +150,25 @@ export class ClusterClient {
     return this.withNode(row, this.deadline(), (n, t) => n.delete(row, column, t));
   }
 
+  /**
+   * One page of a row's columns from the group's primary (NodeClient.listColumnsPage), with the
+   * retries and deadline of any other operation.
+   */
+  listColumnsPage(row: string, page: ColumnPageOptions = {}): Promise<ColumnPage> {
+    return this.withNode(row, this.deadline(), (n, t) => n.listColumnsPage(row, page, t));
+  }
+
+  /**
+   * Every column of a row, page by page. Under an operation deadline the whole listing must end
+   * by it; otherwise each page has the retry time of an operation of its own, so a wide row is
+   * not cut short by a failover late in its listing.
+   */
   listColumns(row: string): Promise<ColumnInfo[]> {
-    return this.withNode(row, this.deadline(), (n, t) => n.listColumns(row, t));
+    const first = this.deadline();
+    return listAllColumns((after) => {
+      const deadline = first.hard ? first : this.deadline();
+      return this.withNode(row, deadline, (n, t) => n.listColumnsPage(row, { after }, t));
+    });
   }
 
   /** One node's rows, for the admin console. */

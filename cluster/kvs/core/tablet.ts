@@ -5,6 +5,7 @@
 // against. Pure: no I/O.
 import { strict as assert } from 'node:assert';
 import { PennError } from '../../common/errors.ts';
+import { pageStart } from './column-page.ts';
 import type { ColumnInfo, RowInfo } from './types.ts';
 import {
   decodeFrames,
@@ -105,16 +106,27 @@ export class Tablet {
     return previous;
   }
 
-  /** The row's columns held here, sorted by name. */
-  listColumns(row: string): ColumnInfo[] {
-    const { start, end } = rowKeyRange(row);
-    const columns: ColumnInfo[] = [];
-    for (let i = lowerBound(this.keys, start); i < this.keys.length; i++) {
+  /**
+   * Hands the row's columns held here that match `from` (after it, starting with its prefix) to
+   * take, in order, until take answers false ('full'), the matching columns end ('done'), or this
+   * tablet's keys do ('tablet-end': the row may go on in the next tablet). A binary search finds
+   * the first key, so the cost is O(log cells + columns taken), whatever the row's width.
+   */
+  columnsFrom(row: string, from: { after: string; prefix: string }, take: (column: ColumnInfo) => boolean): 'full' | 'done' | 'tablet-end' {
+    const { end } = rowKeyRange(row);
+    // '' means from the first column, even one with an empty name (the store itself allows it).
+    const afterKey = from.after === '' ? undefined : cellKey(row, from.after);
+    const nameAt = row.length + 1;
+    for (let i = lowerBound(this.keys, cellKey(row, pageStart(from))); i < this.keys.length; i++) {
       const key = this.keys[i] as string;
-      if (key >= end) break;
-      columns.push({ name: key.slice(start.length), size: (this.values.get(key) as Buffer).length });
+      if (key >= end) return 'done';
+      if (key === afterKey) continue;
+      const name = key.slice(nameAt);
+      // Names with a prefix are one contiguous run starting at the prefix: the first that lacks it ends the run.
+      if (!name.startsWith(from.prefix)) return 'done';
+      if (!take({ name, size: (this.values.get(key) as Buffer).length })) return 'full';
     }
-    return columns;
+    return 'tablet-end';
   }
 
   /**

@@ -7,8 +7,17 @@ import { groupNodes, groupOfRow, nodeRef } from '../../common/config.ts';
 import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { NodeClient } from '../client.ts';
-import type { ColumnInfo, NodeState, NodeStatusFigures, ScanPage } from '../core/types.ts';
-import { checkColumn, checkRow, checkScanLimit, checkValue, type KeyLimits } from '../core/validate.ts';
+import type { ColumnPage } from '../core/column-page.ts';
+import type { NodeState, NodeStatusFigures, ScanPage } from '../core/types.ts';
+import {
+  checkColumn,
+  checkColumnPage,
+  checkRow,
+  checkScanLimit,
+  checkValue,
+  type ColumnPageRequest,
+  type KeyLimits,
+} from '../core/validate.ts';
 import { realClock, type CoordinatorPort, type GroupConfig } from '../replication/ports.ts';
 import { Replicator } from '../replication/replicator.ts';
 import type { FileSystem } from '../../common/files.ts';
@@ -120,10 +129,12 @@ export class KvsNode {
     return (await this.write({ kind: 'delete', row: r.row, column: c })).previous !== undefined;
   }
 
-  async listColumns(row: unknown, forwarded = false): Promise<ColumnInfo[]> {
+  /** One page of a row's columns, capped by kvs.listColumnsMax and kvs.listColumnsBytesMax. */
+  async listColumnsPage(row: unknown, request: ColumnPageRequest, forwarded = false): Promise<ColumnPage> {
     const r = this.routeRow(row, forwarded);
-    if (r.forwardTo) return r.forwardTo.listColumns(r.row);
-    return this.read((store) => store.listColumns(r.row));
+    const query = checkColumnPage(request, this.config.kvs);
+    if (r.forwardTo) return r.forwardTo.listColumnsPage(r.row, query);
+    return this.read((store) => store.listColumnsPage(r.row, { ...query, bytesMax: this.config.kvs.listColumnsBytesMax }));
   }
 
   /** The rows this node holds: the admin console's raw view of one node, served locally. */

@@ -33,6 +33,7 @@ import {
   type DeleteRequest__Output,
   type GetReply,
   type GetRequest__Output,
+  type ListColumnsReply,
   type ListColumnsRequest__Output,
   type PutRequest__Output,
   type ScanRowsReply,
@@ -66,7 +67,10 @@ export function addNodeServices(server: grpc.Server, config: Readonly<Config>, n
       applied: await node.cput(r.row, r.column, r.expected, r.value, r.expect_absent === true, isForwarded(call)),
     })),
     Delete: unary(log, 'Delete', async (r: DeleteRequest__Output, call) => ({ existed: await node.delete(r.row, r.column, isForwarded(call)) })),
-    ListColumns: unary(log, 'ListColumns', async (r: ListColumnsRequest__Output, call) => ({ columns: await node.listColumns(r.row, isForwarded(call)) })),
+    ListColumns: unary(log, 'ListColumns', async (r: ListColumnsRequest__Output, call): Promise<ListColumnsReply> => {
+      const page = await node.listColumnsPage(r.row, { after: r.after, prefix: r.prefix, limit: r.limit }, isForwarded(call));
+      return { columns: page.columns, more: page.more };
+    }),
     ScanRows: unary(log, 'ScanRows', async (r: ScanRowsRequest__Output): Promise<ScanRowsReply> => {
       const page = await node.scanRows(r.after_row, r.limit);
       return { rows: page.rows, next_after_row: page.nextAfterRow };

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { PennError, isPennError } from '../../common/errors.ts';
 import { silentLogger } from '../../common/log.ts';
-import type { LogEntry } from '../core/types.ts';
+import type { ColumnInfo, LogEntry } from '../core/types.ts';
 import { CrashFs } from './crash-fs.ts';
 import type { FileSystem } from '../../common/files.ts';
 import { Store, type StoreOptions, type WriteOp } from './store.ts';
@@ -48,6 +48,17 @@ async function write(store: Store, op: WriteOp, epoch = 0): Promise<LogEntry | n
   return entry;
 }
 
+/** Every column of a row, page by page. */
+async function listColumns(store: Store, row: string): Promise<ColumnInfo[]> {
+  const columns: ColumnInfo[] = [];
+  for (let after = '', more = true; more; after = columns.at(-1)?.name ?? '') {
+    const page = await store.listColumnsPage(row, { after, prefix: '', limit: 50, bytesMax: 1 << 20 });
+    columns.push(...page.columns);
+    more = page.more;
+  }
+  return columns;
+}
+
 /** Every cell, through scanRows paging and get. */
 async function contents(store: Store): Promise<Map<string, string>> {
   const cells = new Map<string, string>();
@@ -65,7 +76,7 @@ test('get, put, delete, listColumns and scanRows paging', async () => {
   }
   assert.deepEqual(await store.get('alice', 'm'), v('alice.m'));
   assert.equal(await store.get('alice', 'x'), undefined);
-  assert.deepEqual(await store.listColumns('alice'), [
+  assert.deepEqual(await listColumns(store, 'alice'), [
     { name: 'a', size: 7 },
     { name: 'm', size: 7 },
     { name: 'z', size: 7 },
@@ -108,13 +119,54 @@ test('a row wider than a tablet straddles splits and still reads as one row', as
   }
   await store.propose(0, put('z', 'x', 'after'));
   await store.waitDurable(store.figures().lastLsn);
-  assert.deepEqual((await store.listColumns('wide')).map((c) => c.name), columns);
+  assert.deepEqual((await listColumns(store, 'wide')).map((c) => c.name), columns);
   const page = await store.scanRows('', 2);
   assert.deepEqual(page.rows.map((r) => r.row), ['a', 'wide']);
   assert.equal(page.rows[1]?.columns.length, 200);
   assert.equal(page.nextAfterRow, 'wide');
   assert.deepEqual((await store.scanRows('wide', 2)).rows.map((r) => r.row), ['z']);
   assert.ok(store.figures().memoryBytes <= 64 * KiB + 16 * KiB);
+  await store.close();
+});
+
+test('listColumnsPage pages a row across tablet splits and evictions, in order, within its caps', async () => {
+  const store = await Store.open(options(newDir(), { tabletBytesMax: 16 * KiB, memoryBytesMax: 64 * KiB }));
+  await store.propose(0, put('a', 'x', 'before'));
+  const columns: string[] = [];
+  for (let i = 0; i < 600; i++) {
+    const name = `col${String(i).padStart(3, '0')}`;
+    columns.push(name);
+    await store.propose(0, put('wide', name, 'w'.repeat(100)));
+  }
+  await store.propose(0, put('wide2', 'x', 'after'));
+  for (const gone of ['col000', 'col250', 'col599']) await store.propose(0, { kind: 'delete', row: 'wide', column: gone });
+  await store.waitDurable(store.lastLsn);
+  const kept = columns.filter((c) => !['col000', 'col250', 'col599'].includes(c));
+  const query = { after: '', prefix: '', limit: 7, bytesMax: 1 << 20 };
+
+  const listed: string[] = [];
+  for (let after = '', more = true; more; ) {
+    const page = await store.listColumnsPage('wide', { ...query, after });
+    assert.ok(page.columns.length <= 7 && page.columns.length > 0);
+    assert.ok(page.columns.every((c) => c.size === 100));
+    listed.push(...page.columns.map((c) => c.name));
+    more = page.more;
+    after = listed[listed.length - 1]!;
+  }
+  assert.deepEqual(listed, kept, 'every column once, in order, none of the deleted ones');
+  assert.ok(store.figures().memoryBytes <= 64 * KiB + 16 * KiB, 'tablets were evicted while paging');
+
+  const last = await store.listColumnsPage('wide', { ...query, after: 'col591' });
+  assert.deepEqual(last.columns.map((c) => c.name), ['col592', 'col593', 'col594', 'col595', 'col596', 'col597', 'col598']);
+  assert.equal(last.more, false, 'a full page that reaches the end of the row');
+  const prefixed = await store.listColumnsPage('wide', { ...query, prefix: 'col25', limit: 100 });
+  assert.deepEqual(prefixed.columns.map((c) => c.name), ['col251', 'col252', 'col253', 'col254', 'col255', 'col256', 'col257', 'col258', 'col259']);
+  assert.equal(prefixed.more, false);
+  const capped = await store.listColumnsPage('wide', { ...query, limit: 1000, bytesMax: 10 * (6 + 19) });
+  assert.equal(capped.columns.length, 10, 'the byte cap');
+  assert.equal(capped.more, true);
+  assert.deepEqual(await store.listColumnsPage('empty', query), { columns: [], more: false });
+  assert.deepEqual(await store.listColumnsPage('wide2', query), { columns: [{ name: 'x', size: 5 }], more: false });
   await store.close();
 });
 

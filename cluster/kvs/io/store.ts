@@ -9,7 +9,8 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
-import type { ColumnInfo, LogEntry, ScanPage, StoreFigures } from '../core/types.ts';
+import type { ColumnPage, ColumnPageQuery } from '../core/column-page.ts';
+import type { LogEntry, ScanPage, StoreFigures } from '../core/types.ts';
 import {
   decodeManifestFile,
   encodeLogEntry,
@@ -232,11 +233,14 @@ export class Store {
     });
   }
 
-  listColumns(row: string): Promise<ColumnInfo[]> {
+  /** One page of a row's columns (core/column-page.ts); the query is checked by the caller. */
+  listColumnsPage(row: string, query: ColumnPageQuery): Promise<ColumnPage> {
     return this.lock.run(async () => {
       this.checkOpen();
-      checkCell(row, '');
-      return this.cache.listColumns(row);
+      checkCell(row, query.after);
+      checkCell(row, query.prefix);
+      assert(Number.isSafeInteger(query.limit) && query.limit >= 1 && query.bytesMax >= 1, 'a column page needs room for a column');
+      return this.cache.listColumnsPage(row, query);
     });
   }
 

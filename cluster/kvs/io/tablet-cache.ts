@@ -9,8 +9,9 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
+import { ColumnPageBuilder, pageStart, type ColumnPage, type ColumnPageQuery } from '../core/column-page.ts';
 import { Tablet, cellKey, firstKeyAfterRow, rowKeyRange } from '../core/tablet.ts';
-import type { ColumnInfo, LogEntry, RowInfo, ScanPage } from '../core/types.ts';
+import type { LogEntry, RowInfo, ScanPage } from '../core/types.ts';
 import type { ManifestTablet } from '../core/wal-record.ts';
 import type { FileSystem } from '../../common/files.ts';
 
@@ -128,16 +129,22 @@ export class TabletCache {
     this.lru.set(rightSlot, true);
   }
 
-  async listColumns(row: string): Promise<ColumnInfo[]> {
-    const { start, end } = rowKeyRange(row);
-    const columns: ColumnInfo[] = [];
-    // A row can straddle a split, so walk every tablet whose range meets the row's keys.
-    for (let i = this.slotIndex(start); i < this.slots.length && this.at(i).first < end; i++) {
+  /**
+   * One page of a row's columns. Costs a binary search over the slots and one in each tablet the
+   * page touches, then the columns taken; memory holds the page, never the whole row. One column
+   * past the page, when there is one, proves `more`.
+   */
+  async listColumnsPage(row: string, query: ColumnPageQuery): Promise<ColumnPage> {
+    const builder = new ColumnPageBuilder(query);
+    const { end } = rowKeyRange(row);
+    // A row can straddle splits: go on into the next tablet while the row's keys may continue there.
+    for (let i = this.slotIndex(cellKey(row, pageStart(query))); i < this.slots.length && this.at(i).first < end; i++) {
       const slot = this.at(i);
-      columns.push(...(await this.use(slot)).listColumns(row));
+      const stop = (await this.use(slot)).columnsFrom(row, query, (c) => builder.add(c));
       await this.evict(slot);
+      if (stop !== 'tablet-end') return builder.page(stop === 'full');
     }
-    return columns;
+    return builder.page(false);
   }
 
   async scanRows(afterRow: string, limit: number): Promise<ScanPage> {

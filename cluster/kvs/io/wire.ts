@@ -13,7 +13,7 @@ export type { DeleteRequest__Output } from '../../common/proto-types/penncloud/k
 export type { GetReply, GetReply__Output } from '../../common/proto-types/penncloud/kvs/GetReply.ts';
 export type { GetRequest__Output } from '../../common/proto-types/penncloud/kvs/GetRequest.ts';
 export type { ListColumnsReply, ListColumnsReply__Output } from '../../common/proto-types/penncloud/kvs/ListColumnsReply.ts';
-export type { ListColumnsRequest__Output } from '../../common/proto-types/penncloud/kvs/ListColumnsRequest.ts';
+export type { ListColumnsRequest, ListColumnsRequest__Output } from '../../common/proto-types/penncloud/kvs/ListColumnsRequest.ts';
 export type { NodeStatus, NodeStatus__Output } from '../../common/proto-types/penncloud/kvs/NodeStatus.ts';
 export type { PutRequest__Output } from '../../common/proto-types/penncloud/kvs/PutRequest.ts';
 export type { ScanRowsReply, ScanRowsReply__Output } from '../../common/proto-types/penncloud/kvs/ScanRowsReply.ts';

@@ -2,10 +2,52 @@
 // Original file: proto/kvs.proto
 
 
+/**
+ * One page of a row's columns, in column order (the order the store keeps names in: JavaScript
+ * string order, UTF-16 code units, which is UTF-8 byte order except that characters above U+FFFF
+ * sort before U+E000-U+FFFF). Every reply is capped, whatever the caller asks: at most `limit`
+ * columns and never more than the server's kvs.listColumnsMax columns or kvs.listColumnsBytesMax
+ * bytes. A caller that sends only `row` gets the first page. Each page is read at one point in
+ * time; a listing of many pages is not a snapshot (a column written meanwhile behind `after` is
+ * not seen, one ahead of it is).
+ */
 export interface ListColumnsRequest {
   'row'?: (string);
+  /**
+   * Columns strictly after this name; empty starts at the first column.
+   */
+  'after'?: (string);
+  /**
+   * Only columns whose names start with this; empty matches every column.
+   */
+  'prefix'?: (string);
+  /**
+   * At most this many columns; 0, or more than the server allows, means the server's maximum.
+   */
+  'limit'?: (number);
 }
 
+/**
+ * One page of a row's columns, in column order (the order the store keeps names in: JavaScript
+ * string order, UTF-16 code units, which is UTF-8 byte order except that characters above U+FFFF
+ * sort before U+E000-U+FFFF). Every reply is capped, whatever the caller asks: at most `limit`
+ * columns and never more than the server's kvs.listColumnsMax columns or kvs.listColumnsBytesMax
+ * bytes. A caller that sends only `row` gets the first page. Each page is read at one point in
+ * time; a listing of many pages is not a snapshot (a column written meanwhile behind `after` is
+ * not seen, one ahead of it is).
+ */
 export interface ListColumnsRequest__Output {
   'row': (string);
+  /**
+   * Columns strictly after this name; empty starts at the first column.
+   */
+  'after': (string);
+  /**
+   * Only columns whose names start with this; empty matches every column.
+   */
+  'prefix': (string);
+  /**
+   * At most this many columns; 0, or more than the server allows, means the server's maximum.
+   */
+  'limit': (number);
 }
