@@ -3,6 +3,11 @@
 // column `admin` of the user's account row (cluster/data/accounts/admin-users.ts, the one place
 // that decides), so it holds on every frontend from the user's next request, with no restart.
 //
+// `npm run admin -- create-user <user>`: creates an account with the password read from stdin
+// (typed without echo on a terminal, else the first line of what is piped in). The one way to
+// create an account whose name `web.admins` reserves: sign-up refuses those names until the
+// account exists, so nobody can claim an administrator's name before the operator does.
+//
 // `npm run admin -- force-primary <node> [--confirm]`: the last resort of docs/ARCHITECTURE.md rule 5,
 // for a group whose in-sync replicas are all lost (their disks gone): makes a live out-of-sync
 // node the group's primary with the log it has. Without --confirm it only shows what would be
@@ -14,7 +19,7 @@
 // The other commands run against the cluster named by the config (PENNCLOUD_CONFIG,
 // environment), which must be up.
 //
-// Exit codes: 0 done, 1 refused or failed (unknown user, storage unavailable), 2 usage.
+// Exit codes: 0 done, 1 refused or failed (unknown user, name taken, storage unavailable), 2 usage.
 import os from 'node:os';
 import { coordinatorMembers, groupNodes, loadConfig, type Config } from '../cluster/common/config.ts';
 import { PennError, isPennError } from '../cluster/common/errors.ts';
@@ -29,11 +34,17 @@ import {
   revokeAdmin,
   type AdminGrant,
 } from '../cluster/data/accounts/admin-users.ts';
+import { createAccount } from '../cluster/data/accounts/accounts.ts';
+import { PasswordHasher } from '../cluster/data/accounts/password-hash.ts';
+import { usernamePattern } from '../cluster/data/accounts/username.ts';
 import { certsUsage, runCertsCommand } from './admin-certs.ts';
 
 const usage = `usage: npm run admin -- grant <user>    make an existing user an administrator
        npm run admin -- revoke <user>   take a granted user's administrator rights away
        npm run admin -- list            every administrator, from the config and by grant
+       npm run admin -- create-user <user>
+                                        create an account (any name, also one web.admins
+                                        reserves); the password is read from stdin
        npm run admin -- force-primary <node> [--confirm]
                                         last resort: make an out-of-sync node the primary of a
                                         group whose in-sync replicas are all lost (writes only
@@ -87,6 +98,9 @@ async function run(args: string[], config: Readonly<Config>, cluster: ClusterCli
     if (isConfiguredAdmin(config, name)) say(`${name} stays an administrator: the config names them in web.admins.`);
     return 0;
   }
+  if (command === 'create-user' && username && extra.length === 0) {
+    return createUser(config, cluster, username.trim().toLowerCase(), say);
+  }
   if (command === 'force-primary' && username && (extra.length === 0 || (extra.length === 1 && extra[0] === '--confirm'))) {
     return forcePrimary(config, username, extra[0] === '--confirm', say);
   }
@@ -102,6 +116,59 @@ async function run(args: string[], config: Readonly<Config>, cluster: ClusterCli
   }
   process.stderr.write(`${usage}\n`);
   return 2;
+}
+
+/** The web's password rule (web/lib/account-rules.ts), which scripts may not import. */
+const passwordLengthMin = 8;
+const passwordLengthMax = 256;
+
+async function createUser(config: Readonly<Config>, cluster: ClusterClient, name: string, say: (line: string) => void): Promise<number> {
+  if (!usernamePattern.test(name)) throw new PennError('invalid_argument', `"${name}" is not a valid username (3–32 characters: a–z, 0–9, ".", "_", "-", starting with a letter)`);
+  const password = await readPassword(`Password for ${name}: `);
+  if (password.length < passwordLengthMin || password.length > passwordLengthMax) {
+    throw new PennError('invalid_argument', `passwords are ${passwordLengthMin}–${passwordLengthMax} characters`);
+  }
+  const web = config.web;
+  const hasher = new PasswordHasher({ costLog2: web.scryptCostLog2, concurrencyMax: 1, queueMax: 0 });
+  await createAccount({ cluster, hasher }, name, password, new Date());
+  say(`${name} can now log in.${isConfiguredAdmin(config, name) ? ' web.admins names them: they are an administrator.' : ''}`);
+  return 0;
+}
+
+/** A password from stdin: typed without echo on a terminal, else the first line piped in. */
+async function readPassword(prompt: string): Promise<string> {
+  const input = process.stdin;
+  if (!input.isTTY) {
+    let text = '';
+    for await (const chunk of input) {
+      text += (chunk as Buffer).toString('utf8');
+      if (text.includes('\n')) break;
+    }
+    return text.split(/\r?\n/)[0] ?? '';
+  }
+  process.stderr.write(prompt);
+  input.setRawMode(true);
+  input.resume();
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const done = (err?: Error) => {
+      input.setRawMode(false);
+      input.pause();
+      input.off('data', onData);
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(typed);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new PennError('aborted', 'cancelled'));
+        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+        else typed += ch;
+      }
+    };
+    input.on('data', onData);
+  });
 }
 
 async function forcePrimary(config: Readonly<Config>, node: string, confirmed: boolean, say: (line: string) => void): Promise<number> {

@@ -20,6 +20,8 @@ import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 import { LbClient } from '../cluster/lb/client.ts';
 import { plainHttpRefusal } from '../cluster/common/public-http/listen-rule.ts';
 import { certDir, ensureLocalCerts, localIdentities } from '../cluster/common/tls/certs.ts';
+import { accountExists } from '../cluster/data/accounts/accounts.ts';
+import { ClusterClient } from '../cluster/kvs/cluster-client.ts';
 import { serverStaleReason } from './build.ts';
 
 /** Whether this is the compiled file: then its children run compiled too. */
@@ -102,8 +104,28 @@ async function main(): Promise<void> {
     }
   }
   console.log(`logs: ${logDir}`);
+  if (ready) await warnUnclaimedAdmins();
   startMailDaemon();
   await startWebTier();
+}
+
+/**
+ * Sign-up refuses the names in web.admins until their accounts exist (web/app/api/auth/signup),
+ * so an administrator's name cannot be claimed by a stranger; the operator creates them. Say
+ * which are still waiting, and how.
+ */
+async function warnUnclaimedAdmins(): Promise<void> {
+  if (config.web.admins.length === 0) return;
+  const cluster = new ClusterClient(config, { retryDeadlineMs: 5000 });
+  try {
+    for (const name of config.web.admins) {
+      const exists = await accountExists(cluster, name).catch(() => undefined);
+      if (exists === false) console.log(`warning: web.admins names "${name}", which has no account yet; sign-up refuses it: create it with \`npm run admin -- create-user ${name}\``);
+      if (exists === undefined) console.log(`warning: could not check whether the administrator "${name}" has an account`);
+    }
+  } finally {
+    cluster.close();
+  }
 }
 
 /** The mail daemon (cluster/smtp/), once storage is up: SMTP, POP3 and gRPC Mail.Send. */

@@ -11,7 +11,10 @@
 //   X-Forwarded-For and X-Forwarded-Proto are overwritten with that verdict before Next sees
 //   the request, so the per-address login limit cannot be dodged with a forged header (`next
 //   start` keeps a client-sent one), and the session cookie's Secure flag and the origin check
-//   (lib/server/session.ts, request.ts) follow the scheme the browser really used.
+//   (lib/server/session.ts, request.ts) follow the scheme the browser really used;
+// - and it is where slow and numerous connections are refused or cut, before Next parses
+//   anything (cluster/common/public-http/connection-guard.ts).
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
@@ -20,8 +23,10 @@ import next from 'next';
 import { loadConfig, parseConfig } from '../cluster/common/config.ts';
 import { createLogger, type Logger } from '../cluster/common/log.ts';
 import { failedToStart, startOrExit, stopOnSignals } from '../cluster/common/process-main.ts';
+import { frontendLimits } from '../cluster/common/public-http/connection-guard.ts';
 import { createPublicServer, refusePlainHttp, type PublicServer } from '../cluster/common/public-http/server.ts';
 import { LbClient } from '../cluster/lb/client.ts';
+import { refusalOf } from './lib/server/request-target.ts';
 import { loadSessionSecret } from './lib/server/session-secret.ts';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
   // below is set.
   const site: PublicServer = await startOrExit(log, () => {
     refusePlainHttp(config, port, `frontend ${frontend}`);
-    return createPublicServer(config, (req, res) => serve(req, res), log, `frontend ${frontend}`);
+    return createPublicServer(config, (req, res) => serve(req, res), log, `frontend ${frontend}`, frontendLimits(config));
   });
   if (!existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
     log.error('the web app is not built: run `npm run build:web` (npm start builds it when needed)');
@@ -63,10 +68,21 @@ async function main(): Promise<void> {
   // map (with every source it embeds) of each module Next loads: some 30–50 MB of a frontend's
   // memory. Stack traces from here on name the built files.
   process.setSourceMapsEnabled(false);
-  const app = next({ dev: false, dir: webDir, hostname: config.http.host, port, customServer: true });
+  // Next attaches a WebSocket handler to the server of the first request it sees (its
+  // `upgrade` event), after which Node hands every Upgrade request to it instead of to `serve`
+  // — and it leaves most of them unanswered, holding the socket. Nothing here speaks WebSocket:
+  // Next gets a stand-in server to attach to, and `serve` refuses Upgrades (request-target.ts).
+  const upgradesGoNowhere = new EventEmitter() as http.Server;
+  const app = next({ dev: false, dir: webDir, hostname: config.http.host, port, customServer: true, httpServer: upgradesGoNowhere });
   await app.prepare();
   const handle = app.getRequestHandler();
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const refused = refusalOf(req.method, req.url, req.headers.upgrade, firstHeader(req.headers['next-action']));
+    if (refused) {
+      res.writeHead(refused.status, { 'Content-Type': 'application/json', ...refused.headers });
+      res.end(JSON.stringify({ code: refused.code, error: refused.error }));
+      return;
+    }
     const client = site.client(req);
     req.headers['x-forwarded-for'] = client.address;
     req.headers['x-forwarded-proto'] = client.scheme;
@@ -81,10 +97,6 @@ async function main(): Promise<void> {
     });
   };
   const server = site.server;
-  server.headersTimeout = 10_000;
-  // A drive upload is one long request: the whole-request limit comes from config (web.requestTimeoutMs).
-  server.requestTimeout = config.web.requestTimeoutMs;
-  server.keepAliveTimeout = 5_000;
   await site.listen(port);
   log.info(`frontend ${frontend} serving ${site.scheme}://${config.http.host}:${port}`);
 
@@ -97,6 +109,11 @@ async function main(): Promise<void> {
     force.unref();
     await app.close().catch(() => {});
   });
+}
+
+/** A header's value, or its first when sent more than once. */
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /**

@@ -135,9 +135,29 @@ const webSchema = z
     loginWindowMs: z.number().int().min(1000).default(60_000),
     loginFailuresPerUserMax: z.number().int().min(1).default(5),
     loginFailuresPerAddressMax: z.number().int().min(1).default(20),
+    /** Failed logins allowed within loginWindowMs to one browser carrying a device cookie for
+     *  the user (OWASP device cookies: its own allowance, not the user's untrusted one). */
+    loginFailuresPerDeviceMax: z.number().int().min(1).default(5),
+    /** How long a device cookie (given at a successful login or sign-up) is honoured. */
+    deviceCookieTtlSeconds: z.number().int().min(60).default(180 * 24 * 3600),
+    /** Sign-ups allowed per client address (counted in the store, for every frontend together)
+     *  and per frontend (all addresses) within signupWindowMs. */
+    signupWindowMs: z.number().int().min(1000).default(3600_000),
+    signupsPerAddressMax: z.number().int().min(1).default(20),
+    signupsPerFrontendMax: z.number().int().min(1).default(200),
     /** Time to receive a whole request, body included (Node's requestTimeout); a drive upload is
      *  one request, so this bounds how long the largest upload may take. */
     requestTimeoutMs: z.number().int().min(1000).default(3600_000),
+    /** Open connections per frontend, and per client address (the socket's peer, or the client a
+     *  trusted proxy names); one over a cap is answered 503 and closed. */
+    connectionsMax: z.number().int().min(1).default(2048),
+    connectionsPerAddressMax: z.number().int().min(1).default(256),
+    /** A request body of more bytes than this (or of no declared length, on a route that takes
+     *  large ones: mail with attachments, drive uploads) is large. A frontend reads large bodies
+     *  in largeBodiesInFlightMax turns at once — a drive upload takes one, a body read whole (a
+     *  mail) all of them; the others wait timeouts.largeBodyWaitMs for theirs. */
+    largeBodyBytesMin: z.number().int().min(1024).default(1 * MiB),
+    largeBodiesInFlightMax: z.number().int().min(1).default(4),
   })
   .strict();
 
@@ -192,6 +212,12 @@ const mailSchema = z
     loginWindowMs: z.number().int().min(1000).default(60_000),
     loginFailuresPerUserMax: z.number().int().min(1).default(5),
     loginFailuresPerAddressMax: z.number().int().min(1).default(20),
+    /** Failed logins within loginWindowMs for a user from an address the user's mail logins
+     *  succeeded from (its own allowance: a mail client's stand-in for a device cookie), how
+     *  long such an address stays trusted after its last success, and how many per user. */
+    loginFailuresPerClientMax: z.number().int().min(1).default(5),
+    trustedClientTtlMs: z.number().int().min(60_000).default(30 * 24 * 3600_000),
+    trustedClientsPerUserMax: z.number().int().min(1).max(256).default(16),
     recipientsMax: z.number().int().min(1).max(1000).default(100),
     /** Idle time before a session is closed (RFC 1939 §3: at least 10 minutes for POP3). */
     smtpIdleTimeoutMs: z.number().int().min(1000).default(5 * 60_000),
@@ -210,6 +236,16 @@ const mailSchema = z
     retryMaxMs: z.number().int().min(10).default(4 * 3600_000),
     /** Connect, greeting and idle timeout of one outbound SMTP connection. */
     deliveryTimeoutMs: z.number().int().min(100).default(60_000),
+    /** Octets a user's mailbox (inbox and sent) may hold; past it, mail to them is refused (452/552 4.2.2/5.2.2). */
+    mailboxQuotaBytes: z.number().int().min(1024).default(1024 * MiB),
+    /** Messages one SMTP connection may deliver; then 451 4.7.1 until the client reconnects. */
+    inboundMessagesPerConnectionMax: z.number().int().min(1).default(1000),
+    /** Messages accepted per envelope sender (MAIL FROM) in an hour from sessions without login. */
+    inboundMessagesPerSenderPerHourMax: z.number().int().min(1).default(10_000),
+    /** Messages a logged-in user may send in an hour, over SMTP and the webmail together. */
+    sendsPerUserPerHourMax: z.number().int().min(1).default(1000),
+    /** Messages a webmail listing sorted by sender or subject sorts: the folder's newest this many. */
+    sortMessagesMax: z.number().int().min(1).max(100_000).default(2000),
   })
   .strict();
 
@@ -293,6 +329,22 @@ const timeoutsSchema = z
     driveLockWaitMs: z.number().int().min(100).default(10_000),
     /** The mail daemon's start keeps trying to load its queue while storage elects primaries. */
     mailStartupLoadMs: z.number().int().min(1000).default(60_000),
+    /** A web request's head (request line and headers) must arrive within this. */
+    requestHeadersMs: z.number().int().min(100).default(10_000),
+    /** A web request body that stops arriving for this long is cut (an upload must keep moving). */
+    requestBodyIdleMs: z.number().int().min(100).default(30_000),
+    /** A kept-alive web connection with no request in this long is closed. */
+    keepAliveIdleMs: z.number().int().min(100).default(5000),
+    /** A large request body waits this long for its turn (web.largeBodiesInFlightMax), then 503. */
+    largeBodyWaitMs: z.number().int().min(0).default(10_000),
+    /** A POP3 client that has not logged in after this long is disconnected. */
+    pop3LoginMs: z.number().int().min(100).default(60_000),
+    /** An SMTP client that neither logs in nor starts a message (MAIL FROM) this long after connecting is disconnected (421). */
+    smtpBeforeMailMs: z.number().int().min(100).default(60_000),
+    /** How stale a POP3 or SMTP session's check of its account's session version may be (a password change ends it). */
+    mailSessionCheckMs: z.number().int().min(0).default(5000),
+    /** How long that check (and the read at login) waits for the store; past it the session goes on unchecked until the next one. */
+    mailSessionCheckWaitMs: z.number().int().min(10).default(500),
   })
   .strict();
 
@@ -401,6 +453,14 @@ function checkTimeBudgets(config: Config): void {
   const broken = nested
     .filter(([callee, caller]) => !(budgets[callee]! < budgets[caller]!))
     .map(([callee, caller]) => `${callee} (${budgets[callee]}) must be shorter than ${caller} (${budgets[caller]}), which waits for it`);
+  // A body the frontend itself leaves unread — while the route checks the session, then while a
+  // large body waits for its turn — must not count as the client's stall, or an honest upload
+  // would be cut for our own delay.
+  if (t.interactiveOperationMs + t.largeBodyWaitMs >= t.requestBodyIdleMs) {
+    broken.push(
+      `timeouts.requestBodyIdleMs (${t.requestBodyIdleMs}) must be longer than timeouts.interactiveOperationMs (${t.interactiveOperationMs}) and timeouts.largeBodyWaitMs (${t.largeBodyWaitMs}) together, which a body may wait before it is read`,
+    );
+  }
   if (broken.length > 0) throw new PennError('invalid_argument', `invalid config: ${broken.join('; ')}`);
 }
 

@@ -1,9 +1,9 @@
 // What bench:web and bench:drive share: a real cluster (coordinator, 3 groups × 3 storage nodes,
 // the load balancer) with one frontend, a signed-up user's cookie, and the frontend's resident
-// memory.
+// memory. The start with a signed-up user serves the abuse benches' clusters too.
 import http from 'node:http';
 import { residentBytes } from '../lib/processes.ts';
-import { startWebCluster, type WebCluster } from '../lib/web-cluster.ts';
+import { startWebCluster, type WebCluster, type WebClusterOptions } from '../lib/web-cluster.ts';
 import { ensureWebBuild } from '../../web/build.ts';
 
 export interface OneFrontend {
@@ -14,15 +14,19 @@ export interface OneFrontend {
   pid: number;
 }
 
-async function startOneFrontend(username: string): Promise<OneFrontend> {
+/**
+ * Starts a web cluster with `options` and signs `username` up on its first frontend; the cluster
+ * is closed again when that fails.
+ */
+export async function startSignedUp(options: WebClusterOptions, username: string, password: string): Promise<OneFrontend> {
   await ensureWebBuild();
-  const cloud = await startWebCluster({ groups: 3, replicas: 3, frontends: 1 });
+  const cloud = await startWebCluster(options);
   try {
     const origin = cloud.frontendUrl(1);
     const signup = await fetch(`${origin}/api/auth/signup`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: origin },
-      body: JSON.stringify({ username, password: 'bench password' }),
+      body: JSON.stringify({ username, password }),
     });
     if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
     const cookie = signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -39,7 +43,7 @@ async function startOneFrontend(username: string): Promise<OneFrontend> {
  */
 export function benchOneFrontend(username: string, sockets: number, run: (f: OneFrontend & { agent: http.Agent }) => Promise<void>): void {
   const bench = async () => {
-    const f = await startOneFrontend(username);
+    const f = await startSignedUp({ groups: 3, replicas: 3, frontends: 1 }, username, 'bench password');
     const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
     try {
       await run({ ...f, agent });

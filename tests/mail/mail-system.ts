@@ -13,6 +13,7 @@ import { MailboxStore } from '../../cluster/data/mail/mailbox-store.ts';
 import { mailPorts, startCluster, startMailDaemon, type MailPorts, type TestCluster } from '../../scripts/lib/cluster.ts';
 import { freePorts, waitFor, type Service } from '../../scripts/lib/processes.ts';
 import { withIdentity } from '../../cluster/common/config.ts';
+import { SocketLines } from '../lib/raw-exchange.ts';
 
 export const password = (user: string) => `${user}-secret-pw`;
 
@@ -154,6 +155,9 @@ export async function startSink(): Promise<Sink> {
       });
     },
   });
+  // A sender killed mid-session (kill -9 of the daemon) resets its connection: that is the
+  // sender's doing, not a failure of this stand-in remote server.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   sink.close = () =>
     new Promise<void>((resolve) => {
@@ -166,12 +170,10 @@ export async function startSink(): Promise<Sink> {
 // ---- A line client for protocol edges ----
 
 export class LineClient {
-  private buffer = '';
-  private waiters: (() => void)[] = [];
-  closed = false;
+  private lines: SocketLines;
 
   private constructor(private socket: net.Socket) {
-    this.attach(socket);
+    this.lines = new SocketLines(socket, false);
   }
 
   static connect(port: number, host = '127.0.0.1'): Promise<LineClient> {
@@ -181,22 +183,8 @@ export class LineClient {
     });
   }
 
-  private attach(socket: net.Socket): void {
-    socket.on('data', (d: Buffer) => {
-      this.buffer += d.toString('latin1');
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', () => {});
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    waiters.forEach((w) => w());
+  get closed(): boolean {
+    return this.lines.closed;
   }
 
   send(text: string): void {
@@ -205,25 +193,10 @@ export class LineClient {
 
   /** The next line (without CRLF); throws on a deadline or when the server hung up first. */
   async line(timeoutMs = 10_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const i = this.buffer.indexOf('\r\n');
-      if (i !== -1) {
-        const line = this.buffer.slice(0, i);
-        this.buffer = this.buffer.slice(i + 2);
-        return line;
-      }
-      if (this.closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.buffer)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no line within ${timeoutMs} ms; unread: ${JSON.stringify(this.buffer)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    const read = await this.lines.next(timeoutMs);
+    if ('line' in read) return read.line;
+    const unread = JSON.stringify(this.lines.unread);
+    throw new Error(read.end === 'closed' ? `connection closed; unread: ${unread}` : `no line within ${timeoutMs} ms; unread: ${unread}`);
   }
 
   /** One SMTP reply (all lines of a multi-line one), e.g. "250-a\n250 b". */
@@ -263,8 +236,7 @@ export class LineClient {
       secure.once('error', reject);
     });
     this.socket = secure;
-    this.buffer = '';
-    this.attach(secure);
+    this.lines = new SocketLines(secure, false);
   }
 
   destroy(): void {

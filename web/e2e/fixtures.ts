@@ -6,13 +6,18 @@ import { test as base, expect, type APIRequestContext, type Page } from '@playwr
 import { startWebCluster, type WebCluster } from '../../scripts/lib/web-cluster.ts';
 
 export const admins = ['admin'];
+/**
+ * Every browser test signs its users up from 127.0.0.1, far past the per-address sign-up limit
+ * a real deployment keeps (web.signupsPerAddressMax); the limit itself is tested in tests/abuse/.
+ */
+export const signupLimits = { signupsPerAddressMax: 100_000, signupsPerFrontendMax: 100_000 };
 
 export const test = base.extend<{ restore: void }, { cloud: WebCluster }>({
   cloud: [
     // Playwright reads a fixture's dependencies from its first parameter: none here.
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      const cloud = await startWebCluster({ groups: 3, replicas: 3, frontends: 2, web: { admins } });
+      const cloud = await startWebCluster({ groups: 3, replicas: 3, frontends: 2, web: { admins, ...signupLimits } });
       await use(cloud);
       await cloud.close();
     },

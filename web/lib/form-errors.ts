@@ -8,6 +8,8 @@ const messages: Record<string, string> = {
   wrong_credentials: 'Wrong username or password.',
   rate_limited: 'Too many failed attempts; try again in a minute.',
   already_exists: 'That username is taken.',
+  reserved_name: 'That username is reserved for an administrator.',
+  signup_limited: 'Too many sign-ups from here; try again later.',
   invalid_argument: `${usernameRule} ${passwordRule}`,
   wrong_password: 'Your current password is not correct.',
   unauthenticated: 'You are not logged in.',

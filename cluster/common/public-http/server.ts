@@ -2,7 +2,8 @@
 // the certificate chain and key in http.tls when set, plain HTTP otherwise, bound to http.host
 // only once the plain-HTTP rule (listen-rule.ts) allows it. It also answers, per request, who
 // the client is and over which scheme (forwarded.ts), and the Strict-Transport-Security value
-// an HTTPS response carries.
+// an HTTPS response carries. A frontend's server also has limits on its connections
+// (connection-guard.ts).
 //
 // Certificates are renewed while the system runs (Let's Encrypt's every 60–90 days): the files
 // are looked at every minute and a changed pair is served to new connections without a restart.
@@ -15,6 +16,7 @@ import tls from 'node:tls';
 import type { Config } from '../config.ts';
 import { PennError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { guardConnections, type ConnectionLimits } from './connection-guard.ts';
 import { resolveClient, TrustedProxies, type Client, type Scheme } from './forwarded.ts';
 import { plainHttpRefusal } from './listen-rule.ts';
 
@@ -73,12 +75,23 @@ export function refusePlainHttp(config: Readonly<Config>, port: number, what: st
   if (refusal) throw new PennError('failed_precondition', refusal);
 }
 
-/** `what` names the listener in messages ("load balancer", "frontend 2"). */
-export async function createPublicServer(config: Readonly<Config>, listener: http.RequestListener, log: Logger, what: string): Promise<PublicServer> {
+/**
+ * `what` names the listener in messages ("load balancer", "frontend 2"). With `limits`, the
+ * server refuses connections over its caps and cuts slow ones (connection-guard.ts).
+ */
+export async function createPublicServer(config: Readonly<Config>, listener: http.RequestListener, log: Logger, what: string, limits?: ConnectionLimits): Promise<PublicServer> {
   const files = config.http.tls;
   let pair = files ? await readPair(files) : undefined;
-  const server: http.Server = pair ? https.createServer({ key: pair.key, cert: pair.cert }, listener) : http.createServer(listener);
+  // Node looks at its connections' header and request deadlines this often (30 s by default):
+  // each second, so a limit of seconds is kept to about a second.
+  const options: http.ServerOptions = limits ? { connectionsCheckingInterval: 1000 } : {};
+  let handle = listener;
+  const serve: http.RequestListener = (req, res) => handle(req, res);
+  // A TLS handshake is part of a request's head: it has the same deadline.
+  const tlsOptions: https.ServerOptions = limits ? { ...options, handshakeTimeout: limits.headersMs } : options;
+  const server: http.Server = pair ? https.createServer({ ...tlsOptions, key: pair.key, cert: pair.cert }, serve) : http.createServer(options, serve);
   const proxies = TrustedProxies.parse(config.http.trustedProxies);
+  if (limits) handle = guardConnections(server, proxies, limits, pair !== undefined).listener(listener);
   let timer: NodeJS.Timeout | undefined;
 
   const reloadCertificate = async (): Promise<boolean> => {

@@ -3,7 +3,9 @@
 //   created          ISO time of sign-up
 //   session-version  decimal; a session sealed with an older version is over (absent = 0)
 // Sign-up claims the name with CPut expect-absent on `password`, so of two sign-ups of one name
-// exactly one wins. Bumping session-version (logout, password change) ends every session.
+// exactly one wins; a name already taken is refused before the password is hashed, so sign-ups
+// of taken names cost one read and no scrypt. Bumping session-version (logout, password change)
+// ends every session.
 import { PennError } from '../../common/errors.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import type { PasswordHasher } from './password-hash.ts';
@@ -17,14 +19,21 @@ export interface AccountStore {
   hasher: PasswordHasher;
 }
 
+const takenMessage = 'That username is taken.';
+
+export async function accountExists(cluster: ClusterClient, username: string): Promise<boolean> {
+  return (await cluster.get(accountRow(username), 'password')) !== undefined;
+}
+
 export async function createAccount({ cluster, hasher }: AccountStore, username: string, password: string, now: Date): Promise<void> {
+  if (await accountExists(cluster, username)) throw new PennError('already_exists', takenMessage);
   const hash = await hasher.hash(password);
   const row = accountRow(username);
   const claimed = await cluster.cput(row, 'password', null, hash);
   if (!claimed) {
     // A retried CPut whose first attempt applied also lands here: it is ours if the hash is.
     const stored = await cluster.get(row, 'password');
-    if (stored?.toString('utf8') !== hash) throw new PennError('already_exists', 'That username is taken.');
+    if (stored?.toString('utf8') !== hash) throw new PennError('already_exists', takenMessage);
   }
   await cluster.put(row, 'created', now.toISOString());
 }

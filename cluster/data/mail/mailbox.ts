@@ -5,26 +5,47 @@
 //                        sent), holding that message's summary as JSON (MessageSummary) — and,
 //                        for a message of at most inlineBytesMax, the message itself after it:
 //                        `<summary JSON>\n<raw message>`, with `chunks: 0` in the summary.
-//   <user>#mail#<id>     a larger message (chunks ≥ 1): the raw RFC 5322 message (CRLF line
-//                        ends) in columns c/000000, c/000001 … of at most mail.chunkBytes each.
+//   <owner>#mail#<bid>   a larger message's body (chunks ≥ 1): the raw RFC 5322 message (CRLF
+//                        line ends) in columns c/000000, c/000001 … of at most mail.chunkBytes
+//                        each, stored once for every local recipient of one delivery. The
+//                        summary's `body` names this row; the owner is one of the recipients
+//                        (the only one for a single copy, and then bid is its index id).
+//                        Entries written before bodies were shared have no `body`: their row is
+//                        <user>#mail#<id>, theirs alone, and has no references row.
+//   <body row>#refs      one column per index entry that refers to the body,
+//                        `<user>/<folder>/<id>` (empty value). The body is deleted when the last
+//                        of them is.
+//   <user>#mail-usage    column `usage`: {"bytes", "inbox", "sent"} — what the user's messages
+//                        take (each copy counted at its full size, shared or not) and how many
+//                        each folder holds; the quota and the folders' totals read it.
 //
 // Why one column per message: every delivery writes its own column, so concurrent deliveries
 // never contend and never lose each other's entries (no read-modify-write of a shared list);
 // each value stays bounded (a summary is bounded below, an inline message by inlineBytesMax);
 // the row grows by one column per message, and ids sort by arrival, so the column names alone
-// give a folder's order and pages.
+// give a folder's order. A listing never reads the whole row: ids start with their arrival
+// time, so the newest page is found by listing a window of time just before the cursor
+// (mailbox-store.ts), whatever the row's width.
 //
 // Why small messages live in the index value: then storing one is a single replicated write
 // (CPut expect-absent of the index column), which is also its commit point — all there or not
 // there, with nothing to clean up after a crash. Most mail is small; the cost is that reading a
 // summary of an inline message also carries its bytes (at most inlineBytesMax), which bounds
 // what a listing page reads. JSON.stringify never writes a raw line feed, so the first `\n` of
-// a value ends its summary.
+// a value ends its summary. A message sent to many local users is stored inline once per
+// recipient: at most recipientsMax × inlineBytesMax.
 //
-// Write order of a larger message (the commit point is the index column): chunks first, then
-// the index column with CPut expect-absent. A crash in between leaves unreferenced chunks,
-// never an index entry without its message. Deletion runs the other way: index column first,
-// then the chunks.
+// Write order of a larger message (the commit point of each copy is its index column): the
+// body's chunks once, then per recipient its reference column, its usage (see below), and its
+// index column with CPut expect-absent. A crash in between leaves a body or references without
+// index entries (unreachable bytes), never an index entry without its message. Deletion runs
+// the other way: index column first, usage, the reference, and the chunks only when no
+// reference is left.
+//
+// Usage is counted before the commit and uncounted after a deletion, each a CPut of the usage
+// cell: a crash between the two steps leaves the user counted for a message they do not have
+// (over-counted, never under-counted), so a quota is never exceeded by a crash. A missing cell
+// is recounted from the index (mailbox-store.ts recount).
 import { z } from 'zod';
 import { isMessageId } from './message-id.ts';
 
@@ -42,6 +63,21 @@ export function indexRow(user: string): string {
 export function messageRow(user: string, id: string): string {
   return `${user}#mail#${id}`;
 }
+
+/** The references of a shared body (one column per index entry that uses it). */
+export function refsRow(bodyRow: string): string {
+  return `${bodyRow}#refs`;
+}
+
+export function refColumn(user: string, folder: Folder, id: string): string {
+  return `${user}/${folder}/${id}`;
+}
+
+export function usageRow(user: string): string {
+  return `${user}#mail-usage`;
+}
+
+export const usageColumn = 'usage';
 
 export function indexColumn(folder: Folder, id: string): string {
   return `${folder}/${id}`;
@@ -88,6 +124,8 @@ export const summaryLimits = {
 } as const;
 
 const text = z.string().max(summaryLimits.textChars);
+/** A body row: a user's message row (usernames as cluster/data/accounts/username.ts has them). */
+const bodyRowPattern = /^[a-z][a-z0-9._-]{2,31}#mail#[0-9a-z]{9}-[0-9a-f]{16}$/;
 const addressList = z.array(text).max(summaryLimits.addressesMax);
 
 export const messageSummarySchema = z.object({
@@ -110,6 +148,8 @@ export const messageSummarySchema = z.object({
   messageId: text,
   /** Number of chunk columns in the message row; 0: the message is inline in the index value. */
   chunks: z.number().int().min(0),
+  /** The row holding the chunks (a body shared by the delivery's recipients); absent: <user>#mail#<id>. */
+  body: z.string().regex(bodyRowPattern).optional(),
 });
 export type MessageSummary = z.infer<typeof messageSummarySchema>;
 
@@ -156,7 +196,49 @@ export function clip(value: string, max: number = summaryLimits.textChars): stri
   return value.length <= max ? value : value.slice(0, max - 1) + '…';
 }
 
+// ---- Usage ----
+
+/** What a user's mailbox holds: octets of every copy, and messages per folder. */
+export interface Usage {
+  bytes: number;
+  inbox: number;
+  sent: number;
+}
+
+export const emptyUsage: Usage = { bytes: 0, inbox: 0, sent: 0 };
+
+const usageSchema = z.object({ bytes: z.number().int().min(0), inbox: z.number().int().min(0), sent: z.number().int().min(0) });
+
+export function encodeUsage(usage: Usage): Buffer {
+  return Buffer.from(JSON.stringify(usageSchema.parse(usage)), 'utf8');
+}
+
+/** undefined when the value is not a usage (never throws on stored bytes). */
+export function decodeUsage(value: Buffer): Usage | undefined {
+  try {
+    const parsed = usageSchema.safeParse(JSON.parse(value.toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The usage after adding (sign 1) or taking away (sign -1) one message; never below zero. */
+export function changeUsage(usage: Usage, folder: Folder, bytes: number, sign: 1 | -1): Usage {
+  return { ...usage, bytes: Math.max(0, usage.bytes + sign * bytes), [folder]: Math.max(0, usage[folder] + sign) };
+}
+
 // ---- Listing ----
+
+/** The name `after` takes to start a folder's listing at a given arrival time (ms). */
+export function timeKey(folder: Folder, ms: number): string {
+  return `${folder}/${Math.max(0, Math.floor(ms)).toString(36).padStart(9, '0')}`;
+}
+
+/** Past every id of the folder (`~` sorts after every character an id holds). */
+export function folderEnd(folder: Folder): string {
+  return `${folder}/~`;
+}
 
 /** A folder's message ids from the index row's column names, oldest first. */
 export function folderIds(columnNames: readonly string[], folder: Folder): string[] {

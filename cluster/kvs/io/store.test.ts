@@ -108,16 +108,26 @@ test('get, put, delete, listColumns and scanRows paging', async () => {
   await assert.rejects(store.get('alice', 'a'), isCode('unavailable'));
 });
 
-test('a row wider than a tablet straddles splits and still reads as one row', async () => {
+/**
+ * A store of 16 KiB tablets in 64 KiB of memory holding row 'a', then row 'wide' of `count`
+ * columns (col000, col001, …) of `valueBytes` each, so that it straddles tablet splits, then
+ * row `lastRow`; the wide row's column names in order.
+ */
+async function storeWithWideRow(count: number, valueBytes: number, lastRow: string): Promise<{ store: Store; columns: string[] }> {
   const store = await Store.open(options(newDir(), { tabletBytesMax: 16 * KiB, memoryBytesMax: 64 * KiB }));
   await store.propose(0, put('a', 'x', 'before'));
   const columns: string[] = [];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < count; i++) {
     const name = `col${String(i).padStart(3, '0')}`;
     columns.push(name);
-    await store.propose(0, put('wide', name, 'w'.repeat(500)));
+    await store.propose(0, put('wide', name, 'w'.repeat(valueBytes)));
   }
-  await store.propose(0, put('z', 'x', 'after'));
+  await store.propose(0, put(lastRow, 'x', 'after'));
+  return { store, columns };
+}
+
+test('a row wider than a tablet straddles splits and still reads as one row', async () => {
+  const { store, columns } = await storeWithWideRow(200, 500, 'z');
   await store.waitDurable(store.figures().lastLsn);
   assert.deepEqual((await listColumns(store, 'wide')).map((c) => c.name), columns);
   const page = await store.scanRows('', 2);
@@ -130,15 +140,7 @@ test('a row wider than a tablet straddles splits and still reads as one row', as
 });
 
 test('listColumnsPage pages a row across tablet splits and evictions, in order, within its caps', async () => {
-  const store = await Store.open(options(newDir(), { tabletBytesMax: 16 * KiB, memoryBytesMax: 64 * KiB }));
-  await store.propose(0, put('a', 'x', 'before'));
-  const columns: string[] = [];
-  for (let i = 0; i < 600; i++) {
-    const name = `col${String(i).padStart(3, '0')}`;
-    columns.push(name);
-    await store.propose(0, put('wide', name, 'w'.repeat(100)));
-  }
-  await store.propose(0, put('wide2', 'x', 'after'));
+  const { store, columns } = await storeWithWideRow(600, 100, 'wide2');
   for (const gone of ['col000', 'col250', 'col599']) await store.propose(0, { kind: 'delete', row: 'wide', column: gone });
   await store.waitDurable(store.lastLsn);
   const kept = columns.filter((c) => !['col000', 'col250', 'col599'].includes(c));

@@ -1,35 +1,29 @@
-// Counts open connections per client address and in total, so one address cannot take every
-// slot. Pure bookkeeping; the servers call tryOpen on connect and close when the socket ends.
+// The mail servers' caps on open connections per client address and in total: the shared
+// count (cluster/common/address-counts.ts), with its refusals named as the servers' replies
+// and logs name them. The servers call tryOpen on connect and close when the socket ends.
+import { AddressCounts } from '../../common/address-counts.ts';
 
 export type OpenResult = 'ok' | 'server-full' | 'address-full';
 
 export class ConnectionLimits {
-  private readonly byAddress = new Map<string, number>();
-  private total = 0;
+  private readonly counts: AddressCounts;
 
-  constructor(
-    private readonly totalMax: number,
-    private readonly perAddressMax: number,
-  ) {}
-
-  tryOpen(address: string): OpenResult {
-    if (this.total >= this.totalMax) return 'server-full';
-    const count = this.byAddress.get(address) ?? 0;
-    if (count >= this.perAddressMax) return 'address-full';
-    this.byAddress.set(address, count + 1);
-    this.total++;
-    return 'ok';
+  constructor(totalMax: number, perAddressMax: number) {
+    this.counts = new AddressCounts(totalMax, perAddressMax);
   }
 
+  tryOpen(address: string): OpenResult {
+    const refused = this.counts.open(address);
+    if (refused === undefined) return 'ok';
+    return refused === 'total' ? 'server-full' : 'address-full';
+  }
+
+  /** Frees what tryOpen counted; an address with nothing open changes nothing. */
   close(address: string): void {
-    const count = this.byAddress.get(address);
-    if (count === undefined) return;
-    if (count <= 1) this.byAddress.delete(address);
-    else this.byAddress.set(address, count - 1);
-    this.total--;
+    this.counts.close(address);
   }
 
   get open(): number {
-    return this.total;
+    return this.counts.total;
   }
 }

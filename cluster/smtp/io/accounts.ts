@@ -4,6 +4,8 @@ import type { Config } from '../../common/config.ts';
 import { accountRow, checkPassword, createAccount, type AccountStore } from '../../data/accounts/accounts.ts';
 import { PasswordHasher } from '../../data/accounts/password-hash.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import { mailLoginLimits, reserveLogin, type LoginReservation } from '../../data/accounts/login-limit.ts';
+import { rememberMailClient, trustedMailClient, type MailClientTrust } from '../../data/accounts/mail-clients.ts';
 import { usernamePattern } from '../../data/accounts/username.ts';
 
 /**
@@ -20,15 +22,38 @@ export class Accounts {
   /** Users known to exist, with when that was read (Map order: oldest first). */
   private readonly known = new Map<string, number>();
 
+  private readonly trust: MailClientTrust;
+
   private constructor(
     private readonly store: AccountStore,
+    private readonly config: Readonly<Config>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.trust = { ttlMs: config.mail.trustedClientTtlMs, max: config.mail.trustedClientsPerUserMax };
+  }
 
   static open(cluster: ClusterClient, config: Readonly<Config>): Accounts {
     const web = config.web;
     const hasher = new PasswordHasher({ costLog2: web.scryptCostLog2, concurrencyMax: web.scryptConcurrencyMax, queueMax: web.scryptQueueMax });
-    return new Accounts({ cluster, hasher });
+    return new Accounts({ cluster, hasher }, config);
+  }
+
+  /**
+   * Reserves one password check in the store's login limit (cluster/data/accounts/login-limit.ts),
+   * the web's code and counters: from an address the user's mail logins succeeded from, against
+   * that address's own allowance; otherwise against the user's untrusted one and the address's.
+   * A malformed name counts against its address only.
+   */
+  async reserveLogin(username: string, address: string): Promise<LoginReservation> {
+    const nowMs = this.now();
+    const valid = usernamePattern.test(username);
+    const trusted = valid ? await trustedMailClient(this.store.cluster, this.trust, username, address, nowMs) : undefined;
+    return reserveLogin(this.store.cluster, mailLoginLimits(this.config), valid ? username : '', { address, trusted }, nowMs);
+  }
+
+  /** Trusts address for the user's later mail logins (best effort). */
+  async rememberClient(username: string, address: string): Promise<void> {
+    await rememberMailClient(this.store.cluster, this.trust, username, address, this.now()).catch(() => undefined);
   }
 
   /** True when the user exists and the password is theirs; an unknown or malformed name costs the same time. */

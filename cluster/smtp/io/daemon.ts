@@ -11,6 +11,7 @@ import type { Logger } from '../../common/log.ts';
 import { ClusterClient } from '../../kvs/cluster-client.ts';
 import { Accounts } from './accounts.ts';
 import { MailDelivery } from './delivery.ts';
+import { IntakeLimits } from '../core/intake-limits.ts';
 import { LoginCheck } from './login-check.ts';
 import { addMailService } from './mail-service.ts';
 import { MailboxStore } from '../../data/mail/mailbox-store.ts';
@@ -42,16 +43,20 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
   const cluster = new ClusterClient(config, { operationDeadlineMs: config.timeouts.interactiveOperationMs });
   const accounts = Accounts.open(cluster, config);
   const tls = await loadTls(config, log);
-  const mailbox = new MailboxStore(cluster, mail.chunkBytes);
+  // Message bytes (chunks) get a transfer's deadline: see MailboxStore.
+  const chunkCluster = new ClusterClient(config, { operationDeadlineMs: config.timeouts.transferOperationMs });
+  const mailbox = new MailboxStore(cluster, mail.chunkBytes, chunkCluster);
   const queueStore = new QueueStore(cluster, mail.chunkBytes);
   const queue = new OutboundQueue({ config, log: log.child({ part: 'outbound' }), store: queueStore, mailbox, ...(options.lookupMx ? { lookupMx: options.lookupMx } : {}) });
   await queue.start();
-  const delivery = new MailDelivery(log, mailbox, queue);
+  const delivery = new MailDelivery(log, mailbox, queue, mail.mailboxQuotaBytes);
+  // One count of sends per user for SMTP submission and Mail.Send alike.
+  const limits = new IntakeLimits(mail);
   const login = new LoginCheck(config, accounts, log);
 
-  const smtp = createSmtpServer({ config, log: log.child({ part: 'smtp' }), accounts, login, delivery, queue, tls });
+  const smtp = createSmtpServer({ config, log: log.child({ part: 'smtp' }), accounts, login, delivery, queue, tls, cluster, limits });
   const smtpPort = await listen(smtp.server.server, mail.smtpPort, host);
-  const pop3 = createPop3Server({ config, log: log.child({ part: 'pop3' }), login, mailbox, tls });
+  const pop3 = createPop3Server({ config, log: log.child({ part: 'pop3' }), login, mailbox, tls, cluster });
   const pop3Port = await listen(pop3.server, mail.pop3Port, host);
 
   const startedAtMs = Date.now();
@@ -61,6 +66,7 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
     log: log.child({ part: 'grpc' }),
     accounts,
     delivery,
+    limits,
     status: () => ({
       queue_length: queue.length,
       started_at_ms: startedAtMs,
@@ -93,6 +99,7 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
       // store's deadline.
       await Promise.all([mailbox.idle(), queueStore.idle()]);
       cluster.close();
+      chunkCluster.close();
     },
   };
 }

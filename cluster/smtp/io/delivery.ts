@@ -11,12 +11,20 @@
 // settle before it fails, so no write of an attempt is still running when the sender retries.
 // Mail.Send (the webmail) composes a new Message-ID each time and has no key: a person who
 // sends again after an error sends a new message.
+//
+// The message is held once however many recipients it has: the inbox copies share one buffer
+// and, past inlineBytesMax, one stored body (cluster/data/mail/mailbox.ts). Each recipient's
+// mailbox quota is checked as its copy is counted: a recipient without room does not get it,
+// the others do, and accept() then fails with 552 5.2.2 naming who did not (RFC 3463 X.2.2,
+// mailbox full; RFC 5321 has one reply for the whole DATA). The sender's own Sent copy is
+// checked first: a sender whose mailbox is full sends nothing.
 import type { Logger } from '../../common/log.ts';
 import { rfc5322Date, traceHeaders, type TraceInfo } from '../core/message-format.ts';
 import { hasHeader, toCrlf } from '../../data/mail/message-text.ts';
 import { deliveryKey } from '../../data/mail/delivery-marks.ts';
 import { parseMessage } from '../../data/mail/message-summary.ts';
-import type { MailboxStore } from '../../data/mail/mailbox-store.ts';
+import type { CopyTarget, MailboxStore } from '../../data/mail/mailbox-store.ts';
+import { SmtpError } from '../core/smtp-policy.ts';
 import type { OutboundQueue } from './outbound.ts';
 import { randomHex } from '../../data/mail/random-hex.ts';
 
@@ -47,7 +55,13 @@ export class MailDelivery {
     private readonly log: Logger,
     private readonly mailbox: MailboxStore,
     private readonly queue: OutboundQueue,
+    private readonly quotaBytes: number,
   ) {}
+
+  /** RCPT TO: 452 4.2.2 when the user's mailbox is already full (it may empty before a retry). */
+  async checkRoom(user: string): Promise<void> {
+    if ((await this.mailbox.usage(user)).bytes >= this.quotaBytes) throw new SmtpError(452, `4.2.2 Mailbox of <${user}> is full; try again later`);
+  }
 
   async accept(incoming: Incoming): Promise<Accepted> {
     const receivedAt = new Date();
@@ -62,9 +76,15 @@ export class MailDelivery {
     const parsed = await parseMessage(message, receivedAt);
     const keyOf = (copy: string) => (incoming.trace ? deliveryKey({ copy, from: incoming.from, raw: incoming.raw }) : undefined);
     const users = [...new Set(incoming.localUsers)];
-    const tasks: Promise<unknown>[] = users.map((user) =>
-      this.mailbox.store(user, 'inbox', Buffer.concat([received, message]), { unread: true, receivedAt, parsed, deliveryKey: keyOf(`inbox:${user}`) }),
-    );
+    const sentCopy = incoming.sentCopy ?? message;
+    if (incoming.senderUser && (await this.mailbox.usage(incoming.senderUser)).bytes + sentCopy.length > this.quotaBytes) {
+      throw new SmtpError(552, '5.2.2 Your mailbox is full: delete some mail before sending');
+    }
+    // One buffer for every inbox copy (the trace is the same for all of them).
+    const inboxCopy = received.length ? Buffer.concat([received, message]) : message;
+    const targets: CopyTarget[] = users.map((user) => ({ user, folder: 'inbox', unread: true, deliveryKey: keyOf(`inbox:${user}`), quotaBytes: this.quotaBytes }));
+    const inbox = users.length ? this.mailbox.storeCopies(inboxCopy, targets, { receivedAt, parsed }) : Promise.resolve([]);
+    const tasks: Promise<unknown>[] = [];
     let queued = false;
     if (incoming.remoteRecipients.length) {
       if (incoming.senderUser === null) throw new Error('remote recipients need an authenticated sender');
@@ -74,13 +94,20 @@ export class MailDelivery {
       tasks.push(this.queue.enqueue(incoming.senderUser, incoming.from, remote, Buffer.concat([receivedOnly, message]), key));
     }
     const sent = incoming.senderUser
-      ? this.mailbox.store(incoming.senderUser, 'sent', incoming.sentCopy ?? message, { unread: false, receivedAt, parsed, deliveryKey: keyOf(`sent:${incoming.senderUser}`) })
+      ? this.mailbox.store(incoming.senderUser, 'sent', sentCopy, { unread: false, receivedAt, parsed, deliveryKey: keyOf(`sent:${incoming.senderUser}`) })
       : null;
-    const [sentResult, ...others] = await Promise.allSettled([sent, ...tasks]);
-    const failed = [sentResult, ...others].find((r) => r?.status === 'rejected');
+    const [sentResult, inboxResult, ...others] = await Promise.allSettled([sent, inbox, ...tasks]);
+    const failed = [sentResult, inboxResult, ...others].find((r) => r?.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     const sentSummary = sentResult?.status === 'fulfilled' ? sentResult.value : null;
     const sentId = sentSummary ? sentSummary.id : null;
+    const results = inboxResult?.status === 'fulfilled' ? inboxResult.value : [];
+    const full = users.filter((_, i) => results[i]?.ok === false);
+    if (full.length) {
+      this.log.info('mailbox full', { users: full, size: inboxCopy.length });
+      const others = users.length - full.length + (queued ? 1 : 0);
+      throw new SmtpError(552, `5.2.2 Mailbox full: ${full.map((u) => `<${u}>`).join(', ')}${others ? '; delivered to the other recipients' : ''}`);
+    }
     this.log.debug('accepted', { from: incoming.from, local: users.length, remote: incoming.remoteRecipients.length, size: message.length });
     return { id: sentId ?? id, sentId, queued };
   }

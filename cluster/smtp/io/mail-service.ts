@@ -14,6 +14,7 @@ import { SmtpError } from '../core/smtp-policy.ts';
 import type { Accounts } from './accounts.ts';
 import { addressesIn, compose } from './compose.ts';
 import type { MailDelivery } from './delivery.ts';
+import type { IntakeLimits } from '../core/intake-limits.ts';
 import { MailService, type SendReply, type SendRequest__Output, type StatusReply, type StatusReply__Output } from './wire.ts';
 import { addGuardedService } from '../../common/tls/credentials.ts';
 
@@ -25,6 +26,8 @@ export interface MailServiceDeps {
   log: Logger;
   accounts: Accounts;
   delivery: MailDelivery;
+  /** The hourly count of sends per user, shared with SMTP submission. */
+  limits: IntakeLimits;
   status: () => Omit<StatusReply__Output, 'sent_by_grpc'>;
 }
 
@@ -49,6 +52,11 @@ async function send(deps: MailServiceDeps, req: SendRequest__Output): Promise<Se
   const domain = config.mail.domain;
   if (!usernamePattern.test(req.user) || !(await accounts.exists(req.user))) {
     throw new PennError('invalid_argument', `unknown sender "${req.user}"`);
+  }
+  try {
+    deps.limits.checkUser(req.user, Date.now());
+  } catch (err) {
+    throw new PennError('resource_exhausted', (err as Error).message);
   }
   if (req.subject.length > sendLimits.subjectChars) throw new PennError('invalid_argument', `the subject is longer than ${sendLimits.subjectChars} characters`);
   if (req.attachments.length > sendLimits.attachmentsMax) throw new PennError('invalid_argument', `at most ${sendLimits.attachmentsMax} attachments`);
@@ -101,9 +109,11 @@ async function send(deps: MailServiceDeps, req: SendRequest__Output): Promise<Se
       remoteRecipients: remote,
       trace: null,
     });
+    deps.limits.recordUser(req.user, Date.now());
     return { sent_id: accepted.sentId ?? '', message_id: composed.messageId, delivered: [...new Set(localUsers)], queued: [...new Set(remote)] };
   } catch (err) {
-    if (err instanceof SmtpError) throw new PennError(err.responseCode === 452 ? 'resource_exhausted' : 'internal', err.message);
+    // A full mailbox (452/552 x.2.2) or a limit (451 4.7.1) is the sender's to know about.
+    if (err instanceof SmtpError) throw new PennError([451, 452, 552].includes(err.responseCode) ? 'resource_exhausted' : 'internal', err.message);
     throw err;
   }
 }

@@ -3,6 +3,12 @@
 // time, carries out the effects in order and feeds results back. While an effect is running,
 // further pipelined lines wait in a short queue (the socket is paused past queuedLinesMax).
 //
+// A client gets timeouts.pop3LoginMs to log in, besides the idle timeout. Once logged in, a
+// session ends (`-ERR [AUTH]` and close, nothing deleted) at its next command after its
+// account's sessions were ended by a password change or "log out everywhere"
+// (session-check.ts). The maildrop is the newest mail.pop3MessagesMax messages, found and read
+// page by page (cluster/data/mail/mailbox-store.ts), never the whole inbox listing.
+//
 // One session per mailbox: the maildrop lock is taken after the password check and held until
 // the connection ends, as RFC 1939 §8 suggests. The lock is in this process's memory — the
 // architecture runs one mail daemon.
@@ -19,6 +25,9 @@ import type { MessageSummary } from '../../data/mail/mailbox.ts';
 import type { LoginCheck } from './login-check.ts';
 import type { MailboxStore } from '../../data/mail/mailbox-store.ts';
 import type { TlsMaterial } from './tls.ts';
+import { loginName } from '../../data/mail/addresses.ts';
+import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import { SessionCheck, sessionCheckTiming } from './session-check.ts';
 
 /**
  * Longest command line, CRLF included. RFC 2449 §4 asks clients for at most 255 octets; a
@@ -45,6 +54,7 @@ export interface Pop3Deps {
   login: LoginCheck;
   mailbox: MailboxStore;
   tls: TlsMaterial | null;
+  cluster: ClusterClient;
 }
 
 export interface Pop3Counters {
@@ -98,6 +108,8 @@ class Pop3Connection {
   private socket: net.Socket;
   private working = false;
   private lockedUser: string | null = null;
+  private check: SessionCheck | null = null;
+  private loginTimer: NodeJS.Timeout | null = null;
   /** Summaries of the maildrop (chunk counts for reading), by id. */
   private maildrop = new Map<string, MessageSummary>();
   /** The maildrop's ids in message-number order, and each id's place in it. */
@@ -134,6 +146,14 @@ class Pop3Connection {
       if (!this.session.busy) void this.run(this.session.handle({ type: 'timeout' }));
       else s.destroy();
     });
+    this.loginTimer = setTimeout(() => {
+      if (this.check || this.session.busy || this.session.closed) return;
+      void this.write('-ERR [AUTH] autologout: not logged in in time\r\n').then(() => s.end());
+    }, this.deps.config.timeouts.pop3LoginMs);
+    this.loginTimer.unref();
+    s.once('close', () => {
+      if (this.loginTimer) clearTimeout(this.loginTimer);
+    });
     void this.run(this.session.greeting());
   }
 
@@ -150,6 +170,13 @@ class Pop3Connection {
     try {
       while (this.queue.length && !this.session.closed && !this.socket.destroyed) {
         const next = this.queue.shift() as SplitLine;
+        if (this.check && !(await this.check.stillValid())) {
+          this.deps.log.info('POP3 session ended by a session version change', { user: this.lockedUser });
+          await this.write('-ERR [AUTH] your session has ended (password changed or signed out everywhere); log in again\r\n');
+          this.release();
+          this.socket.end();
+          return;
+        }
         await this.run(this.session.handle(next));
         if (this.queue.length <= queuedLinesMax / 2 && this.socket.isPaused()) this.socket.resume();
       }
@@ -192,12 +219,14 @@ class Pop3Connection {
   }
 
   private async login(input: string, password: string): Promise<Pop3Event> {
+    const version = await SessionCheck.versionBeforeLogin(this.deps.cluster, loginName(input, this.deps.config.mail.domain), sessionCheckTiming(this.deps.config.timeouts));
     const result = await this.deps.login.check(input, password, this.address, 'pop3');
     const fail = (outcome: LoginOutcome): Pop3Event => ({ type: 'login-result', user: input, outcome });
     if (result.outcome !== 'ok') return fail(result.outcome);
     if (this.locks.has(result.user)) return fail('in-use');
     this.locks.add(result.user);
     this.lockedUser = result.user;
+    this.check = SessionCheck.start(this.deps.cluster, result.user, version, sessionCheckTiming(this.deps.config.timeouts));
     try {
       const shown = await this.deps.mailbox.list(result.user, 'inbox', this.deps.config.mail.pop3MessagesMax);
       this.maildrop = new Map(shown.map((s) => [s.id, s]));
@@ -332,6 +361,7 @@ class Pop3Connection {
   private release(): void {
     if (this.lockedUser) this.locks.delete(this.lockedUser);
     this.lockedUser = null;
+    this.check = null;
     this.ahead.clear();
     this.aheadBytes = 0;
   }

@@ -4,11 +4,21 @@
 //
 // AUTH on a connection that is neither loopback nor TLS: not advertised and refused, so no
 // password ever crosses the network in the clear; after STARTTLS it is offered again.
+//
+// Limits on intake besides smtp-server's own (size, idle time, connections): a client that
+// neither logs in nor starts a message within timeouts.smtpBeforeMailMs is disconnected (421);
+// one connection delivers at most mail.inboundMessagesPerConnectionMax messages; senders and
+// users are held to hourly counts (core/intake-limits.ts); a logged-in session ends (421 4.7.0)
+// at its next MAIL, RCPT or DATA once its account's sessions were ended (session-check.ts).
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../common/config.ts';
 import { isPennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { ConnectionLimits } from '../core/connection-limits.ts';
+import { connectionMessagesError, type IntakeLimits } from '../core/intake-limits.ts';
+import { loginName } from '../../data/mail/addresses.ts';
+import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import { SessionCheck, sessionCheckTiming } from './session-check.ts';
 import { LineLengthGuard, textLineBytesMax } from '../core/message-format.ts';
 import {
   SmtpError,
@@ -34,6 +44,8 @@ export interface SmtpDeps {
   delivery: MailDelivery;
   queue: OutboundQueue;
   tls: TlsMaterial | null;
+  cluster: ClusterClient;
+  limits: IntakeLimits;
 }
 
 export interface SmtpCounters {
@@ -44,6 +56,20 @@ export interface SmtpCounters {
 interface SessionUser {
   username: string;
 }
+
+/** What this file keeps per connection. */
+interface Counted {
+  address: string;
+  user: string | null;
+  /** Messages delivered on this connection. */
+  messages: number;
+  /** Closes the connection unless it logs in or starts a message in time. */
+  beforeMail: NodeJS.Timeout | null;
+  check: SessionCheck | null;
+}
+
+/** A session whose account's sessions were ended (password change, log out everywhere). */
+const sessionEnded = () => new SmtpError(421, '4.7.0 Your session has ended (password changed or signed out everywhere); log in again');
 
 function facts(session: SMTPServerSession): SessionFacts {
   const user = session.user as SessionUser | undefined;
@@ -83,7 +109,7 @@ export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters
   const connections = new ConnectionLimits(mail.connectionsMax, mail.connectionsPerAddressMax);
   const userSessions = new ConnectionLimits(Number.MAX_SAFE_INTEGER, mail.connectionsPerAddressMax);
   /** Sessions counted in `connections`, by id, with the user they logged in as. */
-  const counted = new Map<string, { address: string; user: string | null }>();
+  const counted = new Map<string, Counted>();
   const counters: SmtpCounters = { connections: 0, messages: 0 };
   const tlsAvailable = deps.tls !== null;
 
@@ -110,7 +136,9 @@ export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters
         log.info('SMTP connection refused', { address: session.remoteAddress, why: opened });
         return callback(new SmtpError(421, opened === 'address-full' ? 'Too many connections from your address' : 'Too many connections; try again later'));
       }
-      counted.set(session.id, { address: session.remoteAddress, user: null });
+      const beforeMail = setTimeout(() => hangUp(session.id, '4.4.2 Too slow: log in or start a message sooner'), config.timeouts.smtpBeforeMailMs);
+      beforeMail.unref();
+      counted.set(session.id, { address: session.remoteAddress, user: null, messages: 0, beforeMail, check: null });
       counters.connections++;
       if (authAllowed(session, tlsAvailable) !== 'ok') session.disabledCommands = tlsAvailable ? ['AUTH'] : ['AUTH', 'STARTTLS'];
       callback();
@@ -129,11 +157,19 @@ export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters
       if (auth.method === 'PLAIN' && auth.authzid && auth.authzid !== auth.username) {
         return callback(new SmtpError(535, 'Acting as another user is not allowed'));
       }
-      deps.login.check(auth.username ?? '', auth.password ?? '', session.remoteAddress, 'smtp').then((result) => {
+      let version: number | undefined;
+      SessionCheck.versionBeforeLogin(deps.cluster, loginName(auth.username ?? '', mail.domain), sessionCheckTiming(config.timeouts)).then((v) => {
+        version = v;
+        return deps.login.check(auth.username ?? '', auth.password ?? '', session.remoteAddress, 'smtp');
+      }).then((result) => {
         if (result.outcome === 'ok') {
           if (userSessions.tryOpen(result.user) !== 'ok') return callback(new SmtpError(454, 'Too many sessions for this user; try again later'));
           const entry = counted.get(session.id);
-          if (entry) entry.user = result.user;
+          if (entry) {
+            entry.user = result.user;
+            entry.check = SessionCheck.start(deps.cluster, result.user, version, sessionCheckTiming(config.timeouts));
+            stopBeforeMail(entry);
+          }
           const user: SessionUser = { username: result.user };
           return callback(null, { user });
         }
@@ -145,13 +181,24 @@ export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters
     },
 
     onMailFrom(address: SMTPServerAddress, session, callback) {
-      answer(callback, log, () => checkSender(address.address, facts(session), mail.domain));
+      answer(callback, log, async () => {
+        const entry = counted.get(session.id);
+        await stillLoggedIn(entry);
+        const f = facts(session);
+        checkSender(address.address, f, mail.domain);
+        if (entry && entry.messages >= mail.inboundMessagesPerConnectionMax) throw connectionMessagesError(mail.inboundMessagesPerConnectionMax);
+        if (f.user !== null) deps.limits.checkUser(f.user, Date.now());
+        else deps.limits.checkSender(address.address, Date.now());
+        if (entry) stopBeforeMail(entry);
+      });
     },
 
     onRcptTo(address: SMTPServerAddress, session, callback) {
       answer(callback, log, async () => {
+        await stillLoggedIn(counted.get(session.id));
         const route = routeRecipient(address.address, facts(session), mail.domain, session.envelope.rcptTo.length, mail.recipientsMax);
         if (route.kind === 'local' && !(await deps.accounts.exists(route.user))) throw noSuchUser(address.address);
+        if (route.kind === 'local') await deps.delivery.checkRoom(route.user);
         if (route.kind === 'remote' && !deps.queue.hasRoom()) throw new SmtpError(452, 'The outbound queue is full; try again later');
       });
     },
@@ -161,9 +208,16 @@ export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters
         ({ raw, longLine }) => {
           if (stream.sizeExceeded) return callback(new SmtpError(552, `Message exceeds the fixed maximum message size of ${mail.messageBytesMax} bytes`));
           if (longLine) return callback(new SmtpError(550, `Message has a line longer than ${textLineBytesMax} octets (RFC 5321 §4.5.3.1.6)`));
-          answerData(deps, session, raw).then(
+          stillLoggedIn(counted.get(session.id))
+            .then(() => answerData(deps, session, raw))
+            .then(
             (reply) => {
               counters.messages++;
+              const entry = counted.get(session.id);
+              if (entry) entry.messages++;
+              const f = facts(session);
+              if (f.user !== null) deps.limits.recordUser(f.user, Date.now());
+              else deps.limits.recordSender(session.envelope.mailFrom ? session.envelope.mailFrom.address : '', Date.now());
               callback(null, reply);
             },
             (err: unknown) => callback(toSmtpError(err, log)),
@@ -177,11 +231,37 @@ export function createSmtpServer(deps: SmtpDeps): { server: SMTPServer; counters
       const entry = counted.get(session.id);
       if (!entry) return;
       counted.delete(session.id);
+      stopBeforeMail(entry);
       connections.close(entry.address);
       if (entry.user) userSessions.close(entry.user);
     },
   });
   server.on('error', (err) => log.warn('SMTP connection error', { err }));
+
+  const stopBeforeMail = (entry: Counted) => {
+    if (entry.beforeMail) clearTimeout(entry.beforeMail);
+    entry.beforeMail = null;
+  };
+  /** Throws 421 (smtp-server then closes the connection) when a logged-in session has ended. */
+  const stillLoggedIn = async (entry: Counted | undefined) => {
+    if (entry?.check && !(await entry.check.stillValid())) {
+      log.info('SMTP session ended by a session version change', { user: entry.user });
+      throw sessionEnded();
+    }
+  };
+  /**
+   * smtp-server has no hook for a session that says nothing: find its connection and close it
+   * with a 421 (RFC 5321 §3.8), as smtp-server's own idle timeout does.
+   */
+  const hangUp = (id: string, text: string) => {
+    const connections = (server as unknown as { connections: Set<{ id: string; send(code: number, text: string): void }> }).connections;
+    for (const c of connections) {
+      if (c.id !== id) continue;
+      log.info('SMTP connection closed before MAIL FROM', { id });
+      // A 421 makes smtp-server close the connection itself.
+      c.send(421, text);
+    }
+  };
   return { server, counters };
 }
 

@@ -71,6 +71,7 @@ export function MailApp() {
           <Menu.Item as="button" role="tab" aria-selected={folder === 'inbox'} name="Inbox" icon="inbox" active={folder === 'inbox'} onClick={() => switchFolder('inbox')} />
           <Menu.Item as="button" role="tab" aria-selected={folder === 'sent'} name="Sent" icon="send" active={folder === 'sent'} onClick={() => switchFolder('sent')} />
         </Menu>
+        {data && <QuotaMeter {...data.quota} />}
         <Button primary icon="edit" content="Compose" onClick={() => setCompose({ draft: { ...emptyDraft }, title: 'New message' })} />
       </div>
       {notice && <Message positive role="status" onDismiss={() => setNotice(null)} content={notice} />}
@@ -135,4 +136,26 @@ export function MailApp() {
       <ComposeModal draft={compose?.draft ?? null} title={compose?.title ?? ''} onClose={() => setCompose(null)} onSent={onSent} />
     </>
   );
+}
+
+/** "12.3 MB of 1 GB used", warning colours near and at the quota. */
+function QuotaMeter({ usedBytes, quotaBytes }: { usedBytes: number; quotaBytes: number }) {
+  const share = quotaBytes > 0 ? usedBytes / quotaBytes : 0;
+  const tone = share >= 1 ? 'pc-quota-full' : share >= 0.9 ? 'pc-quota-near' : '';
+  return (
+    <span className={`pc-muted pc-mail-quota ${tone}`} data-testid="mail-quota" title={share >= 1 ? 'Your mailbox is full: new mail is refused until you delete some.' : undefined}>
+      {formatBytes(usedBytes)} of {formatBytes(quotaBytes)} used
+    </span>
+  );
+}
+
+function formatBytes(n: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${n} bytes` : `${value >= 10 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,39 +1,14 @@
 // What the admin specs share: making a user an administrator (through `npm run admin`, or
 // through the same grant code directly when the command itself is not under test), and
 // reading what the console shows for a node.
-import { spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { grantAdmin } from '../../../cluster/data/accounts/admin-users.ts';
 import type { WebCluster } from '../../../scripts/lib/web-cluster.ts';
 import { expect, seedUser } from '../fixtures';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-export interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run admin -- <args>` against the test cluster (its entry point, with the cluster's config). */
-export function runAdminCommand(cloud: WebCluster, args: string[]): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/admin.ts'), ...args], {
-      cwd: repoRoot,
-      env: cloud.cluster.env.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+export { runAdminCommand, type CommandResult } from '../../../scripts/lib/admin-command.ts';
 
 /** Signs a user up (the request context keeps the cookie) and grants admin through the store. */
 export async function seedAdmin(cloud: WebCluster, request: APIRequestContext, username: string, password: string): Promise<void> {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { browserHomeTrusting, issueServerCertificate, makeTestCa, writePem, type Pem } from '../../../tests/lib/test-certificates.ts';
 import { startWebCluster, type WebCluster } from '../../../scripts/lib/web-cluster.ts';
-import { logInThroughUi, uniqueName } from '../fixtures';
+import { logInThroughUi, signupLimits, uniqueName } from '../fixtures';
 
 interface Pki {
   ca: Pem;
@@ -48,7 +48,7 @@ const test = base.extend<object, { pki: Pki; cloud: WebCluster }>({
         coordinators: 1,
         frontends: 2,
         http: { tls: pki.files, trustedProxies: [proxy] },
-        web: { publicHost: 'localhost', loginFailuresPerAddressMax },
+        web: { publicHost: 'localhost', loginFailuresPerAddressMax, ...signupLimits },
       });
       await use(cloud);
       await cloud.close();
@@ -182,9 +182,14 @@ test("X-Forwarded-Proto decides the cookie and the origin check only from the tr
   // cookie carries no Secure (that client would never send it back).
   const viaProxy = await signUp(proxy);
   expect(viaProxy.status, viaProxy.body).toBe(201);
+  // Two cookies: the session, and the device cookie that keeps this browser's own login
+  // allowance (docs/API.md, "Log in") — neither with Secure.
   const cookies = [viaProxy.headers['set-cookie'] ?? []].flat();
-  expect(cookies).toEqual([expect.stringMatching(/^penncloud_session=[^;]+;.*HttpOnly/i)]);
-  expect(cookies[0]).not.toMatch(/;\s*Secure/i);
+  expect(cookies).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^penncloud_session=[^;]+;.*HttpOnly/i), expect.stringMatching(/^penncloud_device=[^;]+;.*HttpOnly/i)]),
+  );
+  expect(cookies).toHaveLength(2);
+  for (const cookie of cookies) expect(cookie).not.toMatch(/;\s*Secure/i);
   expect(viaProxy.headers['strict-transport-security']).toBeUndefined();
 
   // A stranger saying the same over its HTTPS connection is not believed: an http page is another origin.

@@ -5,7 +5,7 @@
 import { mailPorts, startMailDaemon } from '../../../scripts/lib/cluster.ts';
 import { freePorts, type Service } from '../../../scripts/lib/processes.ts';
 import { startWebCluster, type WebCluster } from '../../../scripts/lib/web-cluster.ts';
-import { admins, test as base } from '../fixtures';
+import { admins, signupLimits, test as base } from '../fixtures';
 
 // The mail ports are in cloud.config.mail like every other setting.
 export const test = base.extend<object, { cloud: WebCluster }>({
@@ -18,7 +18,7 @@ export const test = base.extend<object, { cloud: WebCluster }>({
         groups: 1,
         replicas: 3,
         frontends: 2,
-        web: { admins },
+        web: { admins, ...signupLimits },
         config: { mail: { ...mail, relay: `127.0.0.1:${deadPort}`, tls: false } },
       });
       let daemon: Service | undefined;

@@ -27,6 +27,8 @@ export interface MailPage {
   /** Pass as `before` for the next (older) page; null on the last page. */
   next: string | null;
   total: number;
+  /** What the user's mailbox (inbox and sent) holds, against its quota. */
+  quota: { usedBytes: number; quotaBytes: number };
 }
 
 export interface MailAddress {

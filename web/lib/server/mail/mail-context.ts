@@ -14,6 +14,9 @@ export interface MailContext {
   mailbox: MailboxStore;
   sender: MailClient;
   domain: string;
+  /** mail.mailboxQuotaBytes and mail.sortMessagesMax. */
+  quotaBytes: number;
+  sortMessagesMax: number;
 }
 
 const key = Symbol.for('penncloud.web.mail');
@@ -22,7 +25,7 @@ export function mailContext(): MailContext {
   const holder = globalThis as { [key]?: MailContext };
   if (!holder[key]) {
     const { config, cluster } = serverContext();
-    holder[key] = { mailbox: new MailboxStore(cluster, config.mail.chunkBytes), sender: new MailClient(config), domain: config.mail.domain };
+    holder[key] = { mailbox: new MailboxStore(cluster, config.mail.chunkBytes), sender: new MailClient(config), domain: config.mail.domain, quotaBytes: config.mail.mailboxQuotaBytes, sortMessagesMax: config.mail.sortMessagesMax };
   }
   return holder[key];
 }

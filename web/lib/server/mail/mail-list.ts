@@ -1,7 +1,9 @@
 // A folder page for the API and the page's prefetch: the daemon's summaries, minus the fields
-// that only concern storage (chunks) and POP3 (messageId). Newest first pages by message-id
-// cursor, reading only the page's summaries; any other order sorts the whole folder (every
-// summary read, ../../mail-sort.ts) and pages by position, its cursor `@<offset>`.
+// that only concern storage (chunks, body) and POP3 (messageId), with what the user's mailbox
+// holds against its quota. Newest first pages by message-id cursor, reading only the page's
+// names and summaries, however large the folder; any other order sorts the folder's newest
+// mail.sortMessagesMax messages (../../mail-sort.ts) and pages by position, its cursor
+// `@<offset>` — so no listing reads a whole mailbox.
 import type { Folder } from '../../../../cluster/data/mail/mailbox.ts';
 import { isMessageId } from '../../../../cluster/data/mail/message-id.ts';
 import type { MessageSummary } from '../../../../cluster/data/mail/mailbox.ts';
@@ -25,17 +27,19 @@ export async function listFolder(user: string, folder: Folder, request: ListRequ
   if (!Number.isInteger(limit) || limit < 1 || limit > mailPageLimitMax) {
     throw new HttpError(400, 'invalid_argument', `\`limit\` must be a whole number from 1 to ${mailPageLimitMax}.`);
   }
-  const { mailbox } = mailContext();
+  const { mailbox, quotaBytes, sortMessagesMax } = mailContext();
   if (sort === 'date' && order === 'desc') {
     if (before !== null && !isMessageId(before)) throw new HttpError(400, 'invalid_argument', '`before` must be the `next` of a page.');
-    const page = await mailbox.page(user, folder, { before: before ?? undefined, limit });
-    return { messages: page.messages.map(toApi), next: page.next, total: page.total };
+    // The usage cell is read twice (the page's total, the quota): one small read, kept apart.
+    const [page, usage] = await Promise.all([mailbox.page(user, folder, { before: before ?? undefined, limit }), mailbox.usage(user)]);
+    return { messages: page.messages.map(toApi), next: page.next, total: page.total, quota: { usedBytes: usage.bytes, quotaBytes } };
   }
   const offset = before === null ? 0 : /^@\d{1,9}$/.test(before) ? Number(before.slice(1)) : NaN;
   if (!Number.isInteger(offset)) throw new HttpError(400, 'invalid_argument', '`before` must be the `next` of a page.');
-  const all = sortMessages(folder, await mailbox.list(user, folder), sort, order);
+  const [newest, usage] = await Promise.all([mailbox.list(user, folder, sortMessagesMax), mailbox.usage(user)]);
+  const all = sortMessages(folder, newest, sort, order);
   const next = offset + limit < all.length ? `@${offset + limit}` : null;
-  return { messages: all.slice(offset, offset + limit).map(toApi), next, total: all.length };
+  return { messages: all.slice(offset, offset + limit).map(toApi), next, total: all.length, quota: { usedBytes: usage.bytes, quotaBytes } };
 }
 
 /** The `sort` and `order` query parameters (default: newest first). */

@@ -83,6 +83,14 @@ export async function sendMail(user: string, input: z.infer<typeof sendSchema>):
         const filesMax = formatBytes(Math.floor((config.mail.messageBytesMax * 3) / 4));
         throw new HttpError(413, 'too_large', `The message is too large to send: its attachments may be about ${filesMax} in all.`);
       }
+      // The daemon's limits carry their RFC 3463 code in the text: X.7.1 a send limit, X.2.2 a full mailbox.
+      if (code === 'resource_exhausted' && err instanceof Error && /4\.7\.1/.test(err.message)) {
+        throw new HttpError(429, 'rate_limited', 'You have sent too many messages this hour; try again later.', { 'Retry-After': '300' });
+      }
+      if (code === 'resource_exhausted' && err instanceof Error && /[45]\.2\.2/.test(err.message)) {
+        const text = err.message.replace(/^\d?\s*[45]\.2\.2\s*/, '');
+        throw new HttpError(409, 'mailbox_full', /[.!?]$/.test(text) ? text : `${text}.`);
+      }
       if (code === 'resource_exhausted') throw new HttpError(503, 'unavailable', 'Mail cannot be sent right now (the outgoing queue is full); try again later.');
       // The daemon's storage could not serve within its deadline (or the daemon is down): a
       // plain "try again" with Retry-After, like every other 503 (errors.ts).

@@ -14,4 +14,4 @@ export const POST = mutationRoute('logout', null, async ({ ctx }) => {
   }
   session.destroy();
   return Response.json({ ok: true });
-}, { htmlForm: { success: '/', failure: '/' } });
+}, { anonymous: true, htmlForm: { success: '/', failure: '/' } });

@@ -1,5 +1,6 @@
 // GET /api/mail/<inbox|sent>?limit=25&before=<next>&sort=date|who|subject&order=desc|asc → one
-// page of the folder, newest first unless sorted otherwise.
+// page of the folder, newest first unless sorted otherwise, with the mailbox's usage against its
+// quota (docs/API.md).
 import { listFolder, parseSort } from '../../../../lib/server/mail/mail-list';
 import { mailPath } from '../../../../lib/server/mail/mail-context';
 import { queryRoute, requireUser } from '../../../../lib/server/route';
