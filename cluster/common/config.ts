@@ -102,6 +102,10 @@ const lbSchema = z
      *  binds to http.host. */
     grpcHost: z.string().regex(/^[^\s:]+$/, 'expected an IPv4 address or a host name').nullable().default(null),
     frontendHeartbeatTimeoutMs: z.number().int().min(100).default(3000),
+    /** Open connections to the balancer's HTTP port, in total and per client address; one over a
+     *  cap is answered 503 and closed. Its requests are heads only (it reads no body). */
+    connectionsMax: z.number().int().min(1).default(4096),
+    connectionsPerAddressMax: z.number().int().min(1).default(256),
   })
   .strict();
 

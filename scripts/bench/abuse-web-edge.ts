@@ -1,6 +1,6 @@
 // `node --import tsx scripts/bench/abuse-web-edge.ts`: the attacks on a frontend's HTTP edge,
-// each against one real frontend (one storage node behind it), one `FIGURE <name>: <value>` line
-// per result:
+// each against one real frontend (one storage node behind it), each result a FIGURE line
+// (figures.ts):
 // - 20 parallel 25 MiB posts to /api/mail/send with a hand-set Origin, first with no cookie, then
 //   with a user's session: the frontend's peak resident memory, and the answers;
 // - bodies that stop moving after a few bytes: how many connections the frontend still holds;
@@ -9,6 +9,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { residentBytes, waitFor } from '../lib/processes.ts';
+import { figure } from './figures.ts';
 import { startSignedUp, type OneFrontend } from './one-frontend.ts';
 
 export const MiB = 1024 * 1024;
@@ -154,20 +155,18 @@ export function statusCounts(answers: Answer[]): string {
   return [...counts].sort((a, b) => a[0] - b[0]).map(([status, n]) => `${n}×${status === 0 ? 'closed' : status}`).join(' ');
 }
 
-function figure(name: string, value: string | number): void {
-  console.log(`FIGURE ${name}: ${typeof value === 'number' ? value.toFixed(0) : value}`);
-}
+const bench = 'abuse_web_edge';
 
-async function bench(): Promise<void> {
+async function run(): Promise<void> {
   const f = await startFrontend('abuser');
   try {
     for (const [name, cookie] of [['unauthenticated', undefined], ['authenticated', f.cookie]] as const) {
       const started = Date.now();
       const { result, peakMiB, beforeMiB } = await peakRssDuring(f.pid, () => mailSendFlood(f, 20, 25 * MiB, cookie));
-      figure(`web_edge_${name}_20x25MiB_rss_before_mib`, beforeMiB);
-      figure(`web_edge_${name}_20x25MiB_rss_peak_mib`, peakMiB);
-      figure(`web_edge_${name}_20x25MiB_answers`, statusCounts(result));
-      figure(`web_edge_${name}_20x25MiB_ms`, Date.now() - started);
+      figure(bench, `${name}_20x25mib_rss_before`, beforeMiB, 'MiB');
+      figure(bench, `${name}_20x25mib_rss_peak`, peakMiB, 'MiB');
+      figure(bench, `${name}_20x25mib_ms`, Date.now() - started, 'ms');
+      console.log(`${name} 20 × 25 MiB posts answered: ${statusCounts(result)}`);
       // Let the memory of one attack go before the next is measured.
       await waitFor(() => residentBytes(f.pid) / MiB < beforeMiB + 50, { timeoutMs: 60_000, what: 'the frontend to give memory back' }).catch(() => {});
     }
@@ -175,13 +174,13 @@ async function bench(): Promise<void> {
     const stalled = await stalledBodies(f, 50);
     const stalledWaitMs = 40_000;
     await waitFor(() => stalled.every((c) => c.closed()), { timeoutMs: stalledWaitMs, what: 'stalled bodies to be cut' }).catch(() => {});
-    figure(`web_edge_stalled_bodies_open_after_${stalledWaitMs / 1000}s_of_50`, stalled.filter((c) => !c.closed()).length);
+    figure(bench, `stalled_bodies_open_after_${stalledWaitMs / 1000}s`, stalled.filter((c) => !c.closed()).length, 'of 50');
     closeAll(stalled);
 
     const idle = await idleConnections(f.port, 600);
     // A refused connection is closed at once; give the server a moment to do it.
     await new Promise((r) => setTimeout(r, 2000));
-    figure('web_edge_idle_connections_one_address_held_of_600', idle.filter((c) => !c.closed()).length);
+    figure(bench, 'idle_connections_one_address_held', idle.filter((c) => !c.closed()).length, 'of 600');
     closeAll(idle);
   } finally {
     await f.cloud.close();
@@ -189,7 +188,7 @@ async function bench(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  bench().catch((err: unknown) => {
+  run().catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

@@ -44,6 +44,23 @@ export function frontendLimits(config: Readonly<Config>): ConnectionLimits {
   };
 }
 
+/**
+ * The balancer's limits: its own caps, the frontends' header and idle rules. It never reads a
+ * body, so a request is whole once its head is in: the head's deadline plus one keep-alive.
+ */
+export function balancerLimits(config: Readonly<Config>): ConnectionLimits {
+  return {
+    connectionsMax: config.lb.connectionsMax,
+    connectionsPerAddressMax: config.lb.connectionsPerAddressMax,
+    headersMs: config.timeouts.requestHeadersMs,
+    bodyIdleMs: config.timeouts.requestBodyIdleMs,
+    keepAliveIdleMs: config.timeouts.keepAliveIdleMs,
+    requestMs: config.timeouts.requestHeadersMs + config.timeouts.keepAliveIdleMs,
+    drainBytesMax: config.web.bodyBytesMax,
+    retryAfterSeconds: 2,
+  };
+}
+
 export interface ConnectionGuard {
   /** Open connections per socket peer (a trusted proxy's are in the total only). */
   connections: AddressCounts;

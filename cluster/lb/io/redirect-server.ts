@@ -6,13 +6,14 @@
 import type http from 'node:http';
 import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/log.ts';
+import { balancerLimits } from '../../common/public-http/connection-guard.ts';
 import { createPublicServer, type PublicServer } from '../../common/public-http/server.ts';
 import type { FrontendTable } from '../core/frontend-table.ts';
 import { redirectLocation } from '../core/redirect.ts';
 
 export async function createRedirectServer(config: Readonly<Config>, table: FrontendTable, now: () => number, log: Logger): Promise<PublicServer> {
   // Requests arrive only after listen(), by which time `redirects` is set.
-  const redirects: PublicServer = await createPublicServer(config, (req, res) => answer(req, res), log, 'load balancer');
+  const redirects: PublicServer = await createPublicServer(config, (req, res) => answer(req, res), log, 'load balancer', balancerLimits(config));
   function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     const safeMethod = req.method === 'GET' || req.method === 'HEAD';
     // A body we do not read is not worth keeping the connection for.
@@ -31,9 +32,6 @@ export async function createRedirectServer(config: Readonly<Config>, table: Fron
     res.writeHead(safeMethod ? 302 : 307, { Location: location, 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(req.method === 'HEAD' ? undefined : `Found: ${location}\n`);
   }
-  redirects.server.headersTimeout = 10_000;
-  redirects.server.requestTimeout = 15_000;
-  redirects.server.keepAliveTimeout = 5_000;
   return redirects;
 }
 
