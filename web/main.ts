@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const refused = refusalOf(req.method, req.url, req.headers.upgrade, firstHeader(req.headers['next-action']));
+    const refused = refusalOf(req.method, req.url, req.headers);
     if (refused) {
       res.writeHead(refused.status, { 'Content-Type': 'application/json', ...refused.headers });
       res.end(JSON.stringify({ code: refused.code, error: refused.error }));
@@ -109,11 +109,6 @@ async function main(): Promise<void> {
     force.unref();
     await app.close().catch(() => {});
   });
-}
-
-/** A header's value, or its first when sent more than once. */
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /**

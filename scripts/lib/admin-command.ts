@@ -13,10 +13,15 @@ export interface CommandResult {
 
 /** `npm run admin -- <args>` against `cloud`, with `input` on its stdin. */
 export function runAdminCommand(cloud: WebCluster, args: string[], input = ''): Promise<CommandResult> {
+  return runAdminCommandIn(cloud.cluster.env.env, args, input);
+}
+
+/** The same with the environment (the config) of any test cluster, e.g. one `npm start` runs. */
+export function runAdminCommandIn(env: NodeJS.ProcessEnv, args: string[], input = ''): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/admin.ts'), ...args], {
       cwd: repoRoot,
-      env: cloud.cluster.env.env,
+      env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdin.end(input);

@@ -522,6 +522,7 @@ after(async () => {
 
 /** Requests earlier random runs found answered with a 500 (seen or only logged) or never answered, replayed on every run. */
 const found: BadRequest[] = [
+  { method: 'POST', target: '/../../../etc/passwd?', identity: 'none', origin: 'right', headers: [['Next-Router-Prefetch', '1'], ['RSC', '1']], contentType: 'application/x-www-form-urlencoded', body: Buffer.alloc(0), framing: 'exact' },
   { method: 'POST', target: '/_next/x', identity: 'none', origin: 'none', headers: [['Next-Action', 'abcdef0123456789']], contentType: 'application/json', body: Buffer.alloc(0), framing: 'exact' },
   { method: 'TRACE', target: '/api/health', identity: 'none', origin: 'none', headers: [], contentType: null, body: null, framing: 'exact' },
   { method: 'GET', target: '/api/drive/files/%E0', identity: 'user', origin: 'right', headers: [], contentType: null, body: null, framing: 'exact' },

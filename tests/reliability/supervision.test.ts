@@ -17,6 +17,7 @@ import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { CoordinatorClient } from '../../cluster/coordinator/client.ts';
 import { LbClient } from '../../cluster/lb/client.ts';
 import { pidAlive, startNpmStart, type NpmStart } from '../lib/npm-start.ts';
+import { runAdminCommandIn } from '../../scripts/lib/admin-command.ts';
 import { freePorts, makeTestEnv, waitFor } from '../../scripts/lib/processes.ts';
 import { freePortRange } from '../../scripts/lib/web-cluster.ts';
 
@@ -170,14 +171,22 @@ test('npm start restarts a killed primary, balancer, frontend, mail daemon and c
     assert.ok(await waitFor(writeWorks, { timeoutMs: 60_000, what: 'a write after the coordinator came back' }));
 
     // What an administrator sees: the restarts and their cause, from the supervisor's table.
+    // The administrator named in web.admins has no account yet: start said so, sign-up refuses
+    // the name, and the operator creates it.
+    assert.match(run.output(), /warning: web\.admins names "ops", which has no account yet/);
     const origin = `http://127.0.0.1:${config.web.basePort + 1}`;
-    const signup = await fetch(`${origin}/api/auth/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: origin },
-      body: JSON.stringify({ username: 'ops', password: 'ops password' }),
-    });
-    assert.equal(signup.status, 201, await signup.text());
-    const cookie = signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const asOps = (route: string) =>
+      fetch(`${origin}/api/auth/${route}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: origin },
+        body: JSON.stringify({ username: 'ops', password: 'ops password' }),
+      });
+    assert.equal((await asOps('signup')).status, 403);
+    const created = await runAdminCommandIn(env.env, ['create-user', 'ops'], 'ops password\n');
+    assert.equal(created.code, 0, created.stderr);
+    const login = await asOps('login');
+    assert.equal(login.status, 200, await login.text());
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const view = (await (await fetch(`${origin}/api/admin/status`, { headers: { cookie } })).json()) as ProcessesAnswer;
     assert.equal(view.processes.source, 'supervisor');
     const shown = view.processes.processes ?? [];

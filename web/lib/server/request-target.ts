@@ -6,8 +6,9 @@
 //     parameters before any handler runs and fails with a 500: 400;
 //   - an Upgrade (WebSocket and the like): nothing here speaks another protocol, and Next leaves
 //     some of them unanswered, holding the socket: 400, and the connection closed;
-//   - a Server Action call (a `Next-Action` header): the app defines none, and Next fails on an
-//     unknown one with a 500: 400.
+//   - a Server Action call (a `Next-Action` header), or any other method than GET and HEAD asking
+//     for a React Server Components answer (`RSC`): the app defines no Server Actions, and Next
+//     fails on them with a 500: 400.
 // A refusal is the API's JSON error shape (docs/API.md, "Errors").
 
 export const allowedMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -19,14 +20,21 @@ export interface Refusal {
   headers: Record<string, string>;
 }
 
-export function refusalOf(method: string | undefined, target: string | undefined, upgrade: string | undefined, nextAction?: string): Refusal | undefined {
+/** The headers that decide a refusal (node's lower-cased names). */
+export interface TargetHeaders {
+  upgrade?: string | string[];
+  'next-action'?: string | string[];
+  rsc?: string | string[];
+}
+
+export function refusalOf(method: string | undefined, target: string | undefined, headers: TargetHeaders): Refusal | undefined {
   if (!(allowedMethods as readonly string[]).includes(method ?? '')) {
     return { status: 405, code: 'method_not_allowed', error: `The method ${method ?? ''} is not served here.`, headers: { Allow: allowedMethods.join(', ') } };
   }
-  if (upgrade !== undefined) {
+  if (headers.upgrade !== undefined) {
     return { status: 400, code: 'bad_request', error: 'No protocol upgrade is served here.', headers: { Connection: 'close' } };
   }
-  if (nextAction !== undefined) {
+  if (headers['next-action'] !== undefined || (headers.rsc !== undefined && method !== 'GET' && method !== 'HEAD')) {
     return { status: 400, code: 'bad_request', error: 'No server actions are served here.', headers: {} };
   }
   const url = target ?? '';
