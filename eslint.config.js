@@ -11,17 +11,17 @@ const rule = 'docs/ARCHITECTURE.md, "Layers and imports"';
 const web = { group: ['**/web/**'], message: `Nothing under cluster/ imports web/ (${rule}).` };
 const webFromScripts = {
   group: ['**/web/**', '!**/web/build.ts'],
-  message: `scripts/ uses the web app only through its build, web/build.ts; shared code lives in cluster/data/ or scripts/lib/ (${rule}).`,
+  message: `scripts/ uses the web app only through its build, web/build.ts; shared code lives in cluster/model/ or scripts/lib/ (${rule}).`,
 };
 const scripts = { group: ['**/scripts/**'], message: `Nothing under cluster/ imports scripts/ (${rule}).` };
 const tests = { group: ['**/tests/**'], message: `Only tests import tests/; shared harness lives in scripts/lib/ (${rule}).` };
 const servicesFromCommon = {
-  group: ['**/kvs/**', '**/coordinator/**', '**/lb/**', '**/smtp/**', '**/data/**'],
+  group: ['**/kvs/**', '**/coordinator/**', '**/lb/**', '**/smtp/**', '**/model/**'],
   message: `cluster/common/ is the bottom layer: it imports nothing else from cluster/ (${rule}).`,
 };
-const servicesFromData = {
+const servicesFromModel = {
   group: ['**/kvs/**', '!**/kvs/cluster-client.ts', '**/coordinator/**', '**/lb/**', '**/smtp/**'],
-  message: `cluster/data/ imports only cluster/common/ and the cluster client, cluster/kvs/cluster-client.ts (${rule}).`,
+  message: `cluster/model/ imports only cluster/common/ and the cluster client, cluster/kvs/cluster-client.ts (${rule}).`,
 };
 const servicesFromSmtp = {
   group: ['**/kvs/**', '!**/kvs/cluster-client.ts', '!**/kvs/client.ts', '**/coordinator/**', '!**/coordinator/client.ts', '**/lb/**', '!**/lb/client.ts'],
@@ -31,11 +31,11 @@ const clusterFromWeb = {
   group: [
     '**/cluster/*/**',
     '!**/cluster/common/**',
-    '!**/cluster/data/**',
+    '!**/cluster/model/**',
     '!**/cluster/*/client.ts',
     '!**/cluster/kvs/cluster-client.ts',
   ],
-  message: `web/ reaches the cluster only through cluster/common/, cluster/data/ and the public clients (cluster/*/client.ts, cluster/kvs/cluster-client.ts), never a service's internals (${rule}).`,
+  message: `web/ reaches the cluster only through cluster/common/, cluster/model/ and the public clients (cluster/*/client.ts, cluster/kvs/cluster-client.ts), never a service's internals (${rule}).`,
 };
 
 const tsFiles = (dir) => [`${dir}/**/*.ts`, `${dir}/**/*.tsx`];
@@ -61,7 +61,7 @@ export default tseslint.config(
   },
   ...layer('cluster', []),
   ...layer('cluster/common', [servicesFromCommon]),
-  ...layer('cluster/data', [servicesFromData]),
+  ...layer('cluster/model', [servicesFromModel]),
   ...layer('cluster/smtp', [servicesFromSmtp]),
   // The Playwright specs under web/e2e/ start clusters with the harness in scripts/lib/.
   { files: tsFiles('web'), rules: restrict([clusterFromWeb]) },

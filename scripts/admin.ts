@@ -1,6 +1,6 @@
 // `npm run admin -- grant <user>` / `revoke <user>` / `list`: who may open the admin console.
 // Admins are the users named in config `web.admins` plus the users granted here; a grant is the
-// column `admin` of the user's account row (cluster/data/accounts/admin-users.ts, the one place
+// column `admin` of the user's account row (cluster/model/accounts/admin-users.ts, the one place
 // that decides), so it holds on every frontend from the user's next request, with no restart.
 //
 // `npm run admin -- create-user <user>`: creates an account with the password read from stdin
@@ -33,10 +33,10 @@ import {
   parseGrant,
   revokeAdmin,
   type AdminGrant,
-} from '../cluster/data/accounts/admin-users.ts';
-import { createAccount } from '../cluster/data/accounts/accounts.ts';
-import { PasswordHasher } from '../cluster/data/accounts/password-hash.ts';
-import { usernamePattern } from '../cluster/data/accounts/username.ts';
+} from '../cluster/model/accounts/admin-users.ts';
+import { createAccount } from '../cluster/model/accounts/accounts.ts';
+import { PasswordHasher } from '../cluster/model/accounts/password-hash.ts';
+import { usernamePattern } from '../cluster/model/accounts/username.ts';
 import { certsUsage, runCertsCommand } from './admin-certs.ts';
 
 const usage = `usage: npm run admin -- grant <user>    make an existing user an administrator

@@ -20,7 +20,7 @@ import { CoordinatorClient } from '../cluster/coordinator/client.ts';
 import { LbClient } from '../cluster/lb/client.ts';
 import { plainHttpRefusal } from '../cluster/common/public-http/listen-rule.ts';
 import { certDir, ensureLocalCerts, localIdentities } from '../cluster/common/tls/certs.ts';
-import { accountExists } from '../cluster/data/accounts/accounts.ts';
+import { accountExists } from '../cluster/model/accounts/accounts.ts';
 import { ClusterClient } from '../cluster/kvs/cluster-client.ts';
 import { serverStaleReason } from './build.ts';
 

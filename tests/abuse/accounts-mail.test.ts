@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { decodeAttempts } from '../../cluster/data/accounts/attempt-counter.ts';
+import { decodeAttempts } from '../../cluster/model/accounts/attempt-counter.ts';
 import { address, mailLockout, mailParallelGuesses, pop3Login } from '../../scripts/bench/abuse-accounts.ts';
 import { password, startMailSystem, testMailSettings, type MailSystem } from '../mail/mail-system.ts';
 

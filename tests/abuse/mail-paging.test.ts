@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodemailer from 'nodemailer';
-import { encodeIndexValue, encodeUsage, indexColumn, indexRow, usageColumn, usageRow } from '../../cluster/data/mail/mailbox.ts';
-import { MailboxStore } from '../../cluster/data/mail/mailbox-store.ts';
-import { mapLimit } from '../../cluster/data/mail/chunks.ts';
-import { newMessageId } from '../../cluster/data/mail/message-id.ts';
-import { parseMessage, summarize } from '../../cluster/data/mail/message-summary.ts';
+import { encodeIndexValue, encodeUsage, indexColumn, indexRow, usageColumn, usageRow } from '../../cluster/model/mail/mailbox.ts';
+import { MailboxStore } from '../../cluster/model/mail/mailbox-store.ts';
+import { mapLimit } from '../../cluster/model/mail/chunks.ts';
+import { newMessageId } from '../../cluster/model/mail/message-id.ts';
+import { parseMessage, summarize } from '../../cluster/model/mail/message-summary.ts';
 import { Accounts } from '../../cluster/smtp/io/accounts.ts';
 import { mailPorts, startMailDaemon, type MailPorts, type TestCluster } from '../../scripts/lib/cluster.ts';
 import { startWebCluster, type WebCluster } from '../../scripts/lib/web-cluster.ts';

@@ -1,12 +1,12 @@
-// The delivery marks (cluster/data/mail/delivery-marks-store.ts) on a real store: a copy is written
+// The delivery marks (cluster/model/mail/delivery-marks-store.ts) on a real store: a copy is written
 // once per key; a retry finds it through a "stored" mark, or through the copy itself when that
 // mark was lost; a claim whose copy never appeared is left alone while its attempt may still
 // run, then taken over; a retry the next day still finds the mark; old marks are pruned.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PennError } from '../../cluster/common/errors.ts';
-import { claimStaleMs, dayMs, decodeMark, encodeMark, markColumn, marksRow, dayOf, deliveryKey } from '../../cluster/data/mail/delivery-marks.ts';
-import { DeliveryMarks, type Copy } from '../../cluster/data/mail/delivery-marks-store.ts';
+import { claimStaleMs, dayMs, decodeMark, encodeMark, markColumn, marksRow, dayOf, deliveryKey } from '../../cluster/model/mail/delivery-marks.ts';
+import { DeliveryMarks, type Copy } from '../../cluster/model/mail/delivery-marks-store.ts';
 import { startCluster, type TestCluster } from '../../scripts/lib/cluster.ts';
 
 const copiesRow = 'copies#row';

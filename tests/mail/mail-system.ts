@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { SMTPServer } from 'smtp-server';
 import { MailClient } from '../../cluster/smtp/client.ts';
 import { Accounts } from '../../cluster/smtp/io/accounts.ts';
-import { MailboxStore } from '../../cluster/data/mail/mailbox-store.ts';
+import { MailboxStore } from '../../cluster/model/mail/mailbox-store.ts';
 import { mailPorts, startCluster, startMailDaemon, type MailPorts, type TestCluster } from '../../scripts/lib/cluster.ts';
 import { freePorts, waitFor, type Service } from '../../scripts/lib/processes.ts';
 import { withIdentity } from '../../cluster/common/config.ts';

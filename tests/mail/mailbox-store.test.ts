@@ -1,10 +1,10 @@
-// The mailbox API the webmail uses (cluster/data/mail/mailbox-store.ts) against a real cluster:
+// The mailbox API the webmail uses (cluster/model/mail/mailbox-store.ts) against a real cluster:
 // pages, flags, small messages inline in their index value, deletion down to the chunks, and
 // concurrent writers.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeIndexValue, indexColumn, indexRow, messageRow } from '../../cluster/data/mail/mailbox.ts';
-import { MailboxStore } from '../../cluster/data/mail/mailbox-store.ts';
+import { decodeIndexValue, indexColumn, indexRow, messageRow } from '../../cluster/model/mail/mailbox.ts';
+import { MailboxStore } from '../../cluster/model/mail/mailbox-store.ts';
 import { startCluster, type TestCluster } from '../../scripts/lib/cluster.ts';
 import { rfc822 } from './mail-system.ts';
 

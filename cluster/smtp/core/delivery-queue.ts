@@ -4,8 +4,8 @@
 // The io side (io/outbound.ts) stores jobs, runs attempts and delivers bounces.
 import { z } from 'zod';
 import { decodeJson, encodeJson } from '../../common/json-value.ts';
-import { mailerDaemon } from '../../data/mail/addresses.ts';
-import { headerEnd } from '../../data/mail/message-text.ts';
+import { mailerDaemon } from '../../model/mail/addresses.ts';
+import { headerEnd } from '../../model/mail/message-text.ts';
 import { rfc5322Date } from './message-format.ts';
 
 /**

@@ -1,8 +1,8 @@
 // Byte-level message handling for the protocols, pure Buffer code: the 1000-octet line limit,
 // trace headers, and the POP3 multi-line form (dot-stuffing, TOP). Works on Buffers, not
 // strings, so 8-bit bodies pass through unchanged. Line ends and the header section, which the
-// stored form shares, are in cluster/data/mail/message-text.ts.
-import { headerEnd } from '../../data/mail/message-text.ts';
+// stored form shares, are in cluster/model/mail/message-text.ts.
+import { headerEnd } from '../../model/mail/message-text.ts';
 
 const LF = 0x0a;
 const DOT = 0x2e;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { classifyAddress, loginName } from '../../data/mail/addresses.ts';
+import { classifyAddress, loginName } from '../../model/mail/addresses.ts';
 import { ConnectionLimits } from './connection-limits.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { SmtpError, authAllowed, checkSender, isLoopback, routeRecipient, transmissionType } from './smtp-policy.ts';

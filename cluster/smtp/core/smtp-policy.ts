@@ -5,7 +5,7 @@
 //     550, another domain is 554 (never an open relay); they may not claim a local sender;
 //   - an authenticated user may send anywhere, but only as themselves (553);
 //   - AUTH in plain text only from loopback; elsewhere only after STARTTLS (RFC 4954 §4, 538).
-import { classifyAddress } from '../../data/mail/addresses.ts';
+import { classifyAddress } from '../../model/mail/addresses.ts';
 
 export class SmtpError extends Error {
   readonly responseCode: number;

@@ -1,12 +1,12 @@
 // Accounts as the mail daemon uses them: SMTP AUTH and POP3 check exactly the accounts (rows and
-// scrypt hashes) the web login checks, through the same code (cluster/data/accounts/).
+// scrypt hashes) the web login checks, through the same code (cluster/model/accounts/).
 import type { Config } from '../../common/config.ts';
-import { accountRow, checkPassword, createAccount, type AccountStore } from '../../data/accounts/accounts.ts';
-import { PasswordHasher } from '../../data/accounts/password-hash.ts';
+import { accountRow, checkPassword, createAccount, type AccountStore } from '../../model/accounts/accounts.ts';
+import { PasswordHasher } from '../../model/accounts/password-hash.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
-import { mailLoginLimits, reserveLogin, type LoginReservation } from '../../data/accounts/login-limit.ts';
-import { rememberMailClient, trustedMailClient, type MailClientTrust } from '../../data/accounts/mail-clients.ts';
-import { usernamePattern } from '../../data/accounts/username.ts';
+import { mailLoginLimits, reserveLogin, type LoginReservation } from '../../model/accounts/login-limit.ts';
+import { rememberMailClient, trustedMailClient, type MailClientTrust } from '../../model/accounts/mail-clients.ts';
+import { usernamePattern } from '../../model/accounts/username.ts';
 
 /**
  * How long a "this user exists" answer is trusted. Every local RCPT TO asks, and the store read
@@ -39,7 +39,7 @@ export class Accounts {
   }
 
   /**
-   * Reserves one password check in the store's login limit (cluster/data/accounts/login-limit.ts),
+   * Reserves one password check in the store's login limit (cluster/model/accounts/login-limit.ts),
    * the web's code and counters: from an address the user's mail logins succeeded from, against
    * that address's own allowance; otherwise against the user's untrusted one and the address's.
    * A malformed name counts against its address only.

@@ -14,7 +14,7 @@ import { MailDelivery } from './delivery.ts';
 import { IntakeLimits } from '../core/intake-limits.ts';
 import { LoginCheck } from './login-check.ts';
 import { addMailService } from './mail-service.ts';
-import { MailboxStore } from '../../data/mail/mailbox-store.ts';
+import { MailboxStore } from '../../model/mail/mailbox-store.ts';
 import { OutboundQueue, type MxLookupFn } from './outbound.ts';
 import { createPop3Server } from './pop3-server.ts';
 import { QueueStore } from './queue-store.ts';
@@ -95,7 +95,7 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
       pop3.server.close();
       pop3.closeAll();
       await Promise.all([new Promise<void>((resolve) => smtp.server.close(() => resolve())), shutdownServer(grpcServer), queue.stop()]);
-      // Delivery marks written after their 250 (cluster/data/mail/delivery-marks-store.ts): each gives up within the
+      // Delivery marks written after their 250 (cluster/model/mail/delivery-marks-store.ts): each gives up within the
       // store's deadline.
       await Promise.all([mailbox.idle(), queueStore.idle()]);
       cluster.close();

@@ -5,7 +5,7 @@
 //
 // If a write fails midway (one recipient's storage group down, another's fine) the caller
 // answers with a temporary error (451) and the client sends the whole message again. Each copy
-// of a message received over SMTP carries a delivery key (cluster/data/mail/delivery-marks.ts: the copy, the
+// of a message received over SMTP carries a delivery key (cluster/model/mail/delivery-marks.ts: the copy, the
 // envelope sender and the bytes as sent, for messages with a Message-ID), so the retry stores
 // only the copies that are missing: nobody gets it twice. accept() waits for every write to
 // settle before it fails, so no write of an attempt is still running when the sender retries.
@@ -13,20 +13,20 @@
 // sends again after an error sends a new message.
 //
 // The message is held once however many recipients it has: the inbox copies share one buffer
-// and, past inlineBytesMax, one stored body (cluster/data/mail/mailbox.ts). Each recipient's
+// and, past inlineBytesMax, one stored body (cluster/model/mail/mailbox.ts). Each recipient's
 // mailbox quota is checked as its copy is counted: a recipient without room does not get it,
 // the others do, and accept() then fails with 552 5.2.2 naming who did not (RFC 3463 X.2.2,
 // mailbox full; RFC 5321 has one reply for the whole DATA). The sender's own Sent copy is
 // checked first: a sender whose mailbox is full sends nothing.
 import type { Logger } from '../../common/log.ts';
 import { rfc5322Date, traceHeaders, type TraceInfo } from '../core/message-format.ts';
-import { hasHeader, toCrlf } from '../../data/mail/message-text.ts';
-import { deliveryKey } from '../../data/mail/delivery-marks.ts';
-import { parseMessage } from '../../data/mail/message-summary.ts';
-import type { CopyTarget, MailboxStore } from '../../data/mail/mailbox-store.ts';
+import { hasHeader, toCrlf } from '../../model/mail/message-text.ts';
+import { deliveryKey } from '../../model/mail/delivery-marks.ts';
+import { parseMessage } from '../../model/mail/message-summary.ts';
+import type { CopyTarget, MailboxStore } from '../../model/mail/mailbox-store.ts';
 import { SmtpError } from '../core/smtp-policy.ts';
 import type { OutboundQueue } from './outbound.ts';
-import { randomHex } from '../../data/mail/random-hex.ts';
+import { randomHex } from '../../model/mail/random-hex.ts';
 
 export interface Incoming {
   /** The message as the client sent it. */

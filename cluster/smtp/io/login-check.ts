@@ -1,12 +1,12 @@
 // One password check for SMTP AUTH and POP3 alike, under the login limit the web uses
-// (cluster/data/accounts/login-limit.ts): the attempt is reserved in the store before the
+// (cluster/model/accounts/login-limit.ts): the attempt is reserved in the store before the
 // password is checked, so parallel guesses over many connections never check more than the
 // limit, and the counters are the web's, so switching protocol (or to the web) does not reset
 // them. A right password refunds its reservation and makes its address a trusted mail client of
 // the user (mail-clients.ts). Unknown users count exactly like wrong passwords.
 import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/log.ts';
-import { loginName } from '../../data/mail/addresses.ts';
+import { loginName } from '../../model/mail/addresses.ts';
 import type { Accounts } from './accounts.ts';
 
 export type LoginResult = { outcome: 'ok'; user: string } | { outcome: 'wrong' | 'rate-limited' | 'unavailable' };

@@ -20,11 +20,11 @@ import {
   type QueueJob,
   type RecipientResult,
 } from '../core/delivery-queue.ts';
-import { addressOf } from '../../data/mail/addresses.ts';
-import { ownKey } from '../../data/mail/delivery-marks.ts';
+import { addressOf } from '../../model/mail/addresses.ts';
+import { ownKey } from '../../model/mail/delivery-marks.ts';
 import { routeFor, type MxLookup } from '../core/mx.ts';
 import { SmtpError } from '../core/smtp-policy.ts';
-import type { MailboxStore } from '../../data/mail/mailbox-store.ts';
+import type { MailboxStore } from '../../model/mail/mailbox-store.ts';
 import { QueueStore } from './queue-store.ts';
 
 /** The SMTP port of a mail exchanger (RFC 5321 §4.5.4.2 names 25). */

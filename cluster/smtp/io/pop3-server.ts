@@ -7,7 +7,7 @@
 // session ends (`-ERR [AUTH]` and close, nothing deleted) at its next command after its
 // account's sessions were ended by a password change or "log out everywhere"
 // (session-check.ts). The maildrop is the newest mail.pop3MessagesMax messages, found and read
-// page by page (cluster/data/mail/mailbox-store.ts), never the whole inbox listing.
+// page by page (cluster/model/mail/mailbox-store.ts), never the whole inbox listing.
 //
 // One session per mailbox: the maildrop lock is taken after the password check and held until
 // the connection ends, as RFC 1939 §8 suggests. The lock is in this process's memory — the
@@ -21,11 +21,11 @@ import { LineSplitter, type SplitLine } from '../core/line-splitter.ts';
 import { pop3MultiLine } from '../core/message-format.ts';
 import { Pop3Session, type LoginOutcome, type Pop3Effect, type Pop3Event, type Pop3Message } from '../core/pop3-session.ts';
 import { isLoopback } from '../core/smtp-policy.ts';
-import type { MessageSummary } from '../../data/mail/mailbox.ts';
+import type { MessageSummary } from '../../model/mail/mailbox.ts';
 import type { LoginCheck } from './login-check.ts';
-import type { MailboxStore } from '../../data/mail/mailbox-store.ts';
+import type { MailboxStore } from '../../model/mail/mailbox-store.ts';
 import type { TlsMaterial } from './tls.ts';
-import { loginName } from '../../data/mail/addresses.ts';
+import { loginName } from '../../model/mail/addresses.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { SessionCheck, sessionCheckTiming } from './session-check.ts';
 

@@ -3,11 +3,11 @@
 // Message chunks are written first and the job column last, as in the mailbox.
 import { PennError } from '../../common/errors.ts';
 import { decodeJob, encodeJob, queueMessageRow, queueRow, type QueueJob } from '../core/delivery-queue.ts';
-import { splitChunks } from '../../data/mail/mailbox.ts';
-import { deleteChunks, mapLimit, readChunks, writeChunks } from '../../data/mail/chunks.ts';
-import { CopyStore } from '../../data/mail/copy-store.ts';
+import { splitChunks } from '../../model/mail/mailbox.ts';
+import { deleteChunks, mapLimit, readChunks, writeChunks } from '../../model/mail/chunks.ts';
+import { CopyStore } from '../../model/mail/copy-store.ts';
 
-/** The marks row of the queue (cluster/data/mail/delivery-marks.ts): "_" keeps it apart from every user's rows. */
+/** The marks row of the queue (cluster/model/mail/delivery-marks.ts): "_" keeps it apart from every user's rows. */
 const queueMarksOwner = '_mailqueue';
 
 export class QueueStore extends CopyStore {

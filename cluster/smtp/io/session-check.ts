@@ -1,11 +1,11 @@
 // A logged-in POP3 or SMTP session ends when its account's session version moves on (a
-// password change or "log out everywhere", cluster/data/accounts/accounts.ts). The version is
+// password change or "log out everywhere", cluster/model/accounts/accounts.ts). The version is
 // read when the session logs in — before the password is checked, so a change racing the login
 // still ends the session — and read again before a command at most once per
 // timeouts.mailSessionCheckMs, which keeps the cost to one store read per session every few
 // seconds. A store that cannot answer within timeouts.mailSessionCheckWaitMs does not end
 // sessions, nor hold up the command: the next check asks again.
-import { sessionVersion } from '../../data/accounts/accounts.ts';
+import { sessionVersion } from '../../model/accounts/accounts.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 
 export class SessionCheck {

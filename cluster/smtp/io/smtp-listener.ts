@@ -16,7 +16,7 @@ import { isPennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { ConnectionLimits } from '../core/connection-limits.ts';
 import { connectionMessagesError, type IntakeLimits } from '../core/intake-limits.ts';
-import { loginName } from '../../data/mail/addresses.ts';
+import { loginName } from '../../model/mail/addresses.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { SessionCheck, sessionCheckTiming } from './session-check.ts';
 import { LineLengthGuard, textLineBytesMax } from '../core/message-format.ts';

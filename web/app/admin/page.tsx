@@ -1,4 +1,4 @@
-// The admin console: for admins only (web.admins ∪ granted, cluster/data/accounts/admin-users.ts).
+// The admin console: for admins only (web.admins ∪ granted, cluster/model/accounts/admin-users.ts).
 // Logged out: 401 (unauthorized.tsx); logged in but not an admin: 403 (forbidden.tsx). The
 // cluster view is read here for the first paint, under the same query key the client then
 // refreshes every 2 s.

@@ -4,7 +4,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
-import { grantAdmin } from '../../../cluster/data/accounts/admin-users.ts';
+import { grantAdmin } from '../../../cluster/model/accounts/admin-users.ts';
 import type { WebCluster } from '../../../scripts/lib/web-cluster.ts';
 import { expect, seedUser } from '../fixtures';
 

@@ -5,7 +5,7 @@ import { apiRequest } from '../api-client';
 
 export type MailFolder = 'inbox' | 'sent';
 
-/** One row of a folder listing (the daemon's summary, cluster/data/mail/mailbox.ts). */
+/** One row of a folder listing (the daemon's summary, cluster/model/mail/mailbox.ts). */
 export interface MailSummary {
   id: string;
   folder: MailFolder;

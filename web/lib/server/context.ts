@@ -4,7 +4,7 @@
 import { loadConfig, type Config } from '../../../cluster/common/config.ts';
 import { createLogger, type Logger } from '../../../cluster/common/log.ts';
 import { ClusterClient, type Assignment } from '../../../cluster/kvs/cluster-client.ts';
-import { PasswordHasher } from '../../../cluster/data/accounts/password-hash.ts';
+import { PasswordHasher } from '../../../cluster/model/accounts/password-hash.ts';
 import { SessionCheckCache, sessionCheckMaxAgeMs } from './session-check';
 import { loadSessionSecret } from './session-secret';
 

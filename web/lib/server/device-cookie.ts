@@ -2,7 +2,7 @@
 // browser that has logged in (or signed up) as a user gets a cookie naming that user and a
 // random device id, signed by this server. Later attempts for that user carrying a valid one
 // count against that device's own allowance (web.loginFailuresPerDeviceMax), not the user's
-// untrusted one (cluster/data/accounts/login-limit.ts), so a guesser elsewhere who uses up the
+// untrusted one (cluster/model/accounts/login-limit.ts), so a guesser elsewhere who uses up the
 // user's allowance locks out only browsers the user never logged in from.
 //
 // Value: `v1~<user>~<device id>~<issued, s>~<HMAC-SHA256, base64url>` — '~' is in no username

@@ -1,9 +1,9 @@
-// The web's side of the login limit (cluster/data/accounts/login-limit.ts, shared with the mail
+// The web's side of the login limit (cluster/model/accounts/login-limit.ts, shared with the mail
 // daemon): which allowance an attempt uses — this browser's own when it carries a valid device
 // cookie for the user (device-cookie.ts), else the user's untrusted one and the client
 // address's — and the 429 when it is used up. The reservation is made before the password is
 // checked; the caller refunds it when the password was right.
-import { reserveLogin, webLoginLimits, type ReservedLogin } from '../../../cluster/data/accounts/login-limit.ts';
+import { reserveLogin, webLoginLimits, type ReservedLogin } from '../../../cluster/model/accounts/login-limit.ts';
 import type { ServerContext } from './context';
 import { trustedDevice } from './device-cookie';
 import { HttpError } from './errors';

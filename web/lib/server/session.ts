@@ -10,8 +10,8 @@
 import { sealData, unsealData } from 'iron-session';
 import { cookies, headers } from 'next/headers';
 import type { Assignment } from '../../../cluster/kvs/cluster-client.ts';
-import { accountRow, sessionVersion } from '../../../cluster/data/accounts/accounts.ts';
-import { isAdmin } from '../../../cluster/data/accounts/admin-users.ts';
+import { accountRow, sessionVersion } from '../../../cluster/model/accounts/accounts.ts';
+import { isAdmin } from '../../../cluster/model/accounts/admin-users.ts';
 import { serverContext, type ServerContext } from './context';
 import type { AccountCheck } from './session-check';
 import { requestScheme } from './request';
@@ -32,7 +32,7 @@ export interface Session extends SessionData {
 
 export interface CurrentUser {
   username: string;
-  /** web.admins ∪ granted users: decided in cluster/data/accounts/admin-users.ts only. */
+  /** web.admins ∪ granted users: decided in cluster/model/accounts/admin-users.ts only. */
   admin: boolean;
   node: Assignment;
 }

@@ -1,5 +1,5 @@
 // The gate of every admin route and of the /admin page: a logged-in user (else 401) who is an
-// admin (else 403), as cluster/data/accounts/admin-users.ts decides. And the audit line every admin action leaves in
+// admin (else 403), as cluster/model/accounts/admin-users.ts decides. And the audit line every admin action leaves in
 // the frontend's log: who did what to which node or value, and how it went.
 import type { z } from 'zod';
 import type { LogFields } from '../../../../cluster/common/log.ts';

@@ -1,11 +1,11 @@
-// What the webmail's route handlers hold once per process: the mailbox store (the data layer's
-// cluster/data/mail/mailbox-store.ts, the one the daemon uses too, over this frontend's one
+// What the webmail's route handlers hold once per process: the mailbox store (the model layer's
+// cluster/model/mail/mailbox-store.ts, the one the daemon uses too, over this frontend's one
 // ClusterClient) and a gRPC client of the mail daemon for sending. Kept on globalThis like
 // context.ts, because Next may load this module once per route bundle.
 import { MailClient } from '../../../../cluster/smtp/client.ts';
-import { MailboxStore } from '../../../../cluster/data/mail/mailbox-store.ts';
-import { isFolder, type Folder } from '../../../../cluster/data/mail/mailbox.ts';
-import { isMessageId } from '../../../../cluster/data/mail/message-id.ts';
+import { MailboxStore } from '../../../../cluster/model/mail/mailbox-store.ts';
+import { isFolder, type Folder } from '../../../../cluster/model/mail/mailbox.ts';
+import { isMessageId } from '../../../../cluster/model/mail/message-id.ts';
 import { serverContext } from '../context';
 import { HttpError } from '../errors';
 import { pathSegments } from '../request';

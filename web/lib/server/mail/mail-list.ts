@@ -4,9 +4,9 @@
 // names and summaries, however large the folder; any other order sorts the folder's newest
 // mail.sortMessagesMax messages (../../mail-sort.ts) and pages by position, its cursor
 // `@<offset>` — so no listing reads a whole mailbox.
-import type { Folder } from '../../../../cluster/data/mail/mailbox.ts';
-import { isMessageId } from '../../../../cluster/data/mail/message-id.ts';
-import type { MessageSummary } from '../../../../cluster/data/mail/mailbox.ts';
+import type { Folder } from '../../../../cluster/model/mail/mailbox.ts';
+import { isMessageId } from '../../../../cluster/model/mail/message-id.ts';
+import type { MessageSummary } from '../../../../cluster/model/mail/mailbox.ts';
 import { sortColumns, sortMessages } from '../../mail-sort';
 import type { MailPage, MailSummary, SortColumn, SortOrder } from '../../queries/mail';
 import { HttpError } from '../errors';

@@ -3,8 +3,8 @@
 // here so a bad address is named before anything is sent, then handed to the mail daemon's gRPC
 // Send, which stores the Sent copy, delivers locally and queues the rest — the same path as SMTP.
 import { z } from 'zod';
-import { usernamePattern } from '../../../../cluster/data/accounts/username.ts';
-import { parseAddress } from '../../../../cluster/data/mail/addresses.ts';
+import { usernamePattern } from '../../../../cluster/model/accounts/username.ts';
+import { parseAddress } from '../../../../cluster/model/mail/addresses.ts';
 import type { SendMailResult } from '../../queries/mail';
 import type { Config } from '../../../../cluster/common/config.ts';
 import { formatBytes } from '../../format-bytes';

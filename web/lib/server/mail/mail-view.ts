@@ -2,7 +2,7 @@
 // document for a sandboxed iframe (mail-sanitize.ts), and the attachments by position. Parsed
 // per request with mailparser from the raw message the daemon stored; nothing is cached.
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
-import type { Folder, MessageSummary } from '../../../../cluster/data/mail/mailbox.ts';
+import type { Folder, MessageSummary } from '../../../../cluster/model/mail/mailbox.ts';
 import type { MailAttachment, MailMessage } from '../../queries/mail';
 import { attachmentHeaders } from '../download';
 import { HttpError } from '../errors';

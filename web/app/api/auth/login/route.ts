@@ -3,7 +3,7 @@
 // Retry-After when the attempt's allowance is used up (docs/API.md: this browser's own with a
 // device cookie for the user, else the user's untrusted one and the client address's).
 import { loginBody, usernamePattern } from '../../../../lib/account-rules';
-import { checkPassword } from '../../../../../cluster/data/accounts/accounts.ts';
+import { checkPassword } from '../../../../../cluster/model/accounts/accounts.ts';
 import { giveDeviceCookie } from '../../../../lib/server/device-cookie';
 import { HttpError } from '../../../../lib/server/errors';
 import { reserveLoginAttempt, underReservation, wrongCredentials } from '../../../../lib/server/login-attempt';

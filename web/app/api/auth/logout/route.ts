@@ -1,6 +1,6 @@
 // POST /api/auth/logout → 200 {"ok": true}. Ends this session and every other session of the
 // user (the session version rises); without a valid session it only clears the cookie.
-import { bumpSessionVersion } from '../../../../../cluster/data/accounts/accounts.ts';
+import { bumpSessionVersion } from '../../../../../cluster/model/accounts/accounts.ts';
 import { mutationRoute } from '../../../../lib/server/route';
 import { forgetSessionCheck, getSession, resolveUser } from '../../../../lib/server/session';
 

@@ -3,7 +3,7 @@
 // under the same allowance (login-attempt.ts): this browser's device cookie keeps it apart
 // from whatever a guesser elsewhere has used up.
 import { passwordChangeBody } from '../../../../lib/account-rules';
-import { changePassword } from '../../../../../cluster/data/accounts/accounts.ts';
+import { changePassword } from '../../../../../cluster/model/accounts/accounts.ts';
 import { HttpError } from '../../../../lib/server/errors';
 import { reserveLoginAttempt, underReservation } from '../../../../lib/server/login-attempt';
 import { clientAddress, mutationRoute, requireUser } from '../../../../lib/server/route';

@@ -2,11 +2,11 @@
 // and the device cookie. In this order, cheapest first, so nothing but a sign-up that may
 // succeed reaches the password hash: 409 when the name is taken; 403 when it is named in
 // web.admins (reserved until an operator creates it with `npm run admin -- create-user`); 429
-// with Retry-After past the sign-up limits (cluster/data/accounts/signup-limit.ts).
+// with Retry-After past the sign-up limits (cluster/model/accounts/signup-limit.ts).
 import { signupBody } from '../../../../lib/account-rules';
-import { accountExists, createAccount } from '../../../../../cluster/data/accounts/accounts.ts';
-import { isConfiguredAdmin } from '../../../../../cluster/data/accounts/admin-users.ts';
-import { SignupLimit } from '../../../../../cluster/data/accounts/signup-limit.ts';
+import { accountExists, createAccount } from '../../../../../cluster/model/accounts/accounts.ts';
+import { isConfiguredAdmin } from '../../../../../cluster/model/accounts/admin-users.ts';
+import { SignupLimit } from '../../../../../cluster/model/accounts/signup-limit.ts';
 import { PennError } from '../../../../../cluster/common/errors.ts';
 import type { ServerContext } from '../../../../lib/server/context';
 import { giveDeviceCookie } from '../../../../lib/server/device-cookie';

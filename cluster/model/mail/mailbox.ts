@@ -124,7 +124,7 @@ export const summaryLimits = {
 } as const;
 
 const text = z.string().max(summaryLimits.textChars);
-/** A body row: a user's message row (usernames as cluster/data/accounts/username.ts has them). */
+/** A body row: a user's message row (usernames as cluster/model/accounts/username.ts has them). */
 const bodyRowPattern = /^[a-z][a-z0-9._-]{2,31}#mail#[0-9a-z]{9}-[0-9a-f]{16}$/;
 const addressList = z.array(text).max(summaryLimits.addressesMax);
 
