@@ -149,6 +149,23 @@ export function closeAll(connections: RawConnection[]): void {
   for (const c of connections) c.socket.destroy();
 }
 
+/**
+ * Waits until a new connection from `localAddress` is served (`probe` says so) — once a place
+ * under a cap has been freed — then closes it.
+ */
+export async function awaitServedAgain(port: number, localAddress: string, probe: (c: RawConnection) => Promise<boolean>, what: string): Promise<void> {
+  const again = await waitFor(
+    async () => {
+      const c = await connect(port, localAddress);
+      if (await probe(c)) return c;
+      c.socket.destroy();
+      return undefined;
+    },
+    { timeoutMs: 10_000, what },
+  );
+  closeAll([again]);
+}
+
 export function statusCounts(answers: Answer[]): string {
   const counts = new Map<number, number>();
   for (const a of answers) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);

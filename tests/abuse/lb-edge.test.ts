@@ -3,7 +3,7 @@
 // closed, another address still gets in, and a closed connection frees its place.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { closeAll, connect, type RawConnection } from '../../scripts/bench/abuse-web-edge.ts';
+import { awaitServedAgain, closeAll, connect, type RawConnection } from '../../scripts/bench/abuse-web-edge.ts';
 import { waitFor } from '../../scripts/lib/processes.ts';
 import { startWebCluster, type WebCluster } from '../../scripts/lib/web-cluster.ts';
 import { ensureWebBuild } from '../../web/build.ts';
@@ -39,16 +39,7 @@ test('the balancer refuses connections over its per-address cap with 503 and fre
     closeAll([elsewhere]);
 
     closeAll(held.splice(0, 1));
-    const again = await waitFor(
-      async () => {
-        const c = await connect(port, '127.0.0.1');
-        if (await redirected(c)) return c;
-        c.socket.destroy();
-        return undefined;
-      },
-      { timeoutMs: 10_000, what: 'a new connection to be served once one closed' },
-    );
-    closeAll([again]);
+    await awaitServedAgain(port, '127.0.0.1', redirected, 'a new connection to be served once one closed');
   } finally {
     closeAll(held);
   }

@@ -4,7 +4,7 @@
 // are refused with 503 and closed, and a closed connection frees its place.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { closeAll, connect, stalledBodies, startFrontend, type Frontend, type RawConnection } from '../../scripts/bench/abuse-web-edge.ts';
+import { awaitServedAgain, closeAll, connect, stalledBodies, startFrontend, type Frontend, type RawConnection } from '../../scripts/bench/abuse-web-edge.ts';
 import { waitFor } from '../../scripts/lib/processes.ts';
 
 let f: Frontend;
@@ -108,16 +108,7 @@ test('connections over the per-address and the total cap are refused with 503 an
 
     // Closed connections no longer count.
     closeAll(mine.splice(0, 2));
-    const again = await waitFor(
-      async () => {
-        const c = await connect(f.port, '127.0.0.1');
-        if (await served(c)) return c;
-        c.socket.destroy();
-        return undefined;
-      },
-      { timeoutMs: 10_000, what: 'a new connection to be served once others closed' },
-    );
-    closeAll([again]);
+    await awaitServedAgain(f.port, '127.0.0.1', served, 'a new connection to be served once others closed');
   } finally {
     clearInterval(trickle);
     closeAll([...mine, ...theirs]);
