@@ -2,12 +2,18 @@
 // process, reads its counts, and ends with one line `N passed, N failed` over every suite.
 // Exit code 1 when any test failed or any suite could not report.
 //
+// The whole run has a deadline (PENNCLOUD_TEST_MINUTES, 75 by default, inside CI's 90): a suite
+// still running at it is killed with every process it started (each suite is its own process
+// group) and counts as failed, and later suites count one failure each, so the last line is
+// always printed. Node's runner is told to end a test file when its tests are done
+// (--test-force-exit), even if a failed test left a handle open.
+//
 // Modes: `all` (default), `fast` (unit only), `e2e` (browser tests only), `mail` (the mail
 // daemon's real-process tests only), `abuse` (the attack and bad-input tests only). The browser
 // suite is Playwright with Debian's Chromium
 // (and certutil), installed here with apt-get when missing (as root); its counts come from its
 // JSON report and its exit code, since its own last line says "N passed" even when tests failed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,7 +108,7 @@ function runPlaywright(suite: Suite): Promise<Counts> {
   rmSync(e2eResults, { force: true });
   const cli = path.join(root, 'node_modules', '@playwright', 'test', 'cli.js');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'test'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawnSuite(suite, [cli, 'test'], 'inherit');
     child.on('exit', (code) => {
       let stats: PlaywrightStats | undefined;
       try {
@@ -124,6 +130,40 @@ function runPlaywright(suite: Suite): Promise<Counts> {
   });
 }
 
+/** When the whole run must have ended (set in main). */
+let deadline = Infinity;
+
+/**
+ * Starts one suite's runner in a process group of its own, killed with everything in it if it
+ * is still running at the run's deadline.
+ */
+function spawnSuite(suite: Suite, args: string[], stdout: 'pipe' | 'inherit'): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', stdout, 'inherit'], detached: true });
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group has ended already.
+    }
+  };
+  const timer = setTimeout(() => {
+    process.stdout.write(`\nsuite ${suite.name} still running at the run's deadline (PENNCLOUD_TEST_MINUTES); killed with its processes\n`);
+    killGroup();
+  }, Math.max(0, deadline - Date.now()));
+  const onSignal = () => {
+    killGroup();
+    process.exit(1);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  child.once('exit', () => {
+    clearTimeout(timer);
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    // What a suite's processes left behind goes with it.
+    killGroup();
+  });
+  return child;
+}
+
 function runSuite(suite: Suite): Promise<Counts> {
   if (suite.playwright) return runPlaywright(suite);
   if (suite.files.length === 0) return Promise.resolve({ passed: 0, failed: 0 });
@@ -134,12 +174,13 @@ function runSuite(suite: Suite): Promise<Counts> {
     '--test',
     '--test-reporter=tap',
     `--test-concurrency=${suite.concurrency}`,
+    '--test-force-exit',
     ...suite.files,
   ];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnSuite(suite, args, 'pipe');
     let tail = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-4096);
     });
@@ -162,9 +203,12 @@ async function main(): Promise<void> {
   const mode = process.argv[2] ?? 'all';
   const total: Counts = { passed: 0, failed: 0 };
   const lines: string[] = [];
+  deadline = Date.now() + Number(process.env.PENNCLOUD_TEST_MINUTES ?? 75) * 60_000;
   for (const suite of suites(mode)) {
     const started = Date.now();
-    const counts = await runSuite(suite);
+    const late = Date.now() >= deadline;
+    if (late) process.stdout.write(`\nsuite ${suite.name} not run: the run's deadline has passed\n`);
+    const counts = late ? { passed: 0, failed: 1 } : await runSuite(suite);
     total.passed += counts.passed;
     total.failed += counts.failed;
     lines.push(`${suite.name}: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(0)} s)`);

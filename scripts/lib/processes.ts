@@ -13,18 +13,34 @@ import { certDir, ensureLocalCerts, localIdentities } from '../../cluster/common
 
 export { repoRoot } from '../../cluster/common/launch.ts';
 
+/** Ports this process has handed out: never handed out twice, so two services never share one. */
+const handedOut = new Set<number>();
+
+/**
+ * `count` ports that nothing listens on now and that this process has not handed out before.
+ * The system may give a port back soon after it was freed; a test that picks its balancer's port,
+ * then starts a cluster that picks its nodes' ports, must not see a node on the balancer's port.
+ */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      return new Promise<net.Server>((resolve, reject) => {
+  const ports: number[] = [];
+  const held: net.Server[] = [];
+  try {
+    while (ports.length < count) {
+      const server = await new Promise<net.Server>((resolve, reject) => {
         const s = net.createServer();
         s.once('error', reject);
         s.listen(0, '127.0.0.1', () => resolve(s));
       });
-    }),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      // Held open until all are chosen, so one call cannot get the same port twice either.
+      held.push(server);
+      const port = (server.address() as net.AddressInfo).port;
+      if (handedOut.has(port)) continue;
+      handedOut.add(port);
+      ports.push(port);
+    }
+  } finally {
+    await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
+  }
   return ports;
 }
 
@@ -63,10 +79,26 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/**
+ * Every service this process started that has not exited. A test that fails half-way may lose
+ * its handle on one; when the process exits (the test runner forces it to, see scripts/test.ts)
+ * they are killed with it, so no stray process holds a port or the run's output open.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Starts `node --import tsx <script> ...args` with its output in <dir>/<name>.log. */
 export function startService(env: TestEnv, name: string, script: string, args: string[] = []): Service {
   const { child, logClosed } = launch(script, args, path.join(env.dir, `${name}.log`), env.env);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const signalAndWait = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal);

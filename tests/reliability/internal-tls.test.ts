@@ -179,11 +179,13 @@ describe('internal gRPC behind mutual TLS', () => {
       lb = startService(cluster.env, 'lb', 'cluster/lb/main.ts');
       adminLb = new LbClient(config, 2000);
       closers.push(() => adminLb.close());
-      const [mailService] = await Promise.all([
+      // Both awaited to the end, so `after` stops the daemon even when the balancer never answers.
+      const [mailStarted, lbAnswered] = await Promise.allSettled([
         startMailDaemon(cluster),
         waitFor(() => adminLb.frontendStatus(), { timeoutMs: 30_000, what: 'the balancer to answer FrontendStatus' }),
       ]);
-      mail = mailService;
+      if (mailStarted.status === 'fulfilled') mail = mailStarted.value;
+      for (const step of [mailStarted, lbAnswered]) if (step.status === 'rejected') throw step.reason;
       for (const n of [1, 2]) {
         const frontend = new LbClient(as(`web${n}`), 2000);
         closers.push(() => frontend.close());
