@@ -96,12 +96,13 @@ export class NodeClient {
     });
   }
 
-  async scanRows(afterRow: string, limit: number): Promise<ScanPage> {
+  /** One page of the node's rows. It reads whole tablets from disk, so a caller may allow it longer. */
+  async scanRows(afterRow: string, limit: number, timeoutMs = this.timeoutMs): Promise<ScanPage> {
     const r = await callUnary<ScanRowsReply__Output>(
       this.kv,
       'ScanRows',
       { after_row: afterRow, limit },
-      this.timeoutMs,
+      timeoutMs,
       this.metadata,
     );
     return { rows: r.rows, nextAfterRow: r.next_after_row };

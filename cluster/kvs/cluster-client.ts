@@ -172,8 +172,8 @@ export class ClusterClient {
   }
 
   /** One node's rows, for the admin console. */
-  scanRows(address: string, afterRow: string, limit: number): Promise<ScanPage> {
-    return this.node(address).scanRows(afterRow, limit);
+  scanRows(address: string, afterRow: string, limit: number, timeoutMs?: number): Promise<ScanPage> {
+    return this.node(address).scanRows(afterRow, limit, timeoutMs);
   }
 
   /** The node this client uses for a row's group (asking the coordinator when it has none), within the operation deadline. */

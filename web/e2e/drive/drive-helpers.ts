@@ -133,6 +133,8 @@ export async function streamUpload(
   return { status: answer.status, body: answer.text };
 }
 
+const scanPageMs = 30_000;
+
 /** Every row `<user>#file#…` in the store with its column count, read from the group's primary. */
 export async function chunkRows(cloud: WebCluster, user: string): Promise<Map<string, number>> {
   const group = groupOfRow(cloud.config, `${user}#files`);
@@ -142,7 +144,9 @@ export async function chunkRows(cloud: WebCluster, user: string): Promise<Map<st
   const rows = new Map<string, number>();
   let after = `${user}#file`;
   for (;;) {
-    const page = await cloud.cluster.client.scanRows(address, after, 500);
+    // A page reads whole tablets from disk: after a 1 GiB upload, on a loaded machine, one takes
+    // longer than the store's usual call deadline.
+    const page = await cloud.cluster.client.scanRows(address, after, 500, scanPageMs);
     for (const row of page.rows) {
       if (!row.row.startsWith(prefix)) return rows;
       if (row.columns.length > 0) rows.set(row.row, row.columns.length);
