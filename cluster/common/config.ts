@@ -47,6 +47,17 @@ const kvsSchema = z
      * listColumnsMax it keeps every reply well under the 16 MiB a gRPC message may carry.
      */
     listColumnsBytesMax: z.number().int().min(64 * 1024).max(8 * MiB).default(4 * MiB),
+    /**
+     * Most bytes of names and values one ListColumns reply asked for values holds; the page stops
+     * before the column that would go over, but always holds one column (up to valueBytesMax).
+     */
+    listValuesBytesMax: z.number().int().min(64 * 1024).max(8 * MiB).default(4 * MiB),
+    /**
+     * What ClusterClient.readColumns gathers over all its pages (names and values) when its
+     * caller names no budget: it stops there and says more remain, so no wide row fills a
+     * frontend's memory.
+     */
+    readColumnsBytesMax: z.number().int().min(64 * 1024).default(32 * MiB),
   })
   .strict();
 

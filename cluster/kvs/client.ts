@@ -6,9 +6,9 @@ import type { Config } from '../common/config.ts';
 import { channelOptions, callUnary } from '../common/grpc.ts';
 import { channelCredentials } from '../common/tls/credentials.ts';
 import { PennError } from '../common/errors.ts';
-import type { ColumnPage } from './core/column-page.ts';
+import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
-import { checkColumnPageLimit } from './core/validate.ts';
+import { checkColumnPageBytes, checkColumnPageLimit } from './core/validate.ts';
 import {
   KeyValueClient,
   NodeAdminClient,
@@ -78,12 +78,28 @@ export class NodeClient {
   /**
    * One page of a row's columns in column order: those after `after`, starting with `prefix`,
    * at most `limit` (0 or left out: as many as the node allows), with `more` true when others
-   * remain (page on with the last name as `after`).
+   * remain (page on with the last name as `after`). With `withValues: true` each column also
+   * carries its value, and the page holds at most about `bytesMax` bytes of names and values
+   * (0 or left out: the node's kvs.listValuesBytesMax), yet always one column when any matches.
    */
-  async listColumnsPage(row: string, page: ColumnPageOptions = {}, timeoutMs = this.timeoutMs): Promise<ColumnPage> {
-    const request: ListColumnsRequest = { row, after: page.after ?? '', prefix: page.prefix ?? '', limit: checkColumnPageLimit(page.limit) };
+  listColumnsPage(row: string, page: ColumnValuePageOptions, timeoutMs?: number): Promise<ColumnValuePage>;
+  listColumnsPage(row: string, page?: ColumnNamePageOptions, timeoutMs?: number): Promise<ColumnPage>;
+  listColumnsPage(row: string, page: ColumnPageOptions, timeoutMs?: number): Promise<ColumnPage | ColumnValuePage>;
+  async listColumnsPage(row: string, page: ColumnPageOptions = {}, timeoutMs = this.timeoutMs): Promise<ColumnPage | ColumnValuePage> {
+    const withValues = page.withValues ?? false;
+    if (typeof withValues !== 'boolean') throw new PennError('invalid_argument', 'withValues must be true or false');
+    const request: ListColumnsRequest = {
+      row,
+      after: page.after ?? '',
+      prefix: page.prefix ?? '',
+      limit: checkColumnPageLimit(page.limit),
+      with_values: withValues,
+      bytes_max: checkColumnPageBytes(page.bytesMax),
+    };
     const r = await callUnary<ListColumnsReply__Output>(this.kv, 'ListColumns', request, timeoutMs, this.metadata);
-    return { columns: r.columns, more: r.more };
+    // The wire fills every field; a page of names alone hands back names and sizes only.
+    if (withValues) return { columns: r.columns.map((c) => ({ name: c.name, size: c.size, value: c.value })), more: r.more };
+    return { columns: r.columns.map((c) => ({ name: c.name, size: c.size })), more: r.more };
   }
 
   /** Every column of a row, page by page, all within timeoutMs. */
@@ -105,7 +121,9 @@ export class NodeClient {
       timeoutMs,
       this.metadata,
     );
-    return { rows: r.rows, nextAfterRow: r.next_after_row };
+    // Column's value is never filled here: hand back names and sizes, as ScanPage promises.
+    const rows = r.rows.map((row) => ({ row: row.row, columns: row.columns.map((c) => ({ name: c.name, size: c.size })) }));
+    return { rows, nextAfterRow: r.next_after_row };
   }
 
   async halt(): Promise<void> {
@@ -136,7 +154,17 @@ export interface ColumnPageOptions {
   after?: string;
   prefix?: string;
   limit?: number;
+  /** Each column also carries its value. */
+  withValues?: boolean;
+  /** At most about this many bytes of names (and values) in the page; 0 or left out: the node's maximum. */
+  bytesMax?: number;
 }
+
+/** A page of names and sizes only. */
+export type ColumnNamePageOptions = ColumnPageOptions & { withValues?: false };
+
+/** A page whose columns carry their values. */
+export type ColumnValuePageOptions = ColumnPageOptions & { withValues: true };
 
 /** Every column, fetching pages in order until one says there are no more. */
 export async function listAllColumns(fetchPage: (after: string) => Promise<ColumnPage>): Promise<ColumnInfo[]> {

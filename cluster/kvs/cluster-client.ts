@@ -27,13 +27,26 @@ import type { Config } from '../common/config.ts';
 import { groupOfRow } from '../common/config.ts';
 import { PennError, isPennError } from '../common/errors.ts';
 import { CoordinatorClient, type LookupResult } from '../coordinator/client.ts';
-import { NodeClient, listAllColumns, type ColumnPageOptions } from './client.ts';
-import type { ColumnPage } from './core/column-page.ts';
-import type { ColumnInfo, ScanPage } from './core/types.ts';
+import { NodeClient, listAllColumns, type ColumnNamePageOptions, type ColumnPageOptions, type ColumnValuePageOptions } from './client.ts';
+import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
+import type { ColumnInfo, ColumnValue, ScanPage } from './core/types.ts';
+import { checkColumnPageLimit, columnPageLimitMax } from './core/validate.ts';
 
-export type { ColumnPageOptions } from './client.ts';
-export type { ColumnPage } from './core/column-page.ts';
-export type { ColumnInfo } from './core/types.ts';
+export type { ColumnNamePageOptions, ColumnPageOptions, ColumnValuePageOptions } from './client.ts';
+export type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
+export type { ColumnInfo, ColumnValue } from './core/types.ts';
+
+/** What ClusterClient.readColumns reads: bounds over all its pages together. */
+export interface ReadColumnsOptions {
+  /** Columns strictly after this name ('' or left out: from the first). */
+  after?: string;
+  /** Only names starting with this. */
+  prefix?: string;
+  /** At most this many columns (0 or left out: no count limit). */
+  limit?: number;
+  /** At most this many bytes of names and values (left out: kvs.readColumnsBytesMax). */
+  bytesMax?: number;
+}
 
 export interface ClusterClientOptions {
   /** Deadline of one call to a node; default `timeouts.storageCallMs`. */
@@ -151,10 +164,13 @@ export class ClusterClient {
   }
 
   /**
-   * One page of a row's columns from the group's primary (NodeClient.listColumnsPage), with the
-   * retries and deadline of any other operation.
+   * One page of a row's columns from the group's primary (NodeClient.listColumnsPage: with
+   * `withValues: true` each column carries its value), with the retries and deadline of any
+   * other operation.
    */
-  listColumnsPage(row: string, page: ColumnPageOptions = {}): Promise<ColumnPage> {
+  listColumnsPage(row: string, page: ColumnValuePageOptions): Promise<ColumnValuePage>;
+  listColumnsPage(row: string, page?: ColumnNamePageOptions): Promise<ColumnPage>;
+  listColumnsPage(row: string, page: ColumnPageOptions = {}): Promise<ColumnPage | ColumnValuePage> {
     return this.withNode(row, this.deadline(), (n, t) => n.listColumnsPage(row, page, t));
   }
 
@@ -169,6 +185,50 @@ export class ClusterClient {
       const deadline = first.hard ? first : this.deadline();
       return this.withNode(row, deadline, (n, t) => n.listColumnsPage(row, { after }, t));
     });
+  }
+
+  /**
+   * The columns of a row with their values, in column order (those after `after`, starting
+   * with `prefix`), in as few calls as the node's page budget allows: many small cells of one
+   * row without a Get each. It gathers at most `limit` columns (left out or 0: no count limit)
+   * and `bytesMax` bytes of names and values (left out: kvs.readColumnsBytesMax), so a wide row
+   * cannot fill the caller's memory; it stops before the column that would go over and answers
+   * `more: true` when matching columns remain: go on with the last name as `after` (a first
+   * column larger than bytesMax is never returned). Each page is a linearizable read on the
+   * primary, like a Get; the whole is not a snapshot (ListColumns in docs/ARCHITECTURE.md).
+   * Deadlines as listColumns.
+   */
+  async readColumns(row: string, options: ReadColumnsOptions = {}): Promise<ColumnValuePage> {
+    const limit = checkColumnPageLimit(options.limit) || Infinity;
+    const bytesMax = options.bytesMax ?? this.config.kvs.readColumnsBytesMax;
+    if (!Number.isSafeInteger(bytesMax) || bytesMax < 1) throw new PennError('invalid_argument', 'bytesMax must be a whole number of at least 1');
+    const first = this.deadline();
+    const columns: ColumnValue[] = [];
+    let bytes = 0;
+    let after = options.after ?? '';
+    for (;;) {
+      const request = {
+        after,
+        prefix: options.prefix,
+        withValues: true as const,
+        limit: limit === Infinity ? 0 : Math.min(limit - columns.length, columnPageLimitMax),
+        // The node's estimate of a column is above what is counted here, so its page fits what is left.
+        bytesMax: Math.min(bytesMax - bytes, columnPageLimitMax),
+      };
+      const page = await this.withNode(row, first.hard ? first : this.deadline(), (n, t) => n.listColumnsPage(row, request, t));
+      for (const c of page.columns) {
+        const size = Buffer.byteLength(c.name, 'utf8') + c.value.length;
+        if (bytes + size > bytesMax) return { columns, more: true };
+        columns.push(c);
+        bytes += size;
+      }
+      if (!page.more) return { columns, more: false };
+      if (columns.length >= limit || bytes >= bytesMax) return { columns, more: true };
+      const last = page.columns[page.columns.length - 1];
+      // A node promises at least one column with `more`; without one, paging would never end.
+      if (!last) throw new PennError('internal', 'a ListColumns reply said more but held no column');
+      after = last.name;
+    }
   }
 
   /** One node's rows, for the admin console. */

@@ -6,12 +6,14 @@
 // the longest write gap around kill -9 of the coordinator leader; the catch-up MB/s of a node
 // that missed CATCHUP_MB (100) MB of writes; and primary changes over IDLE_SECONDS (60) of a
 // quiet cluster; then the put and get phases again on a cluster without TLS, and what mutual TLS
-// costs. BENCH_SECONDS sets each load phase (default 10).
+// costs. BENCH_SECONDS sets each load phase (default 10). The `cells` phase reads 10,000 cells of
+// 1 KiB of one row (a mail search's summaries): through ListColumns pages with values
+// (ClusterClient.readColumns), against 10,000 Gets one after another and 64 at a time.
 //
 // "64 clients" is 64 concurrent callers over BENCH_CONNECTIONS cluster clients (default 64: each
 // caller its own client and connections). BENCH_CONNECTIONS=1 is the shape of the etcd anchor
 // (the etcd peer load of docs/PERFORMANCE.md, "Peers": one client object, 64 workers) and of a frontend. BENCH_PHASES (comma-separated, default
-// all: load,big,failover,catchup,idle,plain) runs only some phases: `BENCH_PHASES=load` measures
+// all: load,big,cells,failover,catchup,idle,plain) runs only some phases: `BENCH_PHASES=load` measures
 // the 256-byte puts and gets alone, quickly.
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { startCluster, type TestCluster } from '../lib/cluster.ts';
@@ -26,7 +28,7 @@ const catchUpMb = Number(process.env.CATCHUP_MB ?? 100);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 const clientsCount = 64;
 const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? clientsCount)));
-const phases = new Set((process.env.BENCH_PHASES ?? 'load,big,failover,catchup,idle,plain').split(',').map((p) => p.trim()));
+const phases = new Set((process.env.BENCH_PHASES ?? 'load,big,cells,failover,catchup,idle,plain').split(',').map((p) => p.trim()));
 
 /** 256-byte puts, then gets of the same keys, from every client for `seconds` each. */
 /** clientsCount callers over `connections` cluster clients: caller c uses callers[c]. */
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
       console.log(formatLoad('put 1 MiB', bigPuts, `  ${bigPuts.opsPerSecond.toFixed(1)} MB/s`));
       figure('cluster', 'put_1mib', bigPuts.opsPerSecond, 'MiB/s');
     }
+
+    if (phases.has('cells')) await readCells(cluster.client);
 
     const epochChanges = (await epochOf(cluster)) - epochBeforeLoad;
     console.log(`primary changes during the load phases: ${epochChanges} (epoch changes; 0 expected)`);
@@ -115,6 +119,44 @@ async function main(): Promise<void> {
     closeClients();
     await cluster.close();
   }
+}
+
+/**
+ * 10,000 cells of 1 KiB in one row, read whole: by pages with values, by Gets one at a time, and
+ * by Gets 64 in flight. Each way is timed once after a warm-up read, from one client.
+ */
+async function readCells(client: ClusterClient): Promise<void> {
+  const row = 'cells#index';
+  const count = 10_000;
+  const columns = Array.from({ length: count }, (_, i) => `inbox/${String(i).padStart(6, '0')}`);
+  const value = Buffer.alloc(1024, 'c');
+  for (let i = 0; i < count; i += 64) await Promise.all(columns.slice(i, i + 64).map((c) => client.put(row, c, value)));
+  const time = async (read: () => Promise<number>): Promise<number> => {
+    const started = performance.now();
+    const cells = await read();
+    if (cells !== count) throw new Error(`read ${cells} cells of ${count}`);
+    return performance.now() - started;
+  };
+  const byPages = async () => (await client.readColumns(row, { prefix: 'inbox/', bytesMax: 64 * 1024 * 1024 })).columns.length;
+  const getAll = async (inFlight: number) => {
+    let found = 0;
+    for (let i = 0; i < count; i += inFlight) {
+      const values = await Promise.all(columns.slice(i, i + inFlight).map((c) => client.get(row, c)));
+      found += values.filter((v) => v?.length === value.length).length;
+    }
+    return found;
+  };
+  await byPages();
+  const pagesMs = await time(byPages);
+  const serialMs = await time(() => getAll(1));
+  const parallelMs = await time(() => getAll(64));
+  console.log(
+    `read ${count} cells of 1 KiB of one row: ListColumns with values ${pagesMs.toFixed(0)} ms, ` +
+      `${count} Gets one at a time ${serialMs.toFixed(0)} ms, 64 at a time ${parallelMs.toFixed(0)} ms`,
+  );
+  figure('cluster', 'read_10k_cells_values', pagesMs, 'ms');
+  figure('cluster', 'read_10k_cells_gets', serialMs, 'ms');
+  figure('cluster', 'read_10k_cells_gets_64', parallelMs, 'ms');
 }
 
 /** A backup misses catchUpMb of writes while halted, then catches up on Revive. */

@@ -1,12 +1,12 @@
 // Paging a row's columns in one tablet against a sorted model: order, after, prefix, limit, the
-// byte cap, `more`, deleted columns and neighbouring rows; and a listing paged to its end is the
-// model's, whatever the page sizes.
+// byte cap, `more`, deleted columns and neighbouring rows, with and without values; and a listing
+// paged to its end is the model's, whatever the page sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ColumnPageBuilder, columnWireBytes, type ColumnPage, type ColumnPageQuery } from './column-page.ts';
 import { Tablet } from './tablet.ts';
-import type { ColumnInfo } from './types.ts';
+import type { ColumnInfo, ColumnValue } from './types.ts';
 
 const v = (s: string) => Buffer.from(s);
 const query = (q: Partial<ColumnPageQuery>): ColumnPageQuery => ({ after: '', prefix: '', limit: 1000, bytesMax: 1 << 20, ...q });
@@ -14,7 +14,7 @@ const query = (q: Partial<ColumnPageQuery>): ColumnPageQuery => ({ after: '', pr
 /** One page out of one tablet, as the tablet cache builds it for a row held in one tablet. */
 function page(t: Tablet, row: string, q: ColumnPageQuery): ColumnPage {
   const builder = new ColumnPageBuilder(q);
-  return builder.page(t.columnsFrom(row, q, (c) => builder.add(c)) === 'full');
+  return builder.page(t.columnsFrom(row, q, (c, value) => builder.add(c, value)) === 'full');
 }
 
 const names = (p: ColumnPage) => p.columns.map((c) => c.name);
@@ -69,6 +69,37 @@ test('the byte cap stops a page early but always lets one column through', () =>
   assert.deepEqual(page(t, 'r', query({ bytesMax: 1 })), { columns: [{ name: 'aaaa', size: 1 }], more: true });
 });
 
+test('a page with values carries each value and counts it against the byte budget', () => {
+  const t = new Tablet('t0');
+  for (const [n, size] of [['a', 10], ['b', 10], ['c', 10]] as const) t.put('r', n, Buffer.alloc(size, n));
+  const withValues = (q: Partial<ColumnPageQuery>) => page(t, 'r', query({ withValues: true, ...q }));
+  assert.deepEqual(withValues({}), {
+    columns: ['a', 'b', 'c'].map((n) => ({ name: n, size: 10, value: Buffer.alloc(10, n) })),
+    more: false,
+  });
+  const one = columnWireBytes('a', 10);
+  assert.equal(one, columnWireBytes('a') + 10 + 7, 'a value adds its bytes, its tag and length');
+  assert.deepEqual(names(withValues({ bytesMax: 2 * one })), ['a', 'b'], 'stops before the column that would go over');
+  assert.equal(withValues({ bytesMax: 2 * one }).more, true);
+  assert.deepEqual(names(withValues({ bytesMax: 2 * one - 1 })), ['a']);
+  assert.deepEqual(names(page(t, 'r', query({ bytesMax: 2 * columnWireBytes('a') }))), ['a', 'b'], 'names alone do not count the values');
+  assert.equal('value' in (page(t, 'r', query({})).columns[0] as object), false, 'a page of names carries no values');
+});
+
+test('a value larger than the whole budget still comes, alone, so paging moves on', () => {
+  const t = new Tablet('t0');
+  t.put('r', 'big', Buffer.alloc(5000, 'b'));
+  t.put('r', 'small', v('s'));
+  const first = page(t, 'r', query({ withValues: true, bytesMax: 100 }));
+  assert.deepEqual(names(first), ['big']);
+  assert.equal((first.columns[0] as ColumnValue).value.length, 5000);
+  assert.equal(first.more, true);
+  assert.deepEqual(page(t, 'r', query({ withValues: true, bytesMax: 100, after: 'big' })), {
+    columns: [{ name: 'small', size: 1, value: v('s') }],
+    more: false,
+  });
+});
+
 test('columnsFrom says where it stopped: full, done with the row, or at the end of its keys', () => {
   const t = sample();
   const none = () => false;
@@ -86,8 +117,9 @@ test('paging to the end gives the row, in order, each page within its caps (mode
       fc.array(fc.tuple(fc.constantFrom('q', 'r', 's'), name, fc.boolean())),
       fc.constantFrom('', 'a', 'b', 'ab', '\u{1F431}'),
       fc.integer({ min: 1, max: 5 }),
-      fc.integer({ min: 1, max: 40 }),
-      (cells, prefix, limit, bytesMax) => {
+      fc.integer({ min: 1, max: 80 }),
+      fc.boolean(),
+      (cells, prefix, limit, bytesMax, withValues) => {
         const t = new Tablet('t0');
         const model = new Map<string, number>();
         for (const [row, column, keep] of cells) {
@@ -103,16 +135,21 @@ test('paging to the end gives the row, in order, each page within its caps (mode
         let after = '';
         for (let pages = 0; ; pages++) {
           assert.ok(pages <= expected.length, 'every page gets further');
-          const p = page(t, 'r', { after, prefix, limit, bytesMax });
+          const p = page(t, 'r', { after, prefix, limit, bytesMax, withValues });
           assert.ok(p.columns.length <= limit);
-          const bytes = p.columns.reduce((n, c) => n + columnWireBytes(c.name), 0);
+          const bytes = p.columns.reduce((n, c) => n + (withValues ? columnWireBytes(c.name, c.size) : columnWireBytes(c.name)), 0);
           assert.ok(p.columns.length === 1 || bytes <= bytesMax);
           listed.push(...p.columns);
           if (!p.more) break;
           after = p.columns[p.columns.length - 1]!.name;
         }
         assert.deepEqual(listed.map((c) => c.name), expected);
-        for (const c of listed) assert.equal(c.size, model.get(c.name));
+        for (const c of listed) {
+          assert.equal(c.size, model.get(c.name));
+          // Each value was written as its own column name.
+          if (withValues) assert.equal((c as ColumnValue).value.toString(), c.name);
+          else assert.equal('value' in c, false);
+        }
       },
     ),
     { numRuns: 300 },

@@ -1,8 +1,9 @@
 // One page of a row's columns: what a ListColumns call asks for and how a reply is filled. A
-// reply is capped by a column count and by an estimate of its encoded size, so no row, however
-// wide, makes a reply the gRPC limit refuses. A page that stops early says so (`more`) and holds
-// at least one column, so a caller paging with `after` always gets further. Pure.
-import type { ColumnInfo } from './types.ts';
+// reply is capped by a column count and by an estimate of its encoded size (names, and values
+// when the caller asks for them), so no row, however wide, makes a reply the gRPC limit refuses.
+// A page that stops early says so (`more`) and holds at least one column, so a caller paging
+// with `after` always gets further. Pure.
+import type { ColumnInfo, ColumnValue } from './types.ts';
 
 export interface ColumnPageQuery {
   /** Columns strictly after this name ('' starts at the first). */
@@ -13,6 +14,8 @@ export interface ColumnPageQuery {
   limit: number;
   /** At most about this many encoded bytes (columnWireBytes summed); one column always fits. */
   bytesMax: number;
+  /** Each column carries its value, and the values count against bytesMax. */
+  withValues?: boolean;
 }
 
 export interface ColumnPage {
@@ -21,13 +24,20 @@ export interface ColumnPage {
   more: boolean;
 }
 
+/** A page asked `withValues`: every column with its value. */
+export interface ColumnValuePage {
+  columns: ColumnValue[];
+  more: boolean;
+}
+
 /**
  * An upper bound on what a column adds to a ListColumnsReply: its name, the name's tag and
  * length (≤ 4 bytes for a name under 2 MiB), the size's tag and varint (≤ 11), and the Column
- * message's own tag and length (≤ 4).
+ * message's own tag and length (≤ 4). With a value: its bytes, its tag and length (≤ 6), and one
+ * more byte of the Column's length, which a value up to 256 MiB may lengthen.
  */
-export function columnWireBytes(name: string): number {
-  return Buffer.byteLength(name, 'utf8') + 19;
+export function columnWireBytes(name: string, valueBytes?: number): number {
+  return Buffer.byteLength(name, 'utf8') + 19 + (valueBytes === undefined ? 0 : valueBytes + 7);
 }
 
 /** The first name a page may hold: a prefix past `after` starts the page at the prefix itself. */
@@ -37,17 +47,21 @@ export function pageStart(query: Pick<ColumnPageQuery, 'after' | 'prefix'>): str
 
 /** Collects a page: add() each matching column in order until it answers false. */
 export class ColumnPageBuilder {
-  private readonly columns: ColumnInfo[] = [];
+  private readonly columns: (ColumnInfo | ColumnValue)[] = [];
   private bytes = 0;
 
-  constructor(private readonly query: Pick<ColumnPageQuery, 'limit' | 'bytesMax'>) {}
+  constructor(private readonly query: Pick<ColumnPageQuery, 'limit' | 'bytesMax' | 'withValues'>) {}
 
-  /** Takes the column, or answers false when the page is full (the column is then the proof of `more`). */
-  add(column: ColumnInfo): boolean {
+  /**
+   * Takes the column (with its value when the page carries values), or answers false when the
+   * page is full: the column is then the proof of `more`. The first column is always taken, even
+   * one larger than bytesMax, so paging always moves on.
+   */
+  add(column: ColumnInfo, value: Buffer): boolean {
     if (this.columns.length >= this.query.limit) return false;
-    const bytes = columnWireBytes(column.name);
+    const bytes = this.query.withValues ? columnWireBytes(column.name, value.length) : columnWireBytes(column.name);
     if (this.columns.length > 0 && this.bytes + bytes > this.query.bytesMax) return false;
-    this.columns.push(column);
+    this.columns.push(this.query.withValues ? { name: column.name, size: column.size, value } : column);
     this.bytes += bytes;
     return true;
   }

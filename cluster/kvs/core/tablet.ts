@@ -108,11 +108,12 @@ export class Tablet {
 
   /**
    * Hands the row's columns held here that match `from` (after it, starting with its prefix) to
-   * take, in order, until take answers false ('full'), the matching columns end ('done'), or this
+   * take, in order, each with its value (the stored Buffer, never changed in place: a put
+   * replaces it), until take answers false ('full'), the matching columns end ('done'), or this
    * tablet's keys do ('tablet-end': the row may go on in the next tablet). A binary search finds
    * the first key, so the cost is O(log cells + columns taken), whatever the row's width.
    */
-  columnsFrom(row: string, from: { after: string; prefix: string }, take: (column: ColumnInfo) => boolean): 'full' | 'done' | 'tablet-end' {
+  columnsFrom(row: string, from: { after: string; prefix: string }, take: (column: ColumnInfo, value: Buffer) => boolean): 'full' | 'done' | 'tablet-end' {
     const { end } = rowKeyRange(row);
     // '' means from the first column, even one with an empty name (the store itself allows it).
     const afterKey = from.after === '' ? undefined : cellKey(row, from.after);
@@ -124,7 +125,8 @@ export class Tablet {
       const name = key.slice(nameAt);
       // Names with a prefix are one contiguous run starting at the prefix: the first that lacks it ends the run.
       if (!name.startsWith(from.prefix)) return 'done';
-      if (!take({ name, size: (this.values.get(key) as Buffer).length })) return 'full';
+      const value = this.values.get(key) as Buffer;
+      if (!take({ name, size: value.length }, value)) return 'full';
     }
     return 'tablet-end';
   }

@@ -11,6 +11,11 @@ export interface ColumnInfo {
   size: number;
 }
 
+/** A column with its value: what a ListColumns page asked `withValues` holds. */
+export interface ColumnValue extends ColumnInfo {
+  value: Buffer;
+}
+
 export interface RowInfo {
   row: string;
   columns: ColumnInfo[];

@@ -53,38 +53,70 @@ export interface ColumnPageRequest {
   after?: unknown;
   prefix?: unknown;
   limit?: unknown;
+  withValues?: unknown;
+  bytesMax?: unknown;
 }
 
-/** The largest limit the wire carries (ListColumnsRequest.limit is a uint32). */
+/** The largest limit or byte budget the wire carries (ListColumnsRequest.limit and bytes_max are uint32). */
 export const columnPageLimitMax = 0xffffffff;
 
 /** A page's limit as sent: a whole number from 0 (the server's maximum) to columnPageLimitMax. */
 export function checkColumnPageLimit(limit: unknown): number {
-  const n = limit === undefined || limit === null ? 0 : limit;
+  return wholeUpToUint32('limit', limit);
+}
+
+/** A page's byte budget as sent: a whole number from 0 (the server's maximum) to columnPageLimitMax. */
+export function checkColumnPageBytes(bytesMax: unknown): number {
+  return wholeUpToUint32('bytesMax', bytesMax);
+}
+
+function wholeUpToUint32(field: string, value: unknown): number {
+  const n = value === undefined || value === null ? 0 : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > columnPageLimitMax) {
-    throw new PennError('invalid_argument', `limit must be a whole number from 0 to ${columnPageLimitMax}`);
+    throw new PennError('invalid_argument', `${field} must be a whole number from 0 to ${columnPageLimitMax}`);
   }
   return n;
 }
 
+/** What bounds a ListColumns page on this server (config.kvs). */
+export interface ColumnPageLimits extends KeyLimits {
+  listColumnsMax: number;
+  listColumnsBytesMax: number;
+  listValuesBytesMax: number;
+}
+
+/** A page as the store serves it: every field present and within the server's caps. */
+export interface CheckedColumnPage {
+  after: string;
+  prefix: string;
+  limit: number;
+  withValues: boolean;
+  bytesMax: number;
+}
+
 /**
- * A page's after, prefix and limit. after and prefix are column names or empty, held to the
- * same rules as a column. A limit of 0, or above the server's listColumnsMax, gets that
- * maximum: a caller asking for more than a reply may hold pages, as one asking for no limit does.
+ * A page's after, prefix, limit, withValues and bytesMax. after and prefix are column names or
+ * empty, held to the same rules as a column. A limit or byte budget of 0, or above the server's
+ * maximum (listColumnsMax; listColumnsBytesMax, or listValuesBytesMax for a page with values),
+ * gets that maximum: a caller asking for more than a reply may hold pages, as one asking for no
+ * limit does.
  */
-export function checkColumnPage(
-  request: ColumnPageRequest,
-  limits: KeyLimits & { listColumnsMax: number },
-): { after: string; prefix: string; limit: number } {
+export function checkColumnPage(request: ColumnPageRequest, limits: ColumnPageLimits): CheckedColumnPage {
   const optionalName = (field: 'after' | 'prefix', value: unknown): string => {
     if (value === undefined || value === null || value === '') return '';
     if (typeof value !== 'string') throw new PennError('invalid_argument', `${field} must be a string`);
     return checkName(field, value, limits.columnBytesMax);
   };
+  const withValues = request.withValues ?? false;
+  if (typeof withValues !== 'boolean') throw new PennError('invalid_argument', 'withValues must be true or false');
   const limit = checkColumnPageLimit(request.limit);
+  const bytes = checkColumnPageBytes(request.bytesMax);
+  const bytesCap = withValues ? limits.listValuesBytesMax : limits.listColumnsBytesMax;
   return {
     after: optionalName('after', request.after),
     prefix: optionalName('prefix', request.prefix),
     limit: limit === 0 ? limits.listColumnsMax : Math.min(limit, limits.listColumnsMax),
+    withValues,
+    bytesMax: bytes === 0 ? bytesCap : Math.min(bytes, bytesCap),
   };
 }

@@ -7,7 +7,7 @@ import { groupNodes, groupOfRow, nodeRef } from '../../common/config.ts';
 import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { NodeClient } from '../client.ts';
-import type { ColumnPage } from '../core/column-page.ts';
+import type { ColumnPage, ColumnValuePage } from '../core/column-page.ts';
 import type { NodeState, NodeStatusFigures, ScanPage } from '../core/types.ts';
 import {
   checkColumn,
@@ -129,12 +129,16 @@ export class KvsNode {
     return (await this.write({ kind: 'delete', row: r.row, column: c })).previous !== undefined;
   }
 
-  /** One page of a row's columns, capped by kvs.listColumnsMax and kvs.listColumnsBytesMax. */
-  async listColumnsPage(row: unknown, request: ColumnPageRequest, forwarded = false): Promise<ColumnPage> {
+  /**
+   * One page of a row's columns, capped by kvs.listColumnsMax and kvs.listColumnsBytesMax, or,
+   * with values, kvs.listValuesBytesMax. Routed and read as a Get is: on the primary, once what
+   * it has applied is committed, so a page with values shows every acknowledged write.
+   */
+  async listColumnsPage(row: unknown, request: ColumnPageRequest, forwarded = false): Promise<ColumnPage | ColumnValuePage> {
     const r = this.routeRow(row, forwarded);
     const query = checkColumnPage(request, this.config.kvs);
     if (r.forwardTo) return r.forwardTo.listColumnsPage(r.row, query);
-    return this.read((store) => store.listColumnsPage(r.row, { ...query, bytesMax: this.config.kvs.listColumnsBytesMax }));
+    return this.read((store) => store.listColumnsPage(r.row, query));
   }
 
   /** The rows this node holds: the admin console's raw view of one node, served locally. */

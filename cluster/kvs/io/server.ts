@@ -44,7 +44,8 @@ type Call = grpc.ServerUnaryCall<unknown, unknown>;
 const isForwarded = (call: Call) => call.metadata.get(forwardedHeader).length > 0;
 
 // Who may call what (docs/DEPLOY.md, "Roles"): the store's data for the services built on it,
-// and for a backup passing a call on to its primary; raw scans, Halt and Revive for
+// and for a backup passing a call on to its primary (ListColumns can carry values, so it keeps
+// exactly Get's roles); raw scans, Halt and Revive for
 // administrators only; replication for the group's nodes and the coordinators.
 const data = ['frontend', 'mail', 'admin', 'node'] as const;
 const keyValuePolicy: AccessPolicy = { Get: data, Put: data, CPut: data, Delete: data, ListColumns: data, ScanRows: ['admin'] };
@@ -68,7 +69,8 @@ export function addNodeServices(server: grpc.Server, config: Readonly<Config>, n
     })),
     Delete: unary(log, 'Delete', async (r: DeleteRequest__Output, call) => ({ existed: await node.delete(r.row, r.column, isForwarded(call)) })),
     ListColumns: unary(log, 'ListColumns', async (r: ListColumnsRequest__Output, call): Promise<ListColumnsReply> => {
-      const page = await node.listColumnsPage(r.row, { after: r.after, prefix: r.prefix, limit: r.limit }, isForwarded(call));
+      const request = { after: r.after, prefix: r.prefix, limit: r.limit, withValues: r.with_values, bytesMax: r.bytes_max };
+      const page = await node.listColumnsPage(r.row, request, isForwarded(call));
       return { columns: page.columns, more: page.more };
     }),
     ScanRows: unary(log, 'ScanRows', async (r: ScanRowsRequest__Output): Promise<ScanRowsReply> => {

@@ -140,7 +140,7 @@ export class TabletCache {
     // A row can straddle splits: go on into the next tablet while the row's keys may continue there.
     for (let i = this.slotIndex(cellKey(row, pageStart(query))); i < this.slots.length && this.at(i).first < end; i++) {
       const slot = this.at(i);
-      const stop = (await this.use(slot)).columnsFrom(row, query, (c) => builder.add(c));
+      const stop = (await this.use(slot)).columnsFrom(row, query, (c, value) => builder.add(c, value));
       await this.evict(slot);
       if (stop !== 'tablet-end') return builder.page(stop === 'full');
     }

@@ -7,9 +7,10 @@
  * string order, UTF-16 code units, which is UTF-8 byte order except that characters above U+FFFF
  * sort before U+E000-U+FFFF). Every reply is capped, whatever the caller asks: at most `limit`
  * columns and never more than the server's kvs.listColumnsMax columns or kvs.listColumnsBytesMax
- * bytes. A caller that sends only `row` gets the first page. Each page is read at one point in
- * time; a listing of many pages is not a snapshot (a column written meanwhile behind `after` is
- * not seen, one ahead of it is).
+ * bytes (kvs.listValuesBytesMax of names and values with `with_values`). A caller that sends only
+ * `row` gets the first page. Each page is read at one point in time, on the primary, like a Get;
+ * a listing of many pages is not a snapshot (a column written meanwhile behind `after` is not
+ * seen, one ahead of it is).
  */
 export interface ListColumnsRequest {
   'row'?: (string);
@@ -25,6 +26,17 @@ export interface ListColumnsRequest {
    * At most this many columns; 0, or more than the server allows, means the server's maximum.
    */
   'limit'?: (number);
+  /**
+   * When true, each column in the reply carries its value, so many small cells of a row come in
+   * one call instead of one Get each.
+   */
+  'with_values'?: (boolean);
+  /**
+   * At most about this many bytes of names (and of values, with `with_values`) in the reply; 0, or
+   * more than the server allows, means the server's maximum. The page stops before the column
+   * that would go over, but holds at least one column whatever its size, so paging always moves on.
+   */
+  'bytes_max'?: (number);
 }
 
 /**
@@ -32,9 +44,10 @@ export interface ListColumnsRequest {
  * string order, UTF-16 code units, which is UTF-8 byte order except that characters above U+FFFF
  * sort before U+E000-U+FFFF). Every reply is capped, whatever the caller asks: at most `limit`
  * columns and never more than the server's kvs.listColumnsMax columns or kvs.listColumnsBytesMax
- * bytes. A caller that sends only `row` gets the first page. Each page is read at one point in
- * time; a listing of many pages is not a snapshot (a column written meanwhile behind `after` is
- * not seen, one ahead of it is).
+ * bytes (kvs.listValuesBytesMax of names and values with `with_values`). A caller that sends only
+ * `row` gets the first page. Each page is read at one point in time, on the primary, like a Get;
+ * a listing of many pages is not a snapshot (a column written meanwhile behind `after` is not
+ * seen, one ahead of it is).
  */
 export interface ListColumnsRequest__Output {
   'row': (string);
@@ -50,4 +63,15 @@ export interface ListColumnsRequest__Output {
    * At most this many columns; 0, or more than the server allows, means the server's maximum.
    */
   'limit': (number);
+  /**
+   * When true, each column in the reply carries its value, so many small cells of a row come in
+   * one call instead of one Get each.
+   */
+  'with_values': (boolean);
+  /**
+   * At most about this many bytes of names (and of values, with `with_values`) in the reply; 0, or
+   * more than the server allows, means the server's maximum. The page stops before the column
+   * that would go over, but holds at least one column whatever its size, so paging always moves on.
+   */
+  'bytes_max': (number);
 }
