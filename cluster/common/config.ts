@@ -261,6 +261,15 @@ const mailSchema = z
     sendsPerUserPerHourMax: z.number().int().min(1).default(1000),
     /** Messages a webmail listing sorted by sender or subject sorts: the folder's newest this many. */
     sortMessagesMax: z.number().int().min(1).max(100_000).default(2000),
+    /** Folders a user may make (besides Inbox, Drafts, Sent, Junk and Trash), and the characters
+     *  of a folder's full name ("Projects/2026": levels split by "/"). All folders' names live in
+     *  one state value per mailbox (cluster/model/mail/mailbox-state.ts), which these bound. */
+    foldersMax: z.number().int().min(0).max(1000).default(100),
+    folderNameCharsMax: z.number().int().min(1).max(1000).default(200),
+    /** How long a message stays in Trash before a sweep deletes it for good. */
+    trashRetentionMs: z.number().int().min(60_000).default(30 * 24 * 3600_000),
+    /** A mailbox's Trash is swept at most this often, when the mailbox is opened (its folders listed). */
+    trashSweepIntervalMs: z.number().int().min(1000).default(6 * 3600_000),
   })
   .strict();
 

@@ -52,8 +52,9 @@ describe('mailbox store', () => {
     assert.equal(read?.raw.toString(), 'From: a@example.org\r\nTo: pat@localhost\r\nSubject: small\r\n\r\nshort\r\n.dotted\r\n');
     assert.deepEqual(await mailbox.readRaw('rita', s), read.raw);
     assert.equal(await mailbox.setUnread('rita', 'inbox', s.id, false), true);
-    assert.deepEqual(await mailbox.read('rita', 'inbox', s.id), { summary: { ...s, unread: false }, raw: read.raw });
-    assert.deepEqual((await mailbox.page('rita', 'inbox', { limit: 5 })).messages, [{ ...s, unread: false }]);
+    const seen = { ...s, unread: false, flags: ['\\Seen' as const] };
+    assert.deepEqual(await mailbox.read('rita', 'inbox', s.id), { summary: seen, raw: read.raw });
+    assert.deepEqual((await mailbox.page('rita', 'inbox', { limit: 5 })).messages, [seen]);
     assert.equal(await mailbox.remove('rita', 'inbox', s.id), true);
     assert.equal(await mailbox.read('rita', 'inbox', s.id), undefined);
     assert.equal(await mailbox.readRaw('rita', s), undefined);

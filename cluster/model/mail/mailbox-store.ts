@@ -1,62 +1,51 @@
-// The mailbox in the store (layout: mailbox.ts), for the mail daemon and the webmail: deliver a
-// raw message into one or many mailboxes, list a folder by pages, read one, mark it read or
-// unread, delete it, count what a user holds. Every call goes through the ClusterClient, which
-// retries through failovers. A copy is durable once its store returns: its index column
-// (holding a small message itself: one replicated write), after the chunks of a larger one, is
-// acknowledged by every in-sync replica. With a delivery key, a copy the sender sends again
-// (after a 451) is stored once (delivery-marks.ts).
+// The mailbox in the store (layout: mailbox.ts), for the mail daemon, the webmail and IMAP:
+// deliver a raw message into one or many mailboxes, list a folder by pages, read one, change
+// its flags, delete it, count what a user holds. Folders, moves and copies are in
+// mail-folders.ts, on top of this. Every call goes through the ClusterClient, which retries
+// through failovers. A copy is durable once its store returns: the state CPut that gives it
+// its UID and counts it, then its index column (holding a small message itself), after the
+// chunks of a larger one, each acknowledged by every in-sync replica. With a delivery key, a
+// copy the sender sends again (after a 451) is stored once (delivery-marks.ts).
 //
-// Nothing here reads a whole index row at once: listings find the newest ids in a window of
-// arrival time (ids start with it) and page through it with ListColumns' `after` and `limit`,
-// so what one call holds is bounded by the page asked for, however many messages a user has.
+// Nothing here reads a whole index row at once (mailbox-listing.ts).
 import { PennError } from '../../common/errors.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import {
-  changeUsage,
   decodeIndexValue,
   decodeSummary,
-  decodeUsage,
-  emptyUsage,
   encodeIndexValue,
-  encodeUsage,
-  folderEnd,
-  folders,
+  flagsOf,
   indexColumn,
   indexRow,
   messageRow,
-  parseIndexColumn,
   refColumn,
   refsRow,
   splitChunks,
   storedInline,
-  timeKey,
-  usageColumn,
-  usageRow,
+  withFlags,
   type Folder,
+  type MessageFlag,
   type MessageSummary,
   type PageRequest,
   type Usage,
 } from './mailbox.ts';
+import { allocate, applyCounts, folderById, FolderError, type CountChange, type MailboxState } from './mailbox-state.ts';
 import { toCrlf } from './message-text.ts';
-import { messageIdTime, newMessageId } from './message-id.ts';
+import { newMessageId } from './message-id.ts';
 import { parseMessage, summarize, type ParsedFields } from './message-summary.ts';
 import { deleteChunks, mapLimit, readChunks, writeChunks } from './chunks.ts';
 import { CopyStore } from './copy-store.ts';
 import { randomHex } from './random-hex.ts';
+import { IndexListing } from './mailbox-listing.ts';
+import { StateCell } from './state-cell.ts';
 
 /** Index reads in flight while listing a folder. */
 const summaryReadsInFlightMax = 32;
-/** Column names asked for per ListColumns call (the store caps a reply lower if it must). */
-const namesPerCallMax = 5000;
-/** Attempts at a CPut of the usage cell that concurrent deliveries keep changing. */
-const usageAttemptsMax = 100;
-/** The first window of arrival time a listing looks at; it widens or narrows from there. */
-const firstWindowMs = 3_600_000;
-/** Narrowing and widening steps before a listing falls back to one pass over the folder. */
-const windowStepsMax = 48;
 
 export interface StoreOptions {
   unread: boolean;
+  /** Flags besides \Seen (which `unread` decides). */
+  flags?: readonly MessageFlag[];
   /** Arrival time; now when absent. */
   receivedAt?: Date;
   /** Parsed fields when the caller already has them (one parse for many copies). */
@@ -75,6 +64,7 @@ export interface CopyTarget {
   user: string;
   folder: Folder;
   unread: boolean;
+  flags?: readonly MessageFlag[] | undefined;
   deliveryKey?: string | undefined;
   /** As StoreOptions.quotaBytes. */
   quotaBytes?: number | undefined;
@@ -97,28 +87,37 @@ export class QuotaFull extends PennError {
   }
 }
 
+/** A message's id: its arrival time in the folder, then its UID (8 hex) and 32 random bits. */
+export function idFor(ms: number, uid: number): string {
+  return newMessageId(ms, uid.toString(16).padStart(8, '0') + randomHex(4));
+}
+
 export class MailboxStore extends CopyStore {
   /**
    * Chunk writes may go through a client of their own with a longer deadline per operation:
    * 25 MiB written at once for several messages can outlast the interactive deadline on a busy
    * store, while an SMTP sender waits minutes for its reply to DATA (RFC 5321 §4.5.3.2.6). Reads
-   * (a POP3 client waiting) and the index, usage and reference writes keep the caller's client.
+   * (a POP3 client waiting) and the index, state and reference writes keep the caller's client.
    */
   private readonly chunkCluster: ClusterClient;
+  readonly state: StateCell;
+  readonly listing: IndexListing;
 
   constructor(cluster: ClusterClient, chunkBytes: number, chunkCluster: ClusterClient = cluster) {
     super(cluster, chunkBytes);
     this.chunkCluster = chunkCluster;
+    this.state = new StateCell(cluster);
+    this.listing = new IndexListing(cluster);
   }
 
-  /** A new id: arrival time plus 64 random bits. */
-  static newId(now = Date.now()): string {
-    return newMessageId(now, randomHex(8));
+  /** The cluster client the index and state go through (mail-folders.ts writes entries with it). */
+  get client(): ClusterClient {
+    return this.cluster;
   }
 
   /** Stores a raw message (line ends made CRLF) in the user's folder and returns its summary; QuotaFull past options.quotaBytes. */
   async store(user: string, folder: Folder, raw: Buffer, options: StoreOptions): Promise<MessageSummary> {
-    const target: CopyTarget = { user, folder, unread: options.unread, deliveryKey: options.deliveryKey, quotaBytes: options.quotaBytes };
+    const target: CopyTarget = { user, folder, unread: options.unread, flags: options.flags, deliveryKey: options.deliveryKey, quotaBytes: options.quotaBytes };
     const [result] = await this.storeCopies(raw, [target], options);
     if (!result?.ok) throw new QuotaFull(user);
     return result.summary;
@@ -137,7 +136,7 @@ export class MailboxStore extends CopyStore {
     const chunks = inline ? [] : splitChunks(message, this.chunkBytes);
     // A body shared by several copies is written once, by the first copy that needs it (none
     // is written when every copy turns out to be stored already or refused).
-    const shared = !inline && targets.length > 1 ? { row: messageRow((targets[0] as CopyTarget).user, MailboxStore.newId(receivedAt.getTime())), written: undefined as Promise<void> | undefined } : null;
+    const shared = !inline && targets.length > 1 ? { row: messageRow((targets[0] as CopyTarget).user, newMessageId(receivedAt.getTime(), randomHex(8))), written: undefined as Promise<void> | undefined } : null;
     const body = async (id: string, user: string): Promise<string> => {
       if (!shared) {
         await writeChunks(this.chunkCluster, messageRow(user, id), chunks);
@@ -149,15 +148,18 @@ export class MailboxStore extends CopyStore {
     };
     const settled = await Promise.allSettled(
       targets.map(async (target): Promise<CopyResult> => {
-        const summaryOf = (id: string, bodyRow?: string): MessageSummary => ({
-          ...summarize(parsed, { id, folder: target.folder, size: message.length, chunks: chunks.length, receivedAt, unread: target.unread }),
-          ...(bodyRow ? { body: bodyRow } : {}),
-        });
-        if (!(await this.reserve(target.user, target.folder, message.length, target.quotaBytes))) return { ok: false, full: true };
+        const base = summarize(parsed, { id: '', folder: target.folder, size: message.length, chunks: chunks.length, receivedAt, unread: target.unread });
+        const flags = flagsOf({ unread: target.unread, flags: [...(target.flags ?? [])] });
+        const counted: CountChange = { folder: target.folder, total: 1, unread: target.unread ? 1 : 0, bytes: message.length };
+        // The id's time is when the message came into the folder (now), whatever its internal
+        // date (an IMAP APPEND of old mail): Trash keeps a message by that time.
+        const slot = await this.reserve(target.user, [counted], target.quotaBytes, Date.now());
+        if (!slot) return { ok: false, full: true };
+        const summaryOf = (id: string, bodyRow?: string): MessageSummary => withFlags({ ...base, id, uid: slot.uid, ...(bodyRow ? { body: bodyRow } : {}) }, flags);
         let stored: { id: string; written?: MessageSummary };
         try {
           stored = await this.storeOnce(target.user, target.deliveryKey, {
-            newId: () => MailboxStore.newId(receivedAt.getTime()),
+            newId: () => idFor(slot.ms, slot.uid),
             exists: async (id) => (await this.cluster.get(indexRow(target.user), indexColumn(target.folder, id))) !== undefined,
             write: async (id) => {
               if (inline) return this.commit(target.user, summaryOf(id), message);
@@ -167,11 +169,11 @@ export class MailboxStore extends CopyStore {
             },
           });
         } catch (err) {
-          await this.release(target.user, target.folder, message.length).catch(() => {});
+          await this.release(target.user, [counted]).catch(() => {});
           throw err;
         }
-        // A retry of a delivery that happened: it was counted then.
-        if (!stored.written) await this.release(target.user, target.folder, message.length).catch(() => {});
+        // A retry of a delivery that happened: it was counted then (its UID here goes unused).
+        if (!stored.written) await this.release(target.user, [counted]).catch(() => {});
         return { ok: true, summary: stored.written ?? (await this.summary(target.user, target.folder, stored.id)) ?? summaryOf(stored.id) };
       }),
     );
@@ -180,170 +182,64 @@ export class MailboxStore extends CopyStore {
     return settled.map((r) => (r as PromiseFulfilledResult<CopyResult>).value);
   }
 
-  private async commit(user: string, summary: MessageSummary, inlineRaw?: Buffer): Promise<MessageSummary> {
+  /** Writes an index entry with CPut expect-absent: the commit point of a copy. */
+  async commit(user: string, summary: MessageSummary, inlineRaw?: Buffer): Promise<MessageSummary> {
     const value = encodeIndexValue(summary, inlineRaw);
-    // The commit point. The id holds 64 random bits, so the value is ours alone, and the
-    // ClusterClient reads a CPut back after an attempt with an unknown outcome: "not applied"
-    // here really means another message took the id.
+    // The id holds the folder's UID, so the value is ours alone, and the ClusterClient reads a
+    // CPut back after an attempt with an unknown outcome: "not applied" here really means the
+    // column was taken, which the state's UIDs rule out.
     if (!(await this.cluster.cput(indexRow(user), indexColumn(summary.folder, summary.id), null, value))) {
       throw new PennError('aborted', `message id ${summary.id} collided in ${user}'s ${summary.folder}`);
     }
     return summary;
   }
 
-  // ---- Usage and quota ----
+  // ---- Counts, UIDs and quota ----
 
-  /** What the user's mailbox holds (recounted from the index when it was never counted). */
+  /** What the user's mailbox holds: octets, and the inbox's and Sent's messages. */
   async usage(user: string): Promise<Usage> {
-    const value = await this.cluster.get(usageRow(user), usageColumn);
-    const usage = value && decodeUsage(value);
-    return usage || this.recount(user);
+    const state = await this.state.read(user);
+    return { bytes: state.bytes, inbox: folderById(state, 'inbox')?.total ?? 0, sent: folderById(state, 'sent')?.total ?? 0 };
   }
 
   /**
-   * Counts a message in before it is committed; false (nothing counted) when that would take
-   * the user past quotaBytes. Counting first means a crash before the commit over-counts.
+   * Counts messages in and gives the first change's folder a UID (with its arrival time, see
+   * mailbox.ts), before they are committed; undefined (nothing counted) when the bytes would
+   * take the user past quotaBytes. Throws FolderError when the folder does not exist.
    */
-  private async reserve(user: string, folder: Folder, bytes: number, quotaBytes: number | undefined): Promise<boolean> {
-    return this.changeUsage(user, (u) => (quotaBytes !== undefined && u.bytes + bytes > quotaBytes ? undefined : changeUsage(u, folder, bytes, 1)));
+  async reserve(user: string, changes: readonly CountChange[], quotaBytes: number | undefined, atMs: number, uids = 1): Promise<{ uid: number; uids: number[]; ms: number; times: number[]; state: MailboxState } | undefined> {
+    const folder = (changes[0] as CountChange).folder;
+    return this.state.change(user, (s) => {
+      const bytes = changes.reduce((sum, c) => sum + c.bytes, 0);
+      if (quotaBytes !== undefined && bytes > 0 && s.bytes + bytes > quotaBytes) return { state: undefined, result: undefined };
+      const given = allocate(s, folder, uids, atMs);
+      if (!given) throw new FolderError('nonexistent', 'The folder does not exist (any more).');
+      const state = applyCounts(given.state, changes);
+      return { state, result: { uid: given.uids[0] as number, uids: given.uids, ms: given.ms[0] as number, times: given.ms, state } };
+    });
   }
 
-  /** Counts a message out after its index entry is gone (or was never committed). */
-  private async release(user: string, folder: Folder, bytes: number): Promise<void> {
-    await this.changeUsage(user, (u) => changeUsage(u, folder, bytes, -1), false);
+  /** Counts messages out (or flag changes in) after their index entries changed or went. */
+  async release(user: string, changes: readonly CountChange[]): Promise<void> {
+    await this.state.changeUnlessRebuilt(user, (s) => ({ state: applyCounts(s, changes.map((c) => ({ ...c, total: (-c.total || 0) as -1 | 0 | 1, unread: -c.unread, bytes: -c.bytes }))), result: undefined }));
   }
 
-  /**
-   * CPut of the usage cell with `change` applied; false when change answers undefined. Where
-   * there is no count yet, the index is recounted first; a release then stops there, as the
-   * recount already left out the entry it was for.
-   */
-  private async changeUsage(user: string, change: (u: Usage) => Usage | undefined, applyAfterRecount = true): Promise<boolean> {
-    const row = usageRow(user);
-    for (let attempt = 0; attempt < usageAttemptsMax; attempt++) {
-      const value = await this.cluster.get(row, usageColumn);
-      const current = value && decodeUsage(value);
-      if (!value || !current) {
-        await this.recount(user);
-        if (!applyAfterRecount) return true;
-        continue;
-      }
-      const next = change(current);
-      if (!next) return false;
-      if (await this.cluster.cput(row, usageColumn, value, encodeUsage(next))) return true;
-      // Another delivery changed it at the same moment: a short random pause spreads the retries.
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
-    }
-    throw new PennError('aborted', `${user}'s mailbox is being changed too often at once; try again later`);
-  }
-
-  /**
-   * Counts the user's messages from the index, a page at a time, and writes the result where no
-   * count is (CPut expect-absent: a count written meanwhile wins, it is as good). For a mailbox
-   * from before counts existed, or a count lost to a bad value.
-   */
+  /** Sets the counts from the index (after a crash left them high); see StateCell.recount. */
   async recount(user: string): Promise<Usage> {
-    let usage: Usage = { ...emptyUsage };
-    for (const folder of folders) {
-      await this.forEachIdPage(user, folder, async (ids) => {
-        for (const s of await this.summaries(user, folder, ids)) usage = changeUsage(usage, folder, s.size, 1);
-      });
-    }
-    const row = usageRow(user);
-    const value = await this.cluster.get(row, usageColumn);
-    if (value && decodeUsage(value)) return decodeUsage(value) as Usage;
-    if (value) await this.cluster.cput(row, usageColumn, value, encodeUsage(usage));
-    else await this.cluster.cput(row, usageColumn, null, encodeUsage(usage));
-    return usage;
+    await this.state.recount(user);
+    return this.usage(user);
   }
 
   // ---- Listing ----
 
-  /** Calls `visit` with a folder's ids, oldest first, a page of names at a time. */
-  private async forEachIdPage(user: string, folder: Folder, visit: (ids: string[]) => Promise<void>): Promise<void> {
-    let after = '';
-    for (;;) {
-      const page = await this.cluster.listColumnsPage(indexRow(user), { after, prefix: `${folder}/`, limit: namesPerCallMax });
-      const ids = idsOf(page.columns, folder);
-      if (ids.length) await visit(ids);
-      const last = page.columns[page.columns.length - 1];
-      if (!page.more || !last) return;
-      after = last.name;
-    }
-  }
-
   /** Every id of a folder, oldest first (tests and tools: a mailbox's ids may not fit a reply). */
   async ids(user: string, folder: Folder): Promise<string[]> {
-    const all: string[] = [];
-    await this.forEachIdPage(user, folder, async (ids) => {
-      all.push(...ids);
-    });
-    return all;
+    return this.listing.ids(user, folder);
   }
 
-  /** The ids after loKey and before hi (column names), oldest first; overflow when more than cap are there. */
-  private async idsBetween(user: string, folder: Folder, loKey: string, hi: string, cap: number): Promise<{ ids: string[]; overflow: boolean }> {
-    const ids: string[] = [];
-    let after = loKey;
-    for (;;) {
-      const page = await this.cluster.listColumnsPage(indexRow(user), { after, prefix: `${folder}/`, limit: Math.min(namesPerCallMax, cap + 1 - ids.length) });
-      for (const c of page.columns) {
-        if (c.name >= hi) return { ids, overflow: false };
-        const parsed = parseIndexColumn(c.name);
-        if (parsed) ids.push(parsed.id);
-      }
-      if (ids.length > cap) return { ids, overflow: true };
-      const last = page.columns[page.columns.length - 1];
-      if (!page.more || !last) return { ids, overflow: false };
-      after = last.name;
-    }
-  }
-
-  /**
-   * The newest `limit` ids older than `before` (all when absent), newest first, and whether
-   * older ones remain. Ids start with their arrival time, so a window of time ending at the
-   * cursor holds them: the window widens while it holds too few and narrows while it holds
-   * too many (more than a few pages' worth), so each step lists a bounded number of names.
-   */
+  /** The newest `limit` ids older than `before`, newest first, and whether older ones remain (mailbox-listing.ts). */
   async newestIds(user: string, folder: Folder, request: PageRequest): Promise<{ ids: string[]; more: boolean }> {
-    const limit = Math.max(1, Math.floor(request.limit));
-    const hi = request.before !== undefined ? indexColumn(folder, request.before) : folderEnd(folder);
-    const hiMs = request.before !== undefined ? messageIdTime(request.before) + 1 : Date.now() + 60_000;
-    const cap = Math.max(4 * limit, 256);
-    let span = firstWindowMs;
-    let tooFew = 0;
-    let tooMany = Infinity;
-    for (let step = 0; step < windowStepsMax && tooMany - tooFew >= 2; step++) {
-      const loMs = hiMs - span;
-      const { ids, overflow } = await this.idsBetween(user, folder, loMs <= 0 ? '' : timeKey(folder, loMs), hi, cap);
-      if (!overflow && (ids.length >= limit || loMs <= 0)) {
-        const page = ids.slice(-limit).reverse();
-        const oldest = page[page.length - 1];
-        const more = ids.length > limit || (loMs > 0 && oldest !== undefined && (await this.hasOlder(user, folder, oldest)));
-        return { ids: page, more };
-      }
-      if (overflow) tooMany = span;
-      else tooFew = span;
-      span = tooMany === Infinity ? span * 8 : Math.floor((tooFew + tooMany) / 2);
-    }
-    // More than `cap` messages within a millisecond or two (written in bulk): one pass over the
-    // folder keeping only the newest `limit + 1`.
-    const ring: string[] = [];
-    await this.forEachIdPage(user, folder, async (ids) => {
-      for (const id of ids) {
-        if (indexColumn(folder, id) >= hi) return;
-        ring.push(id);
-        if (ring.length > limit + 1) ring.shift();
-      }
-    });
-    const more = ring.length > limit;
-    return { ids: ring.slice(-limit).reverse(), more };
-  }
-
-  private async hasOlder(user: string, folder: Folder, id: string): Promise<boolean> {
-    const first = await this.cluster.listColumnsPage(indexRow(user), { prefix: `${folder}/`, limit: 1 });
-    const name = first.columns[0]?.name;
-    return name !== undefined && name < indexColumn(folder, id);
+    return this.listing.newestIds(user, folder, request);
   }
 
   /** The newest `newestMax` messages of a folder (all when Infinity: tests and tools), oldest first. Entries deleted meanwhile are left out. */
@@ -352,17 +248,23 @@ export class MailboxStore extends CopyStore {
     return this.summaries(user, folder, ids);
   }
 
-  /** One page, newest first; the total is the folder's count (usage). */
+  /** One page, newest first; the total is the folder's count (the state). */
   async page(user: string, folder: Folder, request: PageRequest): Promise<MessagePage> {
-    const [found, usage] = await Promise.all([this.newestIds(user, folder, request), this.usage(user)]);
+    const [found, state] = await Promise.all([this.newestIds(user, folder, request), this.state.read(user)]);
     const messages = await this.summaries(user, folder, found.ids);
     const last = found.ids[found.ids.length - 1];
-    return { messages, next: found.more && last !== undefined ? last : null, total: usage[folder] };
+    return { messages, next: found.more && last !== undefined ? last : null, total: folderById(state, folder)?.total ?? 0 };
   }
 
   async summary(user: string, folder: Folder, id: string): Promise<MessageSummary | undefined> {
     const value = await this.cluster.get(indexRow(user), indexColumn(folder, id));
     return value ? decodeSummary(value) : undefined;
+  }
+
+  /** Summaries of these ids, in their order; entries gone meanwhile are left out. */
+  async summaries(user: string, folder: Folder, ids: readonly string[]): Promise<MessageSummary[]> {
+    const found = await mapLimit(ids, summaryReadsInFlightMax, (id) => this.summary(user, folder, id));
+    return found.filter((s): s is MessageSummary => s !== undefined);
   }
 
   /** The raw message (CRLF line ends), or undefined when it does not exist (any more). */
@@ -381,25 +283,44 @@ export class MailboxStore extends CopyStore {
     return value ? decodeIndexValue(value)?.inlineRaw : undefined;
   }
 
-  /** Sets the unread flag; false when the message does not exist. CPut, so a concurrent change is never overwritten with stale fields. */
+  /** Sets the unread flag (no \Seen); false when the message does not exist. */
   async setUnread(user: string, folder: Folder, id: string, unread: boolean): Promise<boolean> {
+    const changed = await this.changeFlags(user, folder, id, (flags) => (unread ? flags.filter((f) => f !== '\\Seen') : [...flags, '\\Seen']));
+    return changed !== undefined;
+  }
+
+  /**
+   * Changes a message's flags with a CPut (so a concurrent change is never overwritten with
+   * stale fields), then moves the folder's counter on (and its unread count). The summary as
+   * it now is, or undefined when the message does not exist. (Two writers setting the same
+   * flags at once during a failover may both count the change: the unread count is then off
+   * by one until MailboxStore.recount; the flags themselves are right.)
+   */
+  async changeFlags(user: string, folder: Folder, id: string, change: (flags: MessageFlag[]) => MessageFlag[]): Promise<MessageSummary | undefined> {
     const row = indexRow(user);
     const column = indexColumn(folder, id);
     for (let attempt = 0; attempt < 10; attempt++) {
       const value = await this.cluster.get(row, column);
       const entry = value && decodeIndexValue(value);
-      if (!value || !entry) return false;
-      if (entry.summary.unread === unread) return true;
+      if (!value || !entry) return undefined;
+      const before = flagsOf(entry.summary);
+      const summary = withFlags(entry.summary, change(before));
+      if (flagsOf(summary).join() === before.join()) return entry.summary;
       // An inline message keeps its bytes: only the summary in front of them changes.
-      if (await this.cluster.cput(row, column, value, encodeIndexValue({ ...entry.summary, unread }, entry.inlineRaw))) return true;
+      if (await this.cluster.cput(row, column, value, encodeIndexValue(summary, entry.inlineRaw))) {
+        const unread = (summary.unread ? 1 : 0) - (entry.summary.unread ? 1 : 0);
+        const legacy = entry.summary.uid === undefined;
+        await this.state.change(user, (s) => ({ state: applyCounts(s, [{ folder, total: 0, unread, bytes: 0, legacy }]), result: undefined }));
+        return summary;
+      }
     }
     throw new PennError('aborted', 'The message changed too often at once; try again.');
   }
 
   /**
-   * Deletes a message: the index column first (it disappears at once), then its usage, then its
-   * reference to the body, and the body's chunks when no other copy refers to them. False when
-   * it was not there.
+   * Deletes a message for good: the index column first (it disappears at once), then its
+   * counts, then its reference to the body, and the body's chunks when no other copy refers
+   * to them. False when it was not there.
    */
   async remove(user: string, folder: Folder, id: string): Promise<boolean> {
     const row = indexRow(user);
@@ -409,35 +330,26 @@ export class MailboxStore extends CopyStore {
     const summary = decodeSummary(value);
     await this.cluster.delete(row, column);
     if (!summary) return true;
-    await this.release(user, folder, summary.size);
-    if (summary.chunks === 0) return true;
-    if (summary.body === undefined) {
-      await deleteChunks(this.cluster, messageRow(user, id), summary.chunks);
-      return true;
-    }
-    const refs = refsRow(summary.body);
-    await this.cluster.delete(refs, refColumn(user, folder, id));
-    // Two last copies deleted at once may both find no reference left: deleting chunks twice is harmless.
-    if ((await this.cluster.listColumnsPage(refs, { limit: 1 })).columns.length === 0) await deleteChunks(this.cluster, summary.body, summary.chunks);
+    await this.release(user, [{ folder, total: 1, unread: summary.unread ? 1 : 0, bytes: summary.size, legacy: summary.uid === undefined }]);
+    await this.dropBody(user, summary);
     return true;
   }
 
-  private async summaries(user: string, folder: Folder, ids: readonly string[]): Promise<MessageSummary[]> {
-    const found = await mapLimit(ids, summaryReadsInFlightMax, (id) => this.summary(user, folder, id));
-    return found.filter((s): s is MessageSummary => s !== undefined);
+  /** Drops an entry's hold on its body (after the entry is gone): its reference, and the chunks with the last one. */
+  async dropBody(user: string, summary: MessageSummary): Promise<void> {
+    if (summary.chunks === 0) return;
+    if (summary.body === undefined) {
+      await deleteChunks(this.cluster, messageRow(user, summary.id), summary.chunks);
+      return;
+    }
+    const refs = refsRow(summary.body);
+    await this.cluster.delete(refs, refColumn(user, summary.folder, summary.id));
+    // Two last copies deleted at once may both find no reference left: deleting chunks twice is harmless.
+    if ((await this.cluster.listColumnsPage(refs, { limit: 1 })).columns.length === 0) await deleteChunks(this.cluster, summary.body, summary.chunks);
   }
-}
-
-function idsOf(columns: readonly { name: string }[], folder: Folder): string[] {
-  const ids: string[] = [];
-  for (const c of columns) {
-    const parsed = parseIndexColumn(c.name);
-    if (parsed?.folder === folder) ids.push(parsed.id);
-  }
-  return ids;
 }
 
 /** Where a message's chunks are: its shared body, or (written before bodies were shared) its own row. */
-function bodyRowOf(user: string, summary: Pick<MessageSummary, 'id' | 'body'>): string {
+export function bodyRowOf(user: string, summary: Pick<MessageSummary, 'id' | 'body'>): string {
   return summary.body ?? messageRow(user, summary.id);
 }

@@ -35,10 +35,12 @@ describe('mailbox layout', () => {
   test('index columns name a folder and an id; anything else is ignored', () => {
     const i = id(5);
     assert.deepEqual(parseIndexColumn(indexColumn('sent', i)), { folder: 'sent', id: i });
-    assert.equal(parseIndexColumn('trash/' + i), undefined);
+    assert.deepEqual(parseIndexColumn('trash/' + i), { folder: 'trash', id: i });
+    assert.deepEqual(parseIndexColumn('f1z/' + i), { folder: 'f1z', id: i });
+    assert.equal(parseIndexColumn('spam/' + i), undefined);
     assert.equal(parseIndexColumn('inbox/not-an-id'), undefined);
     assert.equal(parseIndexColumn('c/000001'), undefined);
-    assert.deepEqual(folderIds([indexColumn('inbox', id(3)), indexColumn('sent', id(2)), indexColumn('inbox', id(1)), 'junk'], 'inbox'), [id(1), id(3)]);
+    assert.deepEqual(folderIds([indexColumn('inbox', id(3)), indexColumn('sent', id(2)), indexColumn('inbox', id(1)), 'junk', 'c/000001'], 'inbox'), [id(1), id(3)]);
     assert.equal(chunkColumn(7), 'c/000007');
   });
 
@@ -163,6 +165,7 @@ describe('message summary', () => {
       date: '2026-12-01T09:00:00.000Z',
       hasAttachments: true,
       messageId: '<m1@localhost>',
+      snippet: 'body',
     });
     const s = summarize(parsed, { id: id(9), folder: 'inbox', size: raw.length, chunks: 1, receivedAt: new Date(9), unread: true });
     assert.equal(decodeSummary(encodeSummary(s))?.subject, 'café');
@@ -171,17 +174,21 @@ describe('message summary', () => {
   test('single-part messages: plain text and HTML have no attachments; a part marked attachment or not text is one', async () => {
     const head = 'From: =?UTF-8?Q?Z=C3=B6e?= <zoe@example.org>\r\nTo: a@b.test,\r\n c@d.test\r\nSubject: =?UTF-8?B?w6l0w6k=?=\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <s1@x>\r\n';
     const common = { from: 'Zöe <zoe@example.org>', to: ['a@b.test', 'c@d.test'], cc: [], subject: 'été', date: '2026-12-01T10:00:00.000Z', messageId: '<s1@x>' };
-    const cases: [string, boolean][] = [
-      ['\r\nhello\r\n', false],
-      ['Content-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n', false],
-      ['Content-Type:\r\n text/HTML\r\n\r\n<p>hello</p>\r\n', false],
-      ['Content-Type: text/plain\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\nhello\r\n', true],
-      ['Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n', true],
-      ['Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n', true],
+    // The snippet is the text body's start; a body that is an attachment has none.
+    const cases: [string, boolean, string][] = [
+      ['\r\nhello\r\n', false, 'hello'],
+      ['Content-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n', false, 'hello'],
+      ['Content-Type:\r\n text/HTML\r\n\r\n<p>hello</p>\r\n', false, 'hello'],
+      ['Content-Type: text/plain\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\nhello\r\n', true, ''],
+      ['Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n', true, ''],
+      ['Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n', true, ''],
     ];
-    for (const [rest, hasAttachments] of cases) {
-      assert.deepEqual(await parseMessage(Buffer.from(head + rest), new Date(0)), { ...common, hasAttachments }, rest);
+    for (const [rest, hasAttachments, snippet] of cases) {
+      assert.deepEqual(await parseMessage(Buffer.from(head + rest), new Date(0)), { ...common, hasAttachments, snippet }, rest);
     }
+    const long = await parseMessage(Buffer.from(head + 'Content-Transfer-Encoding: quoted-printable\r\n\r\nh=C3=A9llo   world\r\n\r\n' + 'x'.repeat(3000)), new Date(0));
+    assert.equal(long.snippet?.length, summaryLimits.snippetChars);
+    assert.ok(long.snippet?.startsWith('héllo world xxx'));
   });
 
   test('a message without headers or with a bad date still gets a summary', async () => {
@@ -194,6 +201,7 @@ describe('message summary', () => {
       date: arrival.toISOString(),
       hasAttachments: false,
       messageId: '',
+      snippet: '',
     });
     const bad = await parseMessage(Buffer.from('Date: yesterday-ish\r\nSubject: ' + 'long '.repeat(400) + '\r\n\r\nx'), arrival);
     assert.equal(bad.date, arrival.toISOString());

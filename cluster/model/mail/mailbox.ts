@@ -1,59 +1,82 @@
-// The mailbox layout in the store, shared by the mail daemon and the webmail. Pure: names,
-// codecs and page arithmetic; mailbox-store.ts does the reads and writes.
+// The mailbox layout in the store, shared by the mail daemon, the webmail and IMAP. Pure: names,
+// codecs and page arithmetic; mailbox-store.ts and mail-folders.ts do the reads and writes.
 //
-//   <user>#mail          the index: one column per message, `<folder>/<id>` (folder inbox or
-//                        sent), holding that message's summary as JSON (MessageSummary) — and,
-//                        for a message of at most inlineBytesMax, the message itself after it:
+//   <user>#mail          the index: one column per message, `<folder>/<id>` — folder a folder id
+//                        (inbox, drafts, sent, junk, trash, or f<n> for a user's folder,
+//                        mailbox-state.ts) — holding that message's summary as JSON
+//                        (MessageSummary: its UID, flags, snippet…) and, for a message of at
+//                        most inlineBytesMax, the message itself after it:
 //                        `<summary JSON>\n<raw message>`, with `chunks: 0` in the summary.
 //   <owner>#mail#<bid>   a larger message's body (chunks ≥ 1): the raw RFC 5322 message (CRLF
 //                        line ends) in columns c/000000, c/000001 … of at most mail.chunkBytes
-//                        each, stored once for every local recipient of one delivery. The
-//                        summary's `body` names this row; the owner is one of the recipients
-//                        (the only one for a single copy, and then bid is its index id).
-//                        Entries written before bodies were shared have no `body`: their row is
-//                        <user>#mail#<id>, theirs alone, and has no references row.
+//                        each, stored once for every copy that shares it (the local recipients
+//                        of one delivery; a copy or a move in the mailbox). The summary's `body`
+//                        names this row. Entries written before bodies were shared have no
+//                        `body`: their row is <user>#mail#<id>, theirs alone, with no refs row.
 //   <body row>#refs      one column per index entry that refers to the body,
 //                        `<user>/<folder>/<id>` (empty value). The body is deleted when the last
 //                        of them is.
-//   <user>#mail-usage    column `usage`: {"bytes", "inbox", "sent"} — what the user's messages
-//                        take (each copy counted at its full size, shared or not) and how many
-//                        each folder holds; the quota and the folders' totals read it.
+//   <user>#mail-usage    column `state`: the mailbox state (mailbox-state.ts) — the folders with
+//                        their names, UIDVALIDITY, UIDNEXT, total, unread and change counter,
+//                        and the bytes counted against the quota. Column `usage` is the count of
+//                        mailboxes from before folders ({bytes, inbox, sent}); it is read once,
+//                        when the state is first made (state-cell.ts), and then left alone.
 //
 // Why one column per message: every delivery writes its own column, so concurrent deliveries
-// never contend and never lose each other's entries (no read-modify-write of a shared list);
-// each value stays bounded (a summary is bounded below, an inline message by inlineBytesMax);
-// the row grows by one column per message, and ids sort by arrival, so the column names alone
-// give a folder's order. A listing never reads the whole row: ids start with their arrival
-// time, so the newest page is found by listing a window of time just before the cursor
-// (mailbox-store.ts), whatever the row's width.
+// never lose each other's entries (no read-modify-write of a shared list); each value stays
+// bounded; the column names alone give a folder's order. A listing never reads the whole row:
+// ids start with their arrival time, so the newest page is a window of time before a cursor.
+//
+// UIDs. Every message gets its UID from the state cell: one CPut that reserves its bytes
+// against the quota, counts it into its folder, and takes the folder's uidNext (then advanced)
+// together with an arrival time past the folder's last one (`lastMs`). The message's id is made
+// from that time, so within a folder ids sort exactly as UIDs do and a listing by column name
+// is a listing by UID. Only after that CPut is the index column written (CPut expect-absent:
+// the commit point), carrying the UID in its summary. So:
+//   - a UID is given out once: uidNext only grows, by CPut of the one cell, whatever the number
+//     of daemons and frontends writing; a store failover keeps every acknowledged CPut; and
+//     every state write carries a fresh random nonce, so when a CPut's outcome is unknown (a
+//     failover) and the cluster client reads the cell back, it never takes another writer's
+//     identical next state for its own (two deliveries of equal size at the same moment would
+//     otherwise both believe they got the same UID);
+//   - a crash after the state CPut and before the commit leaves a UID never used (a gap, which
+//     IMAP allows) and the counts one too high (over-counted, never under-counted: a quota is
+//     never passed because of a crash; MailboxStore.recount repairs the counts);
+//   - a crash never leaves an index entry without its message: a small message is inside its
+//     entry, a larger one's body and reference are written before the entry;
+//   - UIDVALIDITY is fixed when a folder is made and never given out twice in a mailbox
+//     (`validityNext`); a user folder's id is never reused, so a folder deleted and made again
+//     is a new folder with new UIDs.
+// A delivery of a small message is therefore two replicated writes, as before folders: the
+// state CPut (which was the usage CPut) and the index CPut.
+//
+// A move writes the message's new entry (a new id and UID in the target folder, the same
+// bytes: inline, or a new reference to the same body) before it deletes the old one, and
+// counts its bytes in at the start and out at the end: a crash midway leaves the message in
+// both folders and counted once more, never lost nor under-counted. The change counter of a
+// folder moves on at the state CPut: before an arrival is committed, after a flag change or a
+// removal. Entries from before UIDs (no `uid` in their summary) get one when a folder is first
+// listed for IMAP (state-cell.ts), below every UID given out since.
 //
 // Why small messages live in the index value: then storing one is a single replicated write
-// (CPut expect-absent of the index column), which is also its commit point — all there or not
-// there, with nothing to clean up after a crash. Most mail is small; the cost is that reading a
-// summary of an inline message also carries its bytes (at most inlineBytesMax), which bounds
-// what a listing page reads. JSON.stringify never writes a raw line feed, so the first `\n` of
-// a value ends its summary. A message sent to many local users is stored inline once per
-// recipient: at most recipientsMax × inlineBytesMax.
+// for the message, also its commit point — all there or not there. Most mail is small; the cost
+// is that reading a summary of an inline message also carries its bytes (at most
+// inlineBytesMax), which bounds what a listing page reads. JSON.stringify never writes a raw
+// line feed, so the first `\n` of a value ends its summary.
 //
-// Write order of a larger message (the commit point of each copy is its index column): the
-// body's chunks once, then per recipient its reference column, its usage (see below), and its
-// index column with CPut expect-absent. A crash in between leaves a body or references without
-// index entries (unreachable bytes), never an index entry without its message. Deletion runs
-// the other way: index column first, usage, the reference, and the chunks only when no
-// reference is left.
-//
-// Usage is counted before the commit and uncounted after a deletion, each a CPut of the usage
-// cell: a crash between the two steps leaves the user counted for a message they do not have
-// (over-counted, never under-counted), so a quota is never exceeded by a crash. A missing cell
-// is recounted from the index (mailbox-store.ts recount).
+// Deletion runs the other way from storing: index column first, the counts, the reference, and
+// the chunks only when no reference is left.
 import { z } from 'zod';
 import { isMessageId } from './message-id.ts';
+import { folderIdPattern, isFolderId } from './mailbox-state.ts';
 
+/** The folders of mailboxes from before user folders (what the old usage cell counted). */
 export const folders = ['inbox', 'sent'] as const;
-export type Folder = (typeof folders)[number];
+/** A folder id (mailbox-state.ts): a system folder's name, or f<n> for a user's folder. */
+export type Folder = string;
 
-export function isFolder(value: string): value is Folder {
-  return (folders as readonly string[]).includes(value);
+export function isFolder(value: string): boolean {
+  return isFolderId(value);
 }
 
 export function indexRow(user: string): string {
@@ -77,7 +100,10 @@ export function usageRow(user: string): string {
   return `${user}#mail-usage`;
 }
 
+/** The count of a mailbox from before folders (read once, to make its state). */
 export const usageColumn = 'usage';
+/** The mailbox state (mailbox-state.ts). */
+export const stateColumn = 'state';
 
 export function indexColumn(folder: Folder, id: string): string {
   return `${folder}/${id}`;
@@ -121,7 +147,12 @@ export function splitChunks(buf: Buffer, chunkBytes: number): Buffer[] {
 export const summaryLimits = {
   textChars: 998,
   addressesMax: 100,
+  snippetChars: 140,
 } as const;
+
+/** The message flags kept per message (RFC 3501 §2.3.2; \\Recent is not kept). */
+export const messageFlags = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
+export type MessageFlag = (typeof messageFlags)[number];
 
 const text = z.string().max(summaryLimits.textChars);
 /** A body row: a user's message row (usernames as cluster/model/accounts/username.ts has them). */
@@ -130,7 +161,7 @@ const addressList = z.array(text).max(summaryLimits.addressesMax);
 
 export const messageSummarySchema = z.object({
   id: z.string().refine(isMessageId, 'not a message id'),
-  folder: z.enum(folders),
+  folder: z.string().regex(folderIdPattern),
   /** Display form, e.g. `Alice <alice@localhost>`. */
   from: text,
   to: addressList,
@@ -143,7 +174,14 @@ export const messageSummarySchema = z.object({
   /** Octets of the raw message as stored (and as POP3 counts them). */
   size: z.number().int().min(0),
   hasAttachments: z.boolean(),
+  /** No \\Seen flag: kept beside `flags` (entries from before flags have only this). */
   unread: z.boolean(),
+  /** The IMAP UID in its folder; absent on entries from before UIDs until they get one. */
+  uid: z.number().int().min(1).optional(),
+  /** Flags other than \\Seen come from here; absent on entries from before flags. */
+  flags: z.array(z.enum(messageFlags)).max(messageFlags.length).optional(),
+  /** The first characters of the text body, for listings. */
+  snippet: z.string().max(summaryLimits.snippetChars).optional(),
   /** The Message-ID header (for replies' In-Reply-To), '' when absent. */
   messageId: text,
   /** Number of chunk columns in the message row; 0: the message is inline in the index value. */
@@ -191,6 +229,18 @@ export function decodeSummary(value: Buffer): MessageSummary | undefined {
   return decodeIndexValue(value)?.summary;
 }
 
+/** A summary's flags: its `flags`, with \\Seen as `unread` says. */
+export function flagsOf(summary: Pick<MessageSummary, 'flags' | 'unread'>): MessageFlag[] {
+  const others = (summary.flags ?? []).filter((f) => f !== '\\Seen');
+  return summary.unread ? others : ['\\Seen', ...others];
+}
+
+/** The summary with these flags (in a fixed order, no repeats), `unread` following \\Seen. */
+export function withFlags(summary: MessageSummary, flags: readonly MessageFlag[]): MessageSummary {
+  const set = new Set(flags);
+  return { ...summary, flags: messageFlags.filter((f) => set.has(f)), unread: !set.has('\\Seen') };
+}
+
 /** Cuts a string to the summary's limit, on a character boundary. */
 export function clip(value: string, max: number = summaryLimits.textChars): string {
   return value.length <= max ? value : value.slice(0, max - 1) + '…';
@@ -198,7 +248,7 @@ export function clip(value: string, max: number = summaryLimits.textChars): stri
 
 // ---- Usage ----
 
-/** What a user's mailbox holds: octets of every copy, and messages per folder. */
+/** What a user's mailbox holds: octets of every copy, and the inbox's and Sent's messages (the count of mailboxes from before folders). */
 export interface Usage {
   bytes: number;
   inbox: number;
@@ -224,7 +274,7 @@ export function decodeUsage(value: Buffer): Usage | undefined {
 }
 
 /** The usage after adding (sign 1) or taking away (sign -1) one message; never below zero. */
-export function changeUsage(usage: Usage, folder: Folder, bytes: number, sign: 1 | -1): Usage {
+export function changeUsage(usage: Usage, folder: (typeof folders)[number], bytes: number, sign: 1 | -1): Usage {
   return { ...usage, bytes: Math.max(0, usage.bytes + sign * bytes), [folder]: Math.max(0, usage[folder] + sign) };
 }
 

@@ -15,7 +15,17 @@ export interface SummaryFields {
 }
 
 /** The fields of a summary that come from the message itself. */
-export type ParsedFields = Pick<MessageSummary, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'hasAttachments' | 'messageId'>;
+export type ParsedFields = Pick<MessageSummary, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'hasAttachments' | 'messageId' | 'snippet'>;
+
+/** Body octets of a one-part message parsed for its snippet: enough for snippetChars of text in any encoding. */
+const snippetBodyBytes = 2048;
+
+/** The first characters of a body's text, whitespace runs as one space; HTML without its tags. */
+export function snippetOf(text: string | undefined, html: string | false | undefined): string {
+  const source = text?.trim() ? text : typeof html === 'string' ? html.replace(/<(style|script|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>') : '';
+  const flat = source.replace(/\s+/g, ' ').trim();
+  return flat.length <= summaryLimits.snippetChars ? flat : flat.slice(0, summaryLimits.snippetChars - 1) + '…';
+}
 
 /**
  * A message whose one part is plain text or HTML (no multipart, no Content-Disposition) has no
@@ -31,7 +41,8 @@ function headerOnlyWillDo(head: string): boolean {
 export async function parseMessage(raw: Buffer, receivedAt: Date): Promise<ParsedFields> {
   try {
     const end = headerEnd(raw);
-    const input = headerOnlyWillDo(raw.subarray(0, end).toString('latin1')) ? raw.subarray(0, end) : raw;
+    // A one-part message: its header and the start of its body (for the snippet) will do.
+    const input = headerOnlyWillDo(raw.subarray(0, end).toString('latin1')) ? raw.subarray(0, Math.min(raw.length, end + snippetBodyBytes)) : raw;
     // skipHtmlToText/skipTextToHtml: the listing needs neither conversion.
     const mail = await simpleParser(input, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
     // mailparser puts the current time in place of a malformed Date; read the header itself so
@@ -48,9 +59,10 @@ export async function parseMessage(raw: Buffer, receivedAt: Date): Promise<Parse
       // Inline images of an HTML body (related parts) are not attachments to the reader.
       hasAttachments: mail.attachments.some((a) => !a.related),
       messageId: clip(mail.messageId ?? ''),
+      snippet: snippetOf(mail.text, mail.html),
     };
   } catch {
-    return { from: '', to: [], cc: [], subject: '', date: receivedAt.toISOString(), hasAttachments: false, messageId: '' };
+    return { from: '', to: [], cc: [], subject: '', date: receivedAt.toISOString(), hasAttachments: false, messageId: '', snippet: '' };
   }
 }
 

@@ -3,14 +3,34 @@
 // holds against its quota. Newest first pages by message-id cursor, reading only the page's
 // names and summaries, however large the folder; any other order sorts the folder's newest
 // mail.sortMessagesMax messages (../../mail-sort.ts) and pages by position, its cursor
-// `@<offset>` — so no listing reads a whole mailbox.
-import type { Folder } from '../../../../cluster/model/mail/mailbox.ts';
+// `@<offset>` — so no listing reads a whole mailbox. Each row also carries its flags, its UID
+// and the snippet stored with it at delivery, so a listing needs no read of a message's body.
+import { flagsOf, type Folder, type MessageFlag, type MessageSummary } from '../../../../cluster/model/mail/mailbox.ts';
+import { folderById } from '../../../../cluster/model/mail/mailbox-state.ts';
 import { isMessageId } from '../../../../cluster/model/mail/message-id.ts';
-import type { MessageSummary } from '../../../../cluster/model/mail/mailbox.ts';
 import { sortColumns, sortMessages } from '../../mail-sort';
-import type { MailPage, MailSummary, SortColumn, SortOrder } from '../../queries/mail';
+import type { MailFolder, MailPage, MailSummary, SortColumn, SortOrder } from '../../queries/mail';
 import { HttpError } from '../errors';
-import { mailContext } from './mail-context';
+import { mailContext, noSuchFolder } from './mail-context';
+
+/**
+ * A listing row: the UI's MailSummary and what folders added. `folder` is any folder id (the
+ * UI's type names the two it shows so far).
+ */
+export interface FolderMessage extends MailSummary {
+  uid: number | null;
+  flags: MessageFlag[];
+  flagged: boolean;
+  answered: boolean;
+  draft: boolean;
+  snippet: string;
+}
+
+export interface FolderPage extends MailPage {
+  messages: FolderMessage[];
+  /** The folder's unread messages (its total is `total`). */
+  unread: number;
+}
 
 export const mailPageLimitMax = 100;
 
@@ -22,24 +42,29 @@ export interface ListRequest {
   order: SortOrder;
 }
 
-export async function listFolder(user: string, folder: Folder, request: ListRequest): Promise<MailPage> {
+export async function listFolder(user: string, folder: Folder, request: ListRequest): Promise<FolderPage> {
   const { before, limit, sort, order } = request;
   if (!Number.isInteger(limit) || limit < 1 || limit > mailPageLimitMax) {
     throw new HttpError(400, 'invalid_argument', `\`limit\` must be a whole number from 1 to ${mailPageLimitMax}.`);
   }
-  const { mailbox, quotaBytes, sortMessagesMax } = mailContext();
+  const { mailbox, folders, quotaBytes, sortMessagesMax } = mailContext();
+  const state = await mailbox.state.read(user);
+  folders.settleInBackground(user, state);
+  const here = folderById(state, folder);
+  if (!here) throw noSuchFolder();
+  const quota = { usedBytes: state.bytes, quotaBytes };
   if (sort === 'date' && order === 'desc') {
     if (before !== null && !isMessageId(before)) throw new HttpError(400, 'invalid_argument', '`before` must be the `next` of a page.');
-    // The usage cell is read twice (the page's total, the quota): one small read, kept apart.
-    const [page, usage] = await Promise.all([mailbox.page(user, folder, { before: before ?? undefined, limit }), mailbox.usage(user)]);
-    return { messages: page.messages.map(toApi), next: page.next, total: page.total, quota: { usedBytes: usage.bytes, quotaBytes } };
+    const page = await mailbox.page(user, folder, { before: before ?? undefined, limit });
+    return { messages: page.messages.map(toApi), next: page.next, total: page.total, unread: here.unread, quota };
   }
   const offset = before === null ? 0 : /^@\d{1,9}$/.test(before) ? Number(before.slice(1)) : NaN;
   if (!Number.isInteger(offset)) throw new HttpError(400, 'invalid_argument', '`before` must be the `next` of a page.');
-  const [newest, usage] = await Promise.all([mailbox.list(user, folder, sortMessagesMax), mailbox.usage(user)]);
-  const all = sortMessages(folder, newest, sort, order);
+  const newest = await mailbox.list(user, folder, sortMessagesMax);
+  // Sent and Drafts sort by recipient, every other folder by sender.
+  const all = sortMessages((folder === 'sent' || folder === 'drafts' ? 'sent' : 'inbox') as MailFolder, newest, sort, order);
   const next = offset + limit < all.length ? `@${offset + limit}` : null;
-  return { messages: all.slice(offset, offset + limit).map(toApi), next, total: all.length, quota: { usedBytes: usage.bytes, quotaBytes } };
+  return { messages: all.slice(offset, offset + limit).map(toApi), next, total: all.length, unread: here.unread, quota };
 }
 
 /** The `sort` and `order` query parameters (default: newest first). */
@@ -51,10 +76,11 @@ export function parseSort(params: URLSearchParams): { sort: SortColumn; order: S
   return { sort: sort as SortColumn, order };
 }
 
-function toApi(m: MessageSummary): MailSummary {
+export function toApi(m: MessageSummary): FolderMessage {
+  const flags = flagsOf(m);
   return {
     id: m.id,
-    folder: m.folder,
+    folder: m.folder as MailFolder,
     from: m.from,
     to: m.to,
     cc: m.cc,
@@ -64,5 +90,11 @@ function toApi(m: MessageSummary): MailSummary {
     size: m.size,
     hasAttachments: m.hasAttachments,
     unread: m.unread,
+    uid: m.uid ?? null,
+    flags,
+    flagged: flags.includes('\\Flagged'),
+    answered: flags.includes('\\Answered'),
+    draft: flags.includes('\\Draft'),
+    snippet: m.snippet ?? '',
   };
 }

@@ -5,12 +5,14 @@
 import { z } from 'zod';
 import { usernamePattern } from '../../../../cluster/model/accounts/username.ts';
 import { parseAddress } from '../../../../cluster/model/mail/addresses.ts';
+import { isMessageId } from '../../../../cluster/model/mail/message-id.ts';
 import type { SendMailResult } from '../../queries/mail';
 import type { Config } from '../../../../cluster/common/config.ts';
 import { formatBytes } from '../../format-bytes';
 import { serverContext } from '../context';
 import { HttpError } from '../errors';
 import { mailContext } from './mail-context';
+import { dropSentDraft } from './mail-draft';
 
 export const recipientsMax = 50;
 export const attachmentsMax = 20;
@@ -34,6 +36,8 @@ export const sendSchema = z.object({
     .pipe(z.array(z.string().max(998)).max(50))
     .optional(),
   attachments: z.array(uploadedFile).max(attachmentsMax, `At most ${attachmentsMax} attachments per message.`).default([]),
+  /** The draft this message was written in: it leaves Drafts once the message is sent. */
+  draftId: z.string().refine(isMessageId, '`draftId` must be the id of a draft.').optional(),
 });
 
 /** The send route's largest body: a whole message's worth of attachments, plus the form around them. */
@@ -101,6 +105,8 @@ export async function sendMail(user: string, input: z.infer<typeof sendSchema>):
       }
       throw err;
     });
+  // Sent: the draft it came from goes (a failure to remove it leaves a draft, never a lost send).
+  await dropSentDraft(user, input.draftId).catch(() => {});
   return { sentId: result.sentId, delivered: result.delivered, queued: result.queued };
 }
 

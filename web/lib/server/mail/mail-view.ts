@@ -3,7 +3,7 @@
 // per request with mailparser from the raw message the daemon stored; nothing is cached.
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import type { Folder, MessageSummary } from '../../../../cluster/model/mail/mailbox.ts';
-import type { MailAttachment, MailMessage } from '../../queries/mail';
+import type { MailAttachment, MailFolder, MailMessage } from '../../queries/mail';
 import { attachmentHeaders } from '../download';
 import { HttpError } from '../errors';
 import { mailContext, messageGone } from './mail-context';
@@ -40,7 +40,7 @@ export async function viewMessage(user: string, folder: Folder, id: string): Pro
   }));
   return {
     id,
-    folder,
+    folder: folder as MailFolder,
     from: mail.from?.text ?? summary.from,
     fromAddresses: addresses(mail.from),
     to: addresses(mail.to),

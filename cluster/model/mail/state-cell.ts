@@ -1,0 +1,287 @@
+// Reading and changing a user's mailbox state cell (mailbox-state.ts) through the cluster
+// client: every change is a CPut of the one cell, retried when another writer changed it first,
+// so counts, UIDs and folder names never lose an update whatever the number of writers.
+//
+// A mailbox without a state (from before folders, or whose state was lost to a bad value) gets
+// one made from its index: every entry is counted, page by page, and the state is written with
+// CPut expect-absent, so of two processes doing it at once one wins and the other reads its
+// result. No entry can be committed meanwhile: a commit takes its UID from the state first.
+// - From the old usage count (inbox and Sent only): the entries are counted by their names
+//   alone (a few list calls however many there are, so the first open of a large old mailbox
+//   is quick), the bytes are the old count's; which of them are unread needs every summary, so
+//   that is counted after (countLegacyUnread, in the background for the webmail, first thing
+//   for IMAP) and `unread` leaves them out until then. Entries without a UID keep none until
+//   assignLegacyUids gives them one, below every UID the folder gives out after (uidNext starts
+//   past how many there are).
+// - A state lost to a bad value: every folder found in the index comes back (a user folder
+//   named after its id, "Recovered f2"), with a new UIDVALIDITY, as the UIDs it gave out before
+//   are no longer known.
+import { PennError } from '../../common/errors.ts';
+import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import { mapLimit } from './chunks.ts';
+import { decodeIndexValue, decodeUsage, encodeIndexValue, indexRow, parseIndexColumn, stateColumn, usageColumn, usageRow } from './mailbox.ts';
+import { decodeState, encodeState, folderById, initialState, systemFolders, uidMax, type FolderState, type MailboxState } from './mailbox-state.ts';
+import { messageIdTime } from './message-id.ts';
+import { randomHex } from './random-hex.ts';
+
+/** Attempts at a CPut of the state that concurrent writers keep changing. */
+const stateAttemptsMax = 100;
+/** Column names asked for per ListColumns call, and summaries read at once. */
+const namesPerCallMax = 2000;
+const readsInFlightMax = 32;
+
+/** What a change answers: the new state (undefined: write nothing) and a result for the caller. */
+export type StateChange<T> = (state: MailboxState) => { state: MailboxState | undefined; result: T };
+
+export class StateCell {
+  constructor(
+    private readonly cluster: ClusterClient,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The user's mailbox state, made from the index the first time. */
+  async read(user: string): Promise<MailboxState> {
+    return (await this.readRaw(user)).state;
+  }
+
+  private async readRaw(user: string): Promise<{ value: Buffer; state: MailboxState; rebuilt: boolean }> {
+    let rebuilt = false;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const value = await this.cluster.get(usageRow(user), stateColumn);
+      const state = value && decodeState(value);
+      if (value && state) return { value, state, rebuilt };
+      await this.rebuild(user, value ?? null);
+      rebuilt = true;
+    }
+    throw new PennError('aborted', `${user}'s mailbox state could not be made; try again later`);
+  }
+
+  /**
+   * Applies `change` with a CPut, retried on a concurrent change; answers its result. A change
+   * may throw (a refused folder name, a full mailbox): nothing is written then. With
+   * changeUnlessRebuilt (counting out an entry already gone), nothing is written when the state
+   * had to be made from the index just now: that count already left the entry out.
+   */
+  async change<T>(user: string, change: StateChange<T>): Promise<T> {
+    return (await this.run(user, change, false)) as T;
+  }
+
+  /** As change, for counting out entries already gone (see above). */
+  async changeUnlessRebuilt(user: string, change: StateChange<unknown>): Promise<void> {
+    await this.run(user, change, true);
+  }
+
+  private async run<T>(user: string, change: StateChange<T>, skipWhenRebuilt: boolean): Promise<T | undefined> {
+    for (let attempt = 0; attempt < stateAttemptsMax; attempt++) {
+      const { value, state, rebuilt } = await this.readRaw(user);
+      if (rebuilt && skipWhenRebuilt) return undefined;
+      const { state: next, result } = change(state);
+      if (!next) return result;
+      if (await this.cluster.cput(usageRow(user), stateColumn, value, encodeState({ ...next, nonce: randomHex(6) }))) return result;
+      // Another writer changed it at the same moment: a short random pause spreads the retries.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
+    }
+    throw new PennError('aborted', `${user}'s mailbox is being changed too often at once; try again later`);
+  }
+
+  /** Counts the index, page by page: per folder, entries, unread, bytes, the highest UID and time, and entries without a UID. */
+  async countIndex(user: string): Promise<Map<string, IndexCount>> {
+    const counts = new Map<string, IndexCount>();
+    let after = '';
+    for (;;) {
+      const page = await this.cluster.listColumnsPage(indexRow(user), { after, limit: namesPerCallMax });
+      const entries = page.columns.map((c) => ({ name: c.name, parsed: parseIndexColumn(c.name) })).filter((e) => e.parsed);
+      const values = await mapLimit(entries, readsInFlightMax, (e) => this.cluster.get(indexRow(user), e.name));
+      entries.forEach((e, i) => {
+        const value = values[i];
+        const summary = value && decodeIndexValue(value)?.summary;
+        if (!summary || !e.parsed) return;
+        const c = counts.get(e.parsed.folder) ?? { total: 0, unread: 0, bytes: 0, maxUid: 0, lastMs: 0, withoutUid: 0 };
+        c.total++;
+        if (summary.unread) c.unread++;
+        c.bytes += summary.size;
+        c.maxUid = Math.max(c.maxUid, summary.uid ?? 0);
+        c.lastMs = Math.max(c.lastMs, messageIdTime(summary.id));
+        if (summary.uid === undefined) c.withoutUid++;
+        counts.set(e.parsed.folder, c);
+      });
+      const last = page.columns[page.columns.length - 1];
+      if (!page.more || !last) return counts;
+      after = last.name;
+    }
+  }
+
+  /** Counts the index by column names only: entries and the latest time per folder; none has a UID (an old mailbox). */
+  private async countNames(user: string): Promise<Map<string, IndexCount>> {
+    const counts = new Map<string, IndexCount>();
+    let after = '';
+    for (;;) {
+      const page = await this.cluster.listColumnsPage(indexRow(user), { after, limit: 5000 });
+      for (const col of page.columns) {
+        const parsed = parseIndexColumn(col.name);
+        if (!parsed) continue;
+        const c = counts.get(parsed.folder) ?? { total: 0, unread: 0, bytes: 0, maxUid: 0, lastMs: 0, withoutUid: 0 };
+        c.total++;
+        c.withoutUid++;
+        c.lastMs = Math.max(c.lastMs, messageIdTime(parsed.id));
+        counts.set(parsed.folder, c);
+      }
+      const last = page.columns[page.columns.length - 1];
+      if (!page.more || !last) return counts;
+      after = last.name;
+    }
+  }
+
+  /** Makes the state from the index where `found` (absent, or not a state) still stands. */
+  private async rebuild(user: string, found: Buffer | null): Promise<void> {
+    const oldValue = found === null ? await this.cluster.get(usageRow(user), usageColumn) : undefined;
+    const old = oldValue && decodeUsage(oldValue);
+    const counts = old ? await this.countNames(user) : await this.countIndex(user);
+    const base = initialState(this.now());
+    const folders: FolderState[] = [...base.folders];
+    let nextFolder = base.nextFolder;
+    for (const id of counts.keys()) {
+      if (folderById(base, id)) continue;
+      folders.push({ ...(base.folders[0] as FolderState), id, name: `Recovered ${id}` });
+      nextFolder = Math.max(nextFolder, parseInt(id.slice(1), 36) + 1);
+    }
+    let bytes = 0;
+    const state: MailboxState = {
+      ...base,
+      nextFolder,
+      folders: folders.map((f) => {
+        const c = counts.get(f.id);
+        if (!c) return f;
+        bytes += c.bytes;
+        // Room below uidNext for every entry still without a UID (assignLegacyUids).
+        const uidNext = Math.min(uidMax, Math.max(c.maxUid, 0) + c.withoutUid + 1);
+        const pending = old && c.withoutUid > 0 ? { unreadPending: true, legacyChanges: 0 } : {};
+        return { ...f, total: c.total, unread: c.unread, uidNext, lastMs: c.lastMs, ...(c.withoutUid ? { legacy: true, oldUidsBelow: uidNext } : {}), ...pending };
+      }),
+    };
+    state.bytes = old ? old.bytes : bytes;
+    const made = await this.cluster.cput(usageRow(user), stateColumn, found, encodeState({ ...state, nonce: randomHex(6) }));
+    // The old count has served: gone, so that a state lost some day is made again from every
+    // summary (whose UIDs it must not reuse), never again from names alone.
+    if (made && oldValue) await this.cluster.delete(usageRow(user), usageColumn);
+  }
+
+  /**
+   * Sets the counts from the index (a repair, after a crash left them high), keeping every
+   * folder's names and UIDs. Not exact while other writers change the mailbox.
+   */
+  async recount(user: string): Promise<MailboxState> {
+    const counts = await this.countIndex(user);
+    return this.change(user, (s) => {
+      let bytes = 0;
+      const folders = s.folders.map((f) => {
+        const c = counts.get(f.id);
+        bytes += c?.bytes ?? 0;
+        const { unreadPending: _pending, legacyChanges: _changes, ...rest } = f;
+        return { ...rest, total: c?.total ?? 0, unread: c?.unread ?? 0, uidNext: Math.max(f.uidNext, (c?.maxUid ?? 0) + 1), changes: f.changes + 1 };
+      });
+      const next = { ...s, bytes, folders };
+      return { state: next, result: next };
+    });
+  }
+
+  /**
+   * Counts the folder's unread entries from before UIDs into `unread` (see unreadPending in
+   * mailbox-state.ts): the entries are read, then the count is added with a CPut only if no
+   * such entry changed meanwhile (`legacyChanges`); otherwise it is taken again. Entries with a
+   * UID are counted as they change, so they are left out here.
+   */
+  async countLegacyUnread(user: string, folderId: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const start = folderById(await this.read(user), folderId);
+      if (!start?.unreadPending) return;
+      const mark = start.legacyChanges ?? 0;
+      let unread = 0;
+      let after = '';
+      for (;;) {
+        const page = await this.cluster.listColumnsPage(indexRow(user), { after, prefix: `${folderId}/`, limit: namesPerCallMax });
+        const values = await mapLimit(page.columns, readsInFlightMax, (c) => this.cluster.get(indexRow(user), c.name));
+        for (const v of values) {
+          const summary = v && decodeIndexValue(v)?.summary;
+          if (summary && summary.uid === undefined && summary.unread) unread++;
+        }
+        const last = page.columns[page.columns.length - 1];
+        if (!page.more || !last) break;
+        after = last.name;
+      }
+      const done = await this.change(user, (s) => {
+        const f = folderById(s, folderId);
+        if (!f?.unreadPending) return { state: undefined, result: true };
+        if ((f.legacyChanges ?? 0) !== mark) return { state: undefined, result: false };
+        const folders = s.folders.map((x) => {
+          if (x.id !== folderId) return x;
+          const { unreadPending: _pending, legacyChanges: _changes, ...rest } = x;
+          return { ...rest, unread: x.unread + unread, changes: x.changes + 1 };
+        });
+        return { state: { ...s, folders }, result: true };
+      });
+      if (done) return;
+    }
+  }
+
+  /**
+   * Gives a UID to every entry of the folder that has none (mailboxes from before UIDs), in id
+   * order: each one past the UID of the entry before it. Several processes may do it at once:
+   * an entry takes its UID with a CPut, and whoever loses reads the winner's. Every entry
+   * without a UID dates from before the state, so there are at most as many as the room left
+   * below uidNext when it was made; the UIDs stay below it and grow with the ids.
+   */
+  async assignLegacyUids(user: string, folderId: string): Promise<void> {
+    await this.countLegacyUnread(user, folderId);
+    let state = await this.read(user);
+    // Old entries kept changing while they were counted: count everything instead (entries
+    // that get a UID below are counted as they change from then on).
+    if (folderById(state, folderId)?.unreadPending) state = await this.recount(user);
+    if (!folderById(state, folderId)?.legacy) return;
+    const row = indexRow(user);
+    let previous = 0;
+    let after = '';
+    for (;;) {
+      const page = await this.cluster.listColumnsPage(row, { after, prefix: `${folderId}/`, limit: namesPerCallMax });
+      for (const c of page.columns) {
+        for (let attempt = 0; attempt < 10; attempt++) {
+          const value = await this.cluster.get(row, c.name);
+          const entry = value && decodeIndexValue(value);
+          if (!value || !entry) break;
+          if (entry.summary.uid !== undefined) {
+            previous = entry.summary.uid;
+            break;
+          }
+          const uid = previous + 1;
+          if (await this.cluster.cput(row, c.name, value, encodeIndexValue({ ...entry.summary, uid }, entry.inlineRaw))) {
+            previous = uid;
+            break;
+          }
+        }
+      }
+      const last = page.columns[page.columns.length - 1];
+      if (!page.more || !last) break;
+      after = last.name;
+    }
+    await this.change(user, (s) => {
+      const folders = s.folders.map((f) => {
+        if (f.id !== folderId || !f.legacy) return f;
+        const { legacy: _legacy, ...rest } = f;
+        return { ...rest, changes: f.changes + 1 };
+      });
+      return { state: folders.some((f, i) => f !== s.folders[i]) ? { ...s, folders } : undefined, result: undefined };
+    });
+  }
+}
+
+export interface IndexCount {
+  total: number;
+  unread: number;
+  bytes: number;
+  maxUid: number;
+  lastMs: number;
+  withoutUid: number;
+}
+
+/** The system folders' ids, for callers that walk them. */
+export const systemFolderIds: readonly string[] = systemFolders.map((f) => f.id);
