@@ -44,7 +44,7 @@ function findTests(dir: string, out: string[] = []): string[] {
 function suites(mode: string): Suite[] {
   const fast: Suite = {
     name: 'unit',
-    files: [...findTests('cluster'), ...findTests('tests/lib'), ...findTests('tests/sim'), ...findTests('web/lib')],
+    files: [...findTests('cluster'), ...findTests('tests/lib'), ...findTests('tests/sim'), ...findTests('web/lib'), ...findTests('web/components')],
     concurrency: 2,
   };
   if (mode === 'fast') return [fast];

@@ -173,6 +173,20 @@ const webSchema = z
      *  mail) all of them; the others wait timeouts.largeBodyWaitMs for theirs. */
     largeBodyBytesMin: z.number().int().min(1024).default(1 * MiB),
     largeBodiesInFlightMax: z.number().int().min(1).default(4),
+    /** Drive sharing (web/lib/server/drive/drive-share-*.ts). Shares (links and users) one user
+     *  may have at once; each is a column of the owner's `<user>#shares` row. */
+    sharesPerUserMax: z.number().int().min(1).max(10_000).default(500),
+    /** A link's expiry is at most this far ahead when it is made. */
+    shareExpiryMaxMs: z.number().int().min(60_000).default(365 * 24 * 3600_000),
+    /** Look-ups of a link token that names no link, and wrong link passwords, allowed per client
+     *  address within shareGuessWindowMs (counted in the store, for every frontend together);
+     *  past them the address is answered 429. Wrong passwords are also limited per link. */
+    shareGuessWindowMs: z.number().int().min(1000).default(60_000),
+    shareMissesPerAddressMax: z.number().int().min(1).default(30),
+    sharePasswordFailuresPerAddressMax: z.number().int().min(1).default(10),
+    sharePasswordFailuresPerLinkMax: z.number().int().min(1).default(20),
+    /** How long a link's password, once given, is remembered by its signed cookie. */
+    sharePasswordCookieTtlSeconds: z.number().int().min(60).default(3600),
   })
   .strict();
 
@@ -195,6 +209,18 @@ const driveSchema = z
     uploadsOpenMax: z.number().int().min(1).max(1000).default(64),
     /** Entries (files and folders) in one folder; a folder's listing is one KVS value. */
     folderEntriesMax: z.number().int().min(1).max(20_000).default(10_000),
+    /** A resumable (tus) upload that receives no bytes for this long is reclaimed: its chunks,
+     *  its state and its room are freed, and resuming it answers 404 (docs/API.md, "Resumable
+     *  uploads"). Measured from its last PATCH, so one that keeps moving never expires. */
+    resumableUploadTtlMs: z.number().int().min(1000).default(24 * 3600_000),
+    /** Trash (web/lib/server/drive/drive-trash.ts): an item stays this long, then a sweep deletes it for good. */
+    trashRetentionMs: z.number().int().min(1000).default(30 * 24 * 60 * 60 * 1000),
+    /** The sweep runs when a user's drive is opened, at most this often per user and frontend… */
+    trashSweepIntervalMs: z.number().int().min(1000).default(60_000),
+    /** …and deletes at most this many expired items each time (the rest wait for the next run). */
+    trashSweepItemsMax: z.number().int().min(1).max(1000).default(20),
+    /** Matches one search answers (web/lib/server/drive/drive-search.ts); it says when there were more. */
+    searchHitsMax: z.number().int().min(1).max(1000).default(100),
   })
   .strict();
 

@@ -1,7 +1,9 @@
 'use client';
 // The frame of every page after login: a top menu (PennCloud, the areas, and a user menu that
-// holds every link on a phone), the page in a container, and a footer naming the frontend and
-// storage node serving this session.
+// also holds every link), the page in a container, and a footer. On a phone the areas stay in
+// the top menu as icons (their names hidden, kept as labels), so Drive and Mail are one tap
+// away. Only an administrator's footer names the frontend and storage node serving the
+// session: to anyone else they mean nothing, and they describe the cluster's layout.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, type ReactNode } from 'react';
@@ -26,26 +28,27 @@ export function AppShell({ area, children }: { area: Area; children: ReactNode }
     <>
       <Menu fixed="top" inverted color="teal" size="large">
         <Container>
-          <Menu.Item as={Link} href="/menu" header active={area === 'menu'}>
-            <Icon name="cloud" size="large" /> PennCloud
+          <Menu.Item as={Link} href="/menu" header active={area === 'menu'} aria-label="PennCloud menu">
+            <Icon name="cloud" size="large" /> <span className="pc-wide-only">PennCloud</span>
           </Menu.Item>
-          <Menu.Item as={Link} href="/drive" active={area === 'drive'} className="pc-wide-only">
-            <Icon name="folder open" /> Drive
+          <Menu.Item as={Link} href="/drive" active={area === 'drive'} aria-label="Drive" className="pc-area">
+            <Icon name="folder open" /> <span className="pc-wide-only">Drive</span>
           </Menu.Item>
-          <Menu.Item as={Link} href="/mail" active={area === 'mail'} className="pc-wide-only">
-            <Icon name="mail" /> Mail
+          <Menu.Item as={Link} href="/mail" active={area === 'mail'} aria-label="Mail" className="pc-area">
+            <Icon name="mail" /> <span className="pc-wide-only">Mail</span>
           </Menu.Item>
           {admin && (
-            <Menu.Item as={Link} href="/admin" active={area === 'admin'} className="pc-wide-only">
-              <Icon name="settings" /> Admin
+            <Menu.Item as={Link} href="/admin" active={area === 'admin'} aria-label="Admin" className="pc-area">
+              <Icon name="settings" /> <span className="pc-wide-only">Admin</span>
             </Menu.Item>
           )}
           <Menu.Menu position="right">
             <Dropdown
               item
               aria-label="Account menu"
+              className="pc-account"
               trigger={
-                <span>
+                <span className="pc-account-name">
                   <Icon name="user circle" /> {me.data?.username}
                 </span>
               }
@@ -65,7 +68,7 @@ export function AppShell({ area, children }: { area: Area; children: ReactNode }
       </Menu>
       <Container className="pc-main">{children}</Container>
       <footer className="pc-footer">
-        {me.data ? `PennCloud · frontend ${me.data.frontend} · storage node ${me.data.storageNode.id}` : 'PennCloud'}
+        {me.data?.admin ? `PennCloud · frontend ${me.data.frontend} · storage node ${me.data.storageNode.id}` : 'PennCloud'}
       </footer>
     </>
   );

@@ -5,11 +5,15 @@
 // The inputs are uncontrolled and read at submit, so what was typed before the page hydrated
 // counts; a submit before hydration posts the form to the API route itself, which answers a
 // plain form post with a redirect (to the menu, or back here with ?error=<code>).
+//
+// A visitor sent here from a page (proxy.ts: `/?next=/drive?folder=…`) goes back to it after
+// logging in, when lib/next-path.ts accepts it as a page of this site; otherwise to the menu.
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { Button, Form, Grid, Header, Icon, Message, Segment } from 'semantic-ui-react';
 import { newPasswordSchema, passwordRule, usernameRule, usernameSchema } from '../lib/account-rules';
+import { safeNextPath } from '../lib/next-path';
 import { login, signup, type Credentials } from '../lib/queries/auth';
 
 type Mode = 'login' | 'signup';
@@ -31,8 +35,8 @@ export function AuthScreen({ mode, initialError }: { mode: Mode; initialError?: 
   const [problem, setProblem] = useState<string | undefined>(initialError);
   const mutation = useMutation({
     mutationFn: mode === 'login' ? login : signup,
-    // A full navigation: the menu is rendered by the server with the new cookie.
-    onSuccess: () => window.location.assign('/menu'),
+    // A full navigation: the page is rendered by the server with the new cookie.
+    onSuccess: () => window.location.assign(safeNextPath(new URLSearchParams(window.location.search).get('next')) ?? '/menu'),
   });
 
   const submit = (event: FormEvent<HTMLFormElement>) => {

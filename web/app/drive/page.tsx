@@ -2,29 +2,34 @@ import type { Metadata } from 'next';
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import { AppShell } from '../../components/app-shell';
 import { DriveScreen } from '../../components/drive/drive-screen';
+import { viewInUrl } from '../../components/drive/drive-view';
 import '../../components/drive/drive.css';
 import { WithMe } from '../../components/with-me';
-import { folderQuery, rootFolderId } from '../../lib/queries/drive';
+import { folderQuery } from '../../lib/queries/drive';
+import { trashQuery } from '../../lib/queries/drive-trash';
 import { driveContext } from '../../lib/server/drive/drive-context';
+import { listTrash } from '../../lib/server/drive/drive-trash';
 import { listFolder } from '../../lib/server/drive/drive-tree';
 import { serverContext } from '../../lib/server/context';
 import { requirePageUser } from '../../lib/server/page-user';
 
 export const metadata: Metadata = { title: 'Drive' };
 
-// The folder in ?folder=<id> (the root without it), prefetched under the key the client uses;
-// a folder that cannot be listed is left to the client, which shows why.
-export default async function DrivePage({ searchParams }: { searchParams: Promise<{ folder?: string | string[] }> }) {
+// The view in the URL (a folder, ?view=trash, or ?q= a search), prefetched under the key the
+// client uses; a folder that cannot be listed is left to the client, which shows why, and so is
+// a search (the client asks for it as the page opens).
+export default async function DrivePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePageUser();
-  const requested = (await searchParams).folder;
-  const folder = typeof requested === 'string' && requested !== '' ? requested : rootFolderId;
+  const view = viewInUrl(await searchParams);
+  const d = driveContext(serverContext(), user.username);
   const queryClient = new QueryClient();
-  await queryClient.prefetchQuery({ ...folderQuery(folder), queryFn: () => listFolder(driveContext(serverContext(), user.username), folder) });
+  if (view.kind === 'folder') await queryClient.prefetchQuery({ ...folderQuery(view.id), queryFn: () => listFolder(d, view.id) });
+  if (view.kind === 'trash') await queryClient.prefetchQuery({ ...trashQuery, queryFn: () => listTrash(d) });
   return (
     <WithMe user={user}>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <AppShell area="drive">
-          <DriveScreen initialFolder={folder} />
+          <DriveScreen initialView={view} />
         </AppShell>
       </HydrationBoundary>
     </WithMe>

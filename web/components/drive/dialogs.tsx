@@ -1,6 +1,6 @@
 'use client';
 // The drive's dialogs: a name (new folder, rename), a folder picker (move), and a confirm
-// (delete). Each shows the server's message when it refuses, and stays open until it succeeds.
+// (delete for good; the page's ordinary delete moves to Trash without asking). Each shows the server's message when it refuses, and stays open until it succeeds.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Breadcrumb, Button, Form, Icon, List, Message, Modal, Segment } from 'semantic-ui-react';
@@ -107,7 +107,7 @@ export function DeleteDialog({ item, onDelete, onClose }: { item: DriveItem; onD
   const mutation = useMutation({ mutationFn: onDelete, onSuccess: onClose });
   return (
     <Modal open size="tiny" onClose={onClose} role="dialog" aria-modal aria-label={`Delete ${item.name}`}>
-      <Modal.Header>Delete {item.kind === 'folder' ? 'folder' : 'file'}?</Modal.Header>
+      <Modal.Header>Delete {item.kind === 'folder' ? 'folder' : 'file'} for good?</Modal.Header>
       <Modal.Content>
         <p className="pc-name">
           {item.kind === 'folder' ? (
@@ -116,14 +116,15 @@ export function DeleteDialog({ item, onDelete, onClose }: { item: DriveItem; onD
             </>
           ) : (
             <>“{item.name}” will be deleted for good.</>
-          )}
+          )}{' '}
+          It will not go to Trash, and cannot be restored.
         </p>
         {mutation.error && <Message error role="alert" content={mutation.error.message} />}
       </Modal.Content>
       <Modal.Actions>
         <Button onClick={onClose}>Cancel</Button>
         <Button negative loading={mutation.isPending} disabled={mutation.isPending} onClick={() => mutation.mutate()}>
-          Delete
+          Delete for good
         </Button>
       </Modal.Actions>
     </Modal>

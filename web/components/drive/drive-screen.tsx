@@ -1,28 +1,35 @@
 'use client';
-// The drive page: breadcrumbs and the room used, a toolbar (new folder, upload), the current
-// folder's contents, the uploads panel, and the dialogs. Files dropped anywhere on the page go
-// into the folder shown. Folders open without a page load: the URL (?folder=<id>) follows with
-// history.pushState, and Back works.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+// The drive page: breadcrumbs and the room used, a toolbar (new folder, upload, search, Trash,
+// a link to the Shared page), the current folder's contents, the uploads panel, and the dialogs
+// (Share among them). Files dropped anywhere on the page go into the folder shown. Folders,
+// Trash and search results open without a page load: the URL (?folder=<id>, ?view=trash,
+// ?q=<text>) follows with history.pushState, and Back works. Moving to Trash asks nothing and
+// offers Undo right after.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import { Breadcrumb, Button, Header, Icon, Message, Progress, Segment } from 'semantic-ui-react';
-import { formatBytes } from '../../lib/format-bytes';
+import { Breadcrumb, Button, Header, Icon, Message, Segment } from 'semantic-ui-react';
 import { createFolder, deleteItem, folderQuery, rootFolderId, updateItem, type DriveItem } from '../../lib/queries/drive';
+import { moveToTrash } from '../../lib/queries/drive-trash';
 import { FilePickerButton } from '../file-picker-button';
 import { DeleteDialog, MoveDialog, NameDialog } from './dialogs';
+import { driveUrl, viewInUrl, type DriveView } from './drive-view';
 import { ItemTable, type Action } from './item-table';
+import { SearchBox } from './search-box';
+import { ShareDialog } from './share-dialog';
+import { SearchResults } from './search-results';
+import { TrashView } from './trash-view';
+import { UndoTrash } from './undo-trash';
 import { UploadList } from './upload-list';
+import { UsageBar } from './usage-bar';
 import { useUploads } from './use-uploads';
 
-type Dialog = { kind: 'create' } | { kind: Action; item: DriveItem } | undefined;
+type Dialog = { kind: 'create' } | { kind: Exclude<Action, 'trash'>; item: DriveItem } | undefined;
 
-function folderInUrl(): string {
-  return new URLSearchParams(window.location.search).get('folder') || rootFolderId;
-}
-
-export function DriveScreen({ initialFolder }: { initialFolder: string }) {
-  const [folderId, setFolderId] = useState(initialFolder);
-  const listing = useQuery(folderQuery(folderId));
+export function DriveScreen({ initialView }: { initialView: DriveView }) {
+  const [view, setView] = useState<DriveView>(initialView);
+  const [folderId, setFolderId] = useState(initialView.kind === 'folder' ? initialView.id : rootFolderId);
+  const [trashed, setTrashed] = useState<DriveItem>();
+  const listing = useQuery({ ...folderQuery(folderId), enabled: view.kind === 'folder' });
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>();
   const [dragging, setDragging] = useState(false);
@@ -30,17 +37,31 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
   const usage = listing.data?.usage;
   const uploads = useUploads(usage ? usage.quotaBytes - usage.usedBytes : undefined);
 
-  const open = useCallback((id: string) => {
-    setFolderId(id);
-    window.history.pushState(null, '', id === rootFolderId ? '/drive' : `/drive?folder=${encodeURIComponent(id)}`);
+  const show = useCallback((next: DriveView) => {
+    setView(next);
+    if (next.kind === 'folder') setFolderId(next.id);
+    window.history.pushState(null, '', driveUrl(next));
   }, []);
+  const open = useCallback((id: string) => show({ kind: 'folder', id }), [show]);
   useEffect(() => {
-    const onPop = () => setFolderId(folderInUrl());
+    const onPop = () => {
+      const next = viewInUrl(window.location.search);
+      setView(next);
+      if (next.kind === 'folder') setFolderId(next.id);
+    };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['drive'] });
+  const toTrash = useMutation({
+    mutationFn: (item: DriveItem) => moveToTrash(item.id).then(() => item),
+    onMutate: () => setTrashed(undefined),
+    onSuccess: (item) => {
+      setTrashed(item);
+      return refresh();
+    },
+  });
   const here = listing.data?.folder;
   const addFiles = (files: File[]) => {
     if (files.length > 0 && here) uploads.add(files, here.id, here.name);
@@ -53,6 +74,46 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
     addFiles([...event.dataTransfer.files]);
   };
   const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+
+  const searchBar = (
+    <div className="pc-drive-nav">
+      <SearchBox key={view.kind === 'search' ? view.q : ''} initial={view.kind === 'search' ? view.q : ''} onSearch={(q) => show({ kind: 'search', q })} />
+      {view.kind === 'trash' ? (
+        <Button basic icon="folder open" content="My Drive" onClick={() => open(folderId)} />
+      ) : (
+        <Button basic icon="trash alternate" content="Trash" onClick={() => show({ kind: 'trash' })} />
+      )}
+      <Button as="a" href="/shared" role="link" basic icon="share alternate" content="Shared" />
+    </div>
+  );
+  const undo = (
+    <>
+      {toTrash.error && <Message error role="alert" onDismiss={() => toTrash.reset()} content={toTrash.error.message} />}
+      {trashed && <UndoTrash key={trashed.id} item={trashed} onDone={() => setTrashed(undefined)} onRestored={refresh} />}
+    </>
+  );
+
+  if (view.kind !== 'folder') {
+    return (
+      <div className="pc-drive">
+        {searchBar}
+        {undo}
+        {view.kind === 'trash' ? (
+          <TrashView onOpenFolder={open} />
+        ) : (
+          <>
+            <p>
+              <a href={driveUrl({ kind: 'folder', id: folderId })} onClick={(e) => (e.preventDefault(), open(folderId))}>
+                <Icon name="arrow left" />
+                Back to the folder
+              </a>
+            </p>
+            <SearchResults query={view.q} onOpenFolder={open} />
+          </>
+        )}
+      </div>
+    );
+  }
 
   return (
     <div
@@ -69,6 +130,7 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
       onDrop={onDrop}
       data-testid="drive-drop-zone"
     >
+      {searchBar}
       <div className="pc-drive-top">
         <Header as="h1" className="pc-drive-title">
           <Icon name="folder open" color="teal" />
@@ -97,14 +159,8 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
         ))}
       </Breadcrumb>
 
-      {usage && (
-        <div className="pc-usage" aria-label="Storage used">
-          <Progress percent={Math.min(100, (usage.usedBytes / Math.max(1, usage.quotaBytes)) * 100)} size="tiny" color={usage.usedBytes > usage.quotaBytes * 0.9 ? 'red' : 'teal'} />
-          <span className="pc-muted">
-            {formatBytes(usage.usedBytes)} of {formatBytes(usage.quotaBytes)} used
-          </span>
-        </div>
-      )}
+      {usage && <UsageBar usage={usage} />}
+      {undo}
 
       <UploadList uploads={uploads.uploads} onCancel={uploads.cancel} onClear={uploads.clearFinished} />
 
@@ -129,7 +185,13 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
           </Header>
         </Segment>
       ) : (
-        listing.data && <ItemTable items={listing.data.items} onOpen={(item) => open(item.id)} onAction={(kind, item) => setDialog({ kind, item })} />
+        listing.data && (
+          <ItemTable
+            items={listing.data.items}
+            onOpen={(item) => open(item.id)}
+            onAction={(kind, item) => (kind === 'trash' ? toTrash.mutate(item) : setDialog({ kind, item }))}
+          />
+        )
       )}
 
       {dragging && (
@@ -157,6 +219,7 @@ export function DriveScreen({ initialFolder }: { initialFolder: string }) {
       {dialog?.kind === 'delete' && (
         <DeleteDialog item={dialog.item} onDelete={() => deleteItem(dialog.item.id).then(refresh)} onClose={() => setDialog(undefined)} />
       )}
+      {dialog?.kind === 'share' && <ShareDialog item={dialog.item} onClose={() => setDialog(undefined)} />}
     </div>
   );
 }

@@ -1,14 +1,14 @@
 'use client';
 // The folder's contents: name, size and modified, each sortable (folders stay above files), a
-// folder opens on click, a file downloads; each row has a menu of actions. On a phone the size
-// and date move under the name.
+// folder opens on click, a file downloads; each row has a menu of actions (Share…, Send to
+// Trash, and Delete for good behind a confirm). On a phone the size and date move under the name.
 import { useMemo, useState } from 'react';
 import { Dropdown, Icon, Table, type SemanticICONS } from 'semantic-ui-react';
 import { formatBytes } from '../../lib/format-bytes';
 import { downloadUrl, type DriveItem } from '../../lib/queries/drive';
 
 export type Column = 'name' | 'size' | 'modified';
-export type Action = 'rename' | 'move' | 'delete';
+export type Action = 'rename' | 'share' | 'move' | 'trash' | 'delete';
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
@@ -94,8 +94,10 @@ export function ItemTable({ items, onOpen, onAction }: { items: DriveItem[]; onO
                     {item.kind === 'file' && <Dropdown.Item as="a" href={downloadUrl(item.id)} download={item.name} icon="download" text="Download" />}
                     {item.kind === 'folder' && <Dropdown.Item icon="folder open" text="Open" onClick={() => onOpen(item)} />}
                     <Dropdown.Item icon="pencil" text="Rename" onClick={() => onAction('rename', item)} />
+                    <Dropdown.Item icon="share alternate" text="Share…" onClick={() => onAction('share', item)} />
                     <Dropdown.Item icon="share" text="Move" onClick={() => onAction('move', item)} />
-                    <Dropdown.Item icon="trash alternate" text="Delete" onClick={() => onAction('delete', item)} />
+                    <Dropdown.Item icon="trash alternate" text="Send to Trash" onClick={() => onAction('trash', item)} />
+                    <Dropdown.Item icon="delete" text="Delete for good…" onClick={() => onAction('delete', item)} />
                   </Dropdown.Menu>
                 </Dropdown>
               </Table.Cell>

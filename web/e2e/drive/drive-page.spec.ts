@@ -1,7 +1,8 @@
 // The drive page as a person uses it: files dropped onto the page upload (a 12 MB random file
 // and a text file), download byte for byte (SHA-256 compared), folders nest, and rename, move
 // through the folder picker and delete of a folder with contents all work; a large upload shows
-// its progress bar and can be cancelled, leaving nothing behind.
+// its progress bar and can be cancelled, leaving nothing behind — also when the cancel comes
+// before the server has answered the upload's creation, and the page is reloaded right after.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -157,9 +158,51 @@ test.describe('drive page', () => {
     await expect(upload).toContainText(/Uploading · [\d.]+ MiB of 300 MiB/);
     await page.getByRole('button', { name: 'Cancel upload of large.bin' }).click();
     await expect(upload).toHaveAttribute('data-state', 'cancelled');
+    // The room comes back on the page as soon as the server has let the upload go.
+    await expect(page.getByLabel('Storage used')).toContainText('0 bytes of 10.0 GiB used');
     await waitFor(async () => (await chunkCount(cloud, username)) === 0, { timeoutMs: 20_000, what: 'the cancelled upload to leave no chunk' });
     await page.reload();
     await expect(page.getByText('This folder is empty')).toBeVisible();
     await expect(page.getByLabel('Storage used')).toContainText('0 bytes of 10.0 GiB used');
+  });
+
+  test('a cancel while the upload is being created, then a reload at once, still frees the room', async ({ page, request, cloud }) => {
+    const username = uniqueName('racer');
+    await seedUser(request, cloud.frontendUrl(1), username, 'drive password');
+    await logInThroughUi(page, username, 'drive password');
+    await page.goto('/drive');
+
+    // The creation's answer is held back until the person has clicked Cancel: the server has
+    // reserved the room, the page does not know the upload's address yet.
+    let created!: () => void;
+    const reserved = new Promise<void>((resolve) => (created = resolve));
+    let answer!: () => void;
+    const clicked = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/api/drive/uploads', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const response = await route.fetch();
+      created();
+      await clicked;
+      await route.fulfill({ response });
+    });
+    await page.getByLabel('Files to upload').setInputFiles({ name: 'race.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(20 * MiB, 1) });
+    await reserved;
+    const listed = await request.get(`${cloud.frontendUrl(1)}/api/drive/folders/root`);
+    expect(((await listed.json()) as { usage: { usedBytes: number } }).usage.usedBytes).toBe(20 * MiB);
+
+    const deleting = page.waitForRequest((r) => r.method() === 'DELETE' && r.url().includes('/api/drive/uploads/'));
+    await page.getByRole('button', { name: 'Cancel upload of race.bin' }).click();
+    answer();
+    // The cancel's DELETE is on its way; the page is reloaded before it is answered.
+    await deleting;
+    await page.unroute('**/api/drive/uploads');
+    await page.reload();
+    await expect
+      .poll(async () => ((await (await request.get(`${cloud.frontendUrl(1)}/api/drive/folders/root`)).json()) as { usage: { usedBytes: number } }).usage.usedBytes, {
+        timeout: 20_000,
+      })
+      .toBe(0);
+    expect(((await (await request.get(`${cloud.frontendUrl(1)}/api/drive/uploads`)).json()) as { uploads: unknown[] }).uploads).toEqual([]);
+    expect(await chunkCount(cloud, username)).toBe(0);
   });
 });

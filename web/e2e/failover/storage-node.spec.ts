@@ -1,12 +1,14 @@
 // A storage node failure the user never notices: halt the KVS node remembered in the session,
 // and the menu still loads (the frontend asks the coordinator again); the session then names
-// another node of the same group.
-import { expect, logInThroughUi, seedUser, test, uniqueName } from '../fixtures';
+// another node of the same group. The user is an administrator: only they see, in the footer,
+// which storage node serves the page.
+import { seedAdmin } from '../admin/admin-helpers';
+import { expect, logInThroughUi, test, uniqueName } from '../fixtures';
 import type { Me } from '../../lib/queries/me';
 
 test('halt the storage node in the session: the menu still loads', async ({ page, request, cloud }) => {
   const username = uniqueName('hal');
-  await seedUser(request, cloud.frontendUrl(1), username, 'hal password');
+  await seedAdmin(cloud, request, username, 'hal password');
   await logInThroughUi(page, username, 'hal password');
   const meUrl = new URL('/api/me', page.url()).href;
   const before = (await (await page.request.get(meUrl)).json()) as Me;

@@ -4,8 +4,10 @@
 // When the store cannot serve the session check in time (every replica of the user's group
 // down, a failover in progress), the page fails at once with a marked error: app/error.tsx then
 // says storage is recovering, rather than the page hanging or showing a generic failure.
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { isStorageUnavailable } from '../../../cluster/kvs/cluster-client.ts';
+import { loginPathFor, pagePathHeader } from '../next-path';
 import { storageUnavailableDigest } from '../storage-unavailable';
 import { getSession, resolveUser, type CurrentUser } from './session';
 
@@ -22,9 +24,13 @@ export async function pageUser(): Promise<PageUser | null> {
   return resolved ? { ...resolved.user, nodeChanged: resolved.nodeChanged } : null;
 }
 
-/** The user, or a redirect to the login page at `/`. */
+/**
+ * The user, or a redirect to the login page. A cookie that named no live session (expired, or
+ * logged out elsewhere) got past proxy.ts, which told the page its own address: the login link
+ * comes back to it, as it would have without the cookie.
+ */
 export async function requirePageUser(): Promise<PageUser> {
   const user = await pageUser();
-  if (!user) redirect('/');
+  if (!user) redirect(loginPathFor((await headers()).get(pagePathHeader) ?? '/'));
   return user;
 }

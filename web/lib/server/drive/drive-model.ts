@@ -18,6 +18,8 @@ const entrySchema = z.object({
   chunkBytes: z.number().optional(),
   chunksPerRow: z.number().optional(),
   sha256: z.string().optional(),
+  /** Entries of Trash only: the folder the item was in, that folder's path then, and when it was trashed. */
+  trashed: z.object({ from: z.string(), fromPath: z.string(), at: z.number() }).optional(),
 });
 export type Entry = z.infer<typeof entrySchema>;
 
@@ -27,6 +29,8 @@ const folderSchema = z.object({
   created: z.number(),
   /** Set when a recursive delete begins: nothing more is added, and the delete can be resumed. */
   deleting: z.boolean().optional(),
+  /** Set on Trash (drive-names.ts, trashId): names need not differ there, and nothing is added but by trashing. */
+  trash: z.boolean().optional(),
   entries: z.record(z.string(), entrySchema),
 });
 export type Folder = z.infer<typeof folderSchema>;
@@ -79,6 +83,7 @@ export function withEntry(folder: Folder, id: string, entry: Entry, entriesMax: 
   const existing = folder.entries[id];
   if (existing && existing.name === entry.name) return undefined;
   if (folder.deleting) throw new HttpError(409, 'failed_precondition', 'This folder is being deleted.');
+  if (folder.trash) throw new HttpError(409, 'failed_precondition', 'Nothing can be put in Trash but by deleting it.');
   const other = findByName(folder, entry.name);
   if (other !== undefined && other !== id) throw taken(entry.name);
   if (Object.keys(folder.entries).length >= entriesMax) {
@@ -97,11 +102,11 @@ export function withoutEntry(folder: Folder, id: string): Folder | undefined {
 export function withName(folder: Folder, id: string, name: string, nowMs: number): Folder | undefined {
   const entry = folder.entries[id];
   if (!entry) throw itemGone();
+  if (folder.trash) throw new HttpError(409, 'failed_precondition', 'An item in Trash cannot be renamed; restore it first.');
   if (entry.name === name) return undefined;
   if (findByName(folder, name) !== undefined) throw taken(name);
   return { ...folder, entries: { ...folder.entries, [id]: { ...entry, name, modified: nowMs } } };
 }
-
 
 export function viewOf(id: string, entry: Entry): DriveItem {
   const view: DriveItem = {

@@ -5,11 +5,20 @@
 //                              at:<fileId>   the folder a file is in (the authority on where it lives)
 //                              usage         bytes used and the uploads in progress (drive-usage.ts)
 //                              lock:tree     held while a folder moves, so two moves cannot make a cycle
+//                              folder:trash  Trash: a folder no id names, its entries marked with where they came from
 //   <user>#file#<fileId>#<n>   c/<index>     chunk <index> of the file (n = index / chunksPerRow)
+//   <user>#search              <b>/<parent>/<id>/<name>   the name index (drive-search-index.ts)
 import { randomBytes } from 'node:crypto';
 import { HttpError } from '../errors';
 
 export const rootId = 'root';
+/**
+ * Trash is a folder cell like any other, so a trashed item keeps its pointer discipline (a
+ * file's `at:` names it, a folder's `parent` names it) and a final delete of it is the ordinary
+ * delete. The id matches no item id (kindOfId answers undefined), so no route can open it as a
+ * folder, move into it or upload into it.
+ */
+export const trashId = 'trash';
 export const nameBytesMax = 255;
 
 const idPattern = /^(root|[df][A-Za-z0-9_-]{16})$/;
@@ -35,6 +44,7 @@ export const folderColumn = (id: string) => `folder:${id}`;
 export const fileAtColumn = (fileId: string) => `at:${fileId}`;
 export const usageColumn = 'usage';
 export const treeLockColumn = 'lock:tree';
+export const searchRow = (user: string) => `${user}#search`;
 
 export function chunkRow(user: string, fileId: string, index: number, chunksPerRow: number): string {
   return chunkRowByNumber(user, fileId, Math.floor(index / chunksPerRow));

@@ -6,6 +6,8 @@
 // pointer, then removes the old entry (a crash may briefly show the item in both folders); a
 // delete claims the pointer, records itself (drive-usage.ts), frees the content, removes the
 // entry, then gives the bytes back — a delete cut short is finished by drive-reclaim.ts.
+// Every folder change also updates the name index (drive-search.ts) after it is stored; Trash
+// (drive-trash.ts) is one more folder, which no id names.
 import type { Crumb, DriveItem, FolderListing } from '../../drive-api';
 import { HttpError } from '../errors';
 import { readCell, updateCell } from '../cells';
@@ -22,7 +24,9 @@ import {
   type Entry,
   type Folder,
 } from './drive-model';
-import { checkName, fileAtColumn, filesRow, folderColumn, kindOfId, newId, rootId, treeLockColumn, usageColumn } from './drive-names';
+import { checkName, fileAtColumn, filesRow, folderColumn, kindOfId, newId, rootId, trashId, treeLockColumn, usageColumn } from './drive-names';
+import { indexDelta } from './drive-search-index';
+import { writeIndexDelta } from './drive-search-writes';
 import { freeChunks } from './drive-chunks';
 import { rowsOfFile } from './drive-layout';
 import { completeDelete, recordDelete, usageCodec } from './drive-usage';
@@ -36,31 +40,41 @@ export function getFolder(d: DriveContext, id: string): Promise<Folder | undefin
   return readCell(d.cluster, filesRow(d.user), folderColumn(id), folderCodec);
 }
 
-/** The root exists from the first write into the drive on. */
-async function ensureRoot(d: DriveContext): Promise<void> {
+/** The root exists from the first write into the drive on, Trash from the first item trashed. */
+async function ensureFolder(d: DriveContext, id: string): Promise<void> {
   const row = filesRow(d.user);
-  if (await d.cluster.get(row, folderColumn(rootId))) return;
-  await d.cluster.cput(row, folderColumn(rootId), null, folderCodec.encode(newFolder(null, Date.now())));
+  if (await d.cluster.get(row, folderColumn(id))) return;
+  const folder = id === trashId ? { ...newFolder(null, Date.now()), trash: true } : newFolder(null, Date.now());
+  await d.cluster.cput(row, folderColumn(id), null, folderCodec.encode(folder));
 }
 
-/** Changes an existing folder (404 when it is gone). */
+/** Changes an existing folder (404 when it is gone), then brings the name index up to date. */
 export async function updateFolder(d: DriveContext, id: string, change: (f: Folder) => Folder | undefined): Promise<Folder | undefined> {
-  if (id === rootId) await ensureRoot(d);
-  return updateCell(
+  if (id === rootId || id === trashId) await ensureFolder(d, id);
+  // The change may run several times (updateCell retries and batches). The last run that
+  // changed something gives this caller's part: a later run that finds nothing to do found its
+  // own earlier write (a reply lost) or the same change by another writer, and the index
+  // writes are the same either way (a put or delete of one column, done twice, is done once).
+  let seen: { before: Folder; after: Folder } | undefined;
+  const stored = await updateCell(
     d.cluster,
     filesRow(d.user),
     folderColumn(id),
     folderCodec,
     (current) => {
       if (!current) throw folderGone();
-      return change(current);
+      const next = change(current);
+      if (next) seen = { before: current, after: next };
+      return next;
     },
     busy,
   );
+  if (seen) await writeIndexDelta(d, indexDelta(id, seen.before, seen.after));
+  return stored;
 }
 
 /** Removes an entry; answers it when this call removed it, undefined when it was already gone. */
-async function removeEntry(d: DriveContext, folderId: string, id: string): Promise<Entry | undefined> {
+export async function removeEntry(d: DriveContext, folderId: string, id: string): Promise<Entry | undefined> {
   let removed: Entry | undefined;
   try {
     await updateFolder(d, folderId, (f) => {
@@ -92,7 +106,7 @@ export async function listFolder(d: DriveContext, id: string): Promise<FolderLis
 }
 
 /** Root first; walks up the parents, each step one read. */
-async function breadcrumbs(d: DriveContext, id: string, folder: Folder): Promise<Crumb[]> {
+export async function breadcrumbs(d: DriveContext, id: string, folder: Folder): Promise<Crumb[]> {
   const path: Crumb[] = [];
   const seen = new Set<string>([id]);
   let current = id;
@@ -128,7 +142,7 @@ export async function createFolder(d: DriveContext, parentId: string, rawName: u
   return viewOf(id, entry);
 }
 
-interface Located {
+export interface Located {
   id: string;
   kind: 'file' | 'folder';
   parent: string;
@@ -161,6 +175,7 @@ export async function locate(d: DriveContext, id: string, { deleting = false } =
 export async function renameItem(d: DriveContext, id: string, rawName: unknown): Promise<DriveItem> {
   const name = checkName(rawName);
   const item = await locate(d, id);
+  if (item.parent === trashId) throw inTrash();
   const folder = await updateFolder(d, item.parent, (f) => withName(f, id, name, Date.now()));
   return viewOf(id, folder?.entries[id] ?? item.entry);
 }
@@ -168,31 +183,48 @@ export async function renameItem(d: DriveContext, id: string, rawName: unknown):
 export async function moveItem(d: DriveContext, id: string, targetId: string): Promise<DriveItem> {
   if (kindOfId(targetId) !== 'folder') throw new HttpError(404, 'not_found', 'The target folder does not exist.');
   const item = await locate(d, id);
+  if (item.parent === trashId) throw inTrash();
   if (item.parent === targetId) return viewOf(id, item.entry);
   if (item.kind === 'file') {
-    await relink(d, item, targetId, async () => {
-      if (!(await d.cluster.cput(filesRow(d.user), fileAtColumn(id), item.parent, targetId))) throw itemGone();
-    });
+    await relink(d, item, targetId, addAs(d, item), () => moveFilePointer(d, item, targetId));
     return viewOf(id, item.entry);
   }
   // Folder moves take the user's tree lock, so two moves cannot each pass the cycle check and
   // together make a loop cut off from the root.
   await withTreeLock(d, async () => {
     await refuseCycle(d, id, targetId);
-    await relink(d, item, targetId, async () => {
-      await updateCell(d.cluster, filesRow(d.user), folderColumn(id), folderCodec, (f) => {
-        if (!f || f.deleting || f.parent !== item.parent) throw itemGone();
-        return { ...f, parent: targetId };
-      });
-    });
+    await relink(d, item, targetId, addAs(d, item), () => moveFolderPointer(d, item, targetId));
   });
   return viewOf(id, item.entry);
 }
 
-/** Adds the entry to the target, moves the pointer (undoing the add if that fails), drops the old entry. */
-async function relink(d: DriveContext, item: Located, targetId: string, movePointer: () => Promise<void>): Promise<void> {
+export function inTrash(): HttpError {
+  return new HttpError(409, 'failed_precondition', 'That item is in Trash; restore it first.');
+}
+
+/** The target's change that lists the item as it is. */
+function addAs(d: DriveContext, item: Located): (f: Folder) => Folder | undefined {
+  return (f) => withEntry(f, item.id, item.entry, d.config.drive.folderEntriesMax);
+}
+
+export async function moveFilePointer(d: DriveContext, item: Located, targetId: string): Promise<void> {
+  if (!(await d.cluster.cput(filesRow(d.user), fileAtColumn(item.id), item.parent, targetId))) throw itemGone();
+}
+
+export async function moveFolderPointer(d: DriveContext, item: Located, targetId: string): Promise<void> {
+  await updateCell(d.cluster, filesRow(d.user), folderColumn(item.id), folderCodec, (f) => {
+    if (!f || f.deleting || f.parent !== item.parent) throw itemGone();
+    return { ...f, parent: targetId };
+  });
+}
+
+/**
+ * Adds the entry to the target (`add`, the target's change), moves the pointer (undoing the add
+ * if that fails), drops the old entry.
+ */
+export async function relink(d: DriveContext, item: Located, targetId: string, add: (f: Folder) => Folder | undefined, movePointer: () => Promise<void>): Promise<void> {
   try {
-    await updateFolder(d, targetId, (f) => withEntry(f, item.id, item.entry, d.config.drive.folderEntriesMax));
+    await updateFolder(d, targetId, add);
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) throw new HttpError(404, 'not_found', 'The target folder does not exist.');
     throw err;
@@ -206,7 +238,7 @@ async function relink(d: DriveContext, item: Located, targetId: string, movePoin
   await removeEntry(d, item.parent, item.id);
 }
 
-async function refuseCycle(d: DriveContext, id: string, targetId: string): Promise<void> {
+export async function refuseCycle(d: DriveContext, id: string, targetId: string): Promise<void> {
   const seen = new Set<string>();
   for (let at: string | null = targetId; at !== null; at = (await getFolder(d, at))?.parent ?? null) {
     if (at === id) throw new HttpError(400, 'invalid_argument', 'A folder cannot be moved into itself or into a folder inside it.');
@@ -217,7 +249,7 @@ async function refuseCycle(d: DriveContext, id: string, targetId: string): Promi
 
 const lockLeaseMs = 30_000;
 
-async function withTreeLock<T>(d: DriveContext, fn: () => Promise<T>): Promise<T> {
+export async function withTreeLock<T>(d: DriveContext, fn: () => Promise<T>): Promise<T> {
   const row = filesRow(d.user);
   const mine = JSON.stringify({ owner: newId('file'), expiresAt: Date.now() + lockLeaseMs });
   const deadline = Date.now() + d.config.timeouts.driveLockWaitMs;

@@ -11,7 +11,9 @@
 // the last deletes done are kept, so a slow deleter cannot record a finished delete again.
 //
 // A record nobody renewed for drive.uploadStaleMs belongs to a frontend that died:
-// drive-reclaim.ts finishes its work. Pure transforms; the I/O is in drive-reclaim.ts,
+// drive-reclaim.ts finishes its work. A resumable (tus) upload's record is `resumable`: it waits
+// between requests for its client to come back, so it goes stale only after
+// drive.resumableUploadTtlMs without a byte. Pure transforms; the I/O is in drive-reclaim.ts,
 // drive-upload.ts and drive-tree.ts.
 import { z } from 'zod';
 import { HttpError } from '../errors';
@@ -23,6 +25,8 @@ const uploadSchema = z.object({
   reservedBytes: z.number(),
   touchedAt: z.number(),
   committing: z.boolean().optional(),
+  /** A tus upload (drive-tus-store.ts): its state is the `tus:<uploadId>` column. */
+  resumable: z.boolean().optional(),
 });
 export type OpenUpload = z.infer<typeof uploadSchema>;
 
@@ -153,10 +157,11 @@ export function completeDelete(current: Usage | undefined, fileId: string): Usag
   };
 }
 
-/** Upload records nobody renewed within staleMs. */
-export function staleUploads(usage: Usage | undefined, nowMs: number, staleMs: number): [string, OpenUpload][] {
-  return Object.entries(usage?.uploads ?? {}).filter(([, u]) => nowMs - u.touchedAt > staleMs);
+/** Upload records nobody renewed within staleMs (a resumable one: within resumableTtlMs). */
+export function staleUploads(usage: Usage | undefined, nowMs: number, staleMs: number, resumableTtlMs = staleMs): [string, OpenUpload][] {
+  return Object.entries(usage?.uploads ?? {}).filter(([, u]) => nowMs - u.touchedAt > (u.resumable ? resumableTtlMs : staleMs));
 }
+
 
 /** Delete records older than staleMs: their frontend died (a delete takes seconds, not minutes). */
 export function staleDeletes(usage: Usage | undefined, nowMs: number, staleMs: number): [string, OpenDelete][] {

@@ -1,0 +1,106 @@
+'use client';
+// A link's page for a visitor without an account (/s/<token>): the password form when the link
+// asks for one, then for a file its name, size, type and a Download button, for a folder its
+// listing, navigable into the folders inside it (the folder in the URL's ?folder=). Nothing of
+// the file is shown in the page: it is only ever downloaded (an attachment, never sniffed).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Button, Form, Header, Icon, Message, Segment } from 'semantic-ui-react';
+import { ApiError } from '../../lib/api-client';
+import { formatBytes } from '../../lib/format-bytes';
+import { ShareListing } from './share-listing';
+import { giveLinkPassword, linkFileUrl, linkFolderQuery, linkInfoQuery } from './share-queries';
+
+function folderInUrl(): string | undefined {
+  return new URLSearchParams(window.location.search).get('folder') ?? undefined;
+}
+
+export function ShareLinkView({ token }: { token: string }) {
+  const info = useQuery(linkInfoQuery(token));
+  const error = info.error instanceof ApiError ? info.error : undefined;
+  if (info.isPending) return <Segment basic loading aria-label="Loading the link" />;
+  if (error?.code === 'password_required') return <PasswordForm token={token} />;
+  if (info.error) return <Gone error={info.error} />;
+  const { item, owner, expires } = info.data;
+  return (
+    <Segment>
+      <Header as="h1" size="medium">
+        <Icon name={item.kind === 'folder' ? 'folder' : 'file outline'} />
+        <Header.Content className="pc-name">
+          {item.name}
+          <Header.Subheader>
+            Shared by {owner}
+            {expires && `, until ${new Date(expires).toLocaleString()}`}
+          </Header.Subheader>
+        </Header.Content>
+      </Header>
+      {item.kind === 'file' ? (
+        <>
+          <p>
+            {formatBytes(item.size ?? 0)} · {item.type}
+          </p>
+          <Button as="a" primary icon="download" content="Download" href={linkFileUrl(token, item.id)} download={item.name} />
+        </>
+      ) : (
+        <SharedFolder token={token} rootId={item.id} />
+      )}
+    </Segment>
+  );
+}
+
+function SharedFolder({ token, rootId }: { token: string; rootId: string }) {
+  const [folder, setFolder] = useState(rootId);
+  useEffect(() => {
+    setFolder(folderInUrl() ?? rootId);
+    const onPop = () => setFolder(folderInUrl() ?? rootId);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [rootId]);
+  const listing = useQuery(linkFolderQuery(token, folder));
+  const open = (id: string) => {
+    setFolder(id);
+    window.history.pushState(null, '', id === rootId ? window.location.pathname : `?folder=${encodeURIComponent(id)}`);
+  };
+  if (listing.isPending) return <Segment basic loading aria-label="Loading the folder" />;
+  if (listing.error) return <Message error role="alert" content={listing.error.message} />;
+  return <ShareListing listing={listing.data} onOpen={open} fileUrl={(id) => linkFileUrl(token, id)} />;
+}
+
+function PasswordForm({ token }: { token: string }) {
+  const queryClient = useQueryClient();
+  const [password, setPassword] = useState('');
+  const mutation = useMutation({
+    mutationFn: () => giveLinkPassword(token, password),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['link', token] }),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    mutation.mutate();
+  };
+  return (
+    <Segment>
+      <Header as="h1" size="medium">
+        <Icon name="lock" />
+        <Header.Content>This link is protected by a password</Header.Content>
+      </Header>
+      <Form onSubmit={submit} error={mutation.isError}>
+        <Form.Input id="pc-link-password" type="password" label="Password" value={password} autoFocus onChange={(_, { value }) => setPassword(String(value))} />
+        {mutation.error && <Message error role="alert" content={mutation.error.message} />}
+        <Button primary type="submit" loading={mutation.isPending} disabled={mutation.isPending || password === ''}>
+          Open
+        </Button>
+      </Form>
+    </Segment>
+  );
+}
+
+export function Gone({ error }: { error: Error }) {
+  const status = error instanceof ApiError ? error.status : 0;
+  const title = status === 410 ? 'This link has expired' : status === 404 ? 'This link is not available' : status === 429 ? 'Too many attempts' : 'Cannot open this link';
+  return (
+    <Message negative role="alert">
+      <Message.Header>{title}</Message.Header>
+      <p>{status === 404 ? 'It was revoked by its owner, what it shared was removed, or it never existed.' : error.message}</p>
+    </Message>
+  );
+}

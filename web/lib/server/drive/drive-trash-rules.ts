@@ -1,0 +1,87 @@
+// Trash's pure rules: the entry a trashed item gets, the free name a restored one takes when its
+// old name is taken, and which items the sweep deletes for good. Like drive-model.ts, every
+// change is a pure function of the folder it is given (a CPut retry runs it again) and answers
+// `undefined` when the folder is already as it wants it.
+import type { TrashItem } from '../../drive-trash-api';
+import { HttpError } from '../errors';
+import { findByName, viewOf, type Entry, type Folder } from './drive-model';
+import { nameBytesMax } from './drive-names';
+
+export interface Trashed {
+  from: string;
+  fromPath: string;
+  at: number;
+}
+
+/** Adds a trashed item to Trash; names may repeat there. Refuses when Trash is full. */
+export function withTrashed(trash: Folder, id: string, entry: Entry, trashed: Trashed, entriesMax: number): Folder | undefined {
+  if (trash.entries[id]) return undefined;
+  if (Object.keys(trash.entries).length >= entriesMax) {
+    throw new HttpError(409, 'failed_precondition', `Trash holds at most ${entriesMax} items; empty it, or delete some for good, first.`);
+  }
+  return { ...trash, entries: { ...trash.entries, [id]: { ...entry, trashed } } };
+}
+
+/** The entry as it was before it went to Trash, under `name`. */
+export function restoredEntry(entry: Entry, name: string): Entry {
+  const copy = { ...entry, name };
+  delete copy.trashed;
+  return copy;
+}
+
+/**
+ * `name` when no other entry of `folder` has it, else the first free of "name (1).ext",
+ * "name (2).ext", … (a folder's name has no extension; neither has ".profile"). A base that
+ * would make the name too long is cut. `selfId`'s own entry does not count: a retry of a restore
+ * that had applied finds the item under the name it took.
+ */
+export function freeName(folder: Folder, name: string, selfId: string, kind: Entry['kind']): string {
+  const holder = findByName(folder, name);
+  if (holder === undefined || holder === selfId) return name;
+  const dot = kind === 'file' ? name.lastIndexOf('.') : -1;
+  const base = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot) : '';
+  // At most one more than the folder's entries can be taken: some n up to there is free.
+  for (let n = 1; ; n++) {
+    const suffix = ` (${n})${ext}`;
+    const candidate = cutToBytes(base, nameBytesMax - Buffer.byteLength(suffix, 'utf8')).trimEnd() + suffix;
+    const other = findByName(folder, candidate);
+    if (other === undefined || other === selfId) return candidate;
+  }
+}
+
+function cutToBytes(text: string, bytesMax: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= bytesMax) return text;
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch, 'utf8') > bytesMax) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** Items trashed at or before `nowMs - retentionMs`, oldest first, at most `max` of them. */
+export function expiredInTrash(trash: Folder | undefined, nowMs: number, retentionMs: number, max: number): string[] {
+  if (!trash) return [];
+  return Object.entries(trash.entries)
+    .filter(([, e]) => e.trashed !== undefined && e.trashed.at <= nowMs - retentionMs)
+    .sort(([, a], [, b]) => a.trashed!.at - b.trashed!.at)
+    .slice(0, max)
+    .map(([id]) => id);
+}
+
+/** Trash's items as the API lists them, newest first. */
+export function trashViews(trash: Folder | undefined, retentionMs: number): TrashItem[] {
+  if (!trash) return [];
+  return Object.entries(trash.entries)
+    .map(([id, e]): TrashItem => {
+      const at = e.trashed?.at ?? e.modified;
+      return {
+        ...viewOf(id, e),
+        from: { id: e.trashed?.from ?? 'root', path: e.trashed?.fromPath ?? '' },
+        trashedAt: new Date(at).toISOString(),
+        purgeAt: new Date(at + retentionMs).toISOString(),
+      };
+    })
+    .sort((a, b) => b.trashedAt.localeCompare(a.trashedAt) || a.name.localeCompare(b.name));
+}
