@@ -296,6 +296,25 @@ const mailSchema = z
     trashRetentionMs: z.number().int().min(60_000).default(30 * 24 * 3600_000),
     /** A mailbox's Trash is swept at most this often, when the mailbox is opened (its folders listed). */
     trashSweepIntervalMs: z.number().int().min(1000).default(6 * 3600_000),
+    /** IMAP4rev1 (cluster/smtp/io/imap-server.ts) on mail.host, beside SMTP and POP3. */
+    imapPort: port.default(1143),
+    /** How often an IDLE client's folder change counter is read (one small Get): new mail shows
+     *  within about this long; each idle session costs a read this often. */
+    imapIdlePollMs: z.number().int().min(50).default(300),
+    /** Logged-in IMAP sessions per user at once (a phone and a desktop open several each). */
+    imapSessionsPerUserMax: z.number().int().min(1).default(20),
+    /** A logged-in IMAP session silent this long is logged out (RFC 3501 §5.4: at least 30 min;
+     *  it also bounds an IDLE, which clients renew every 29 minutes). */
+    imapIdleTimeoutMs: z.number().int().min(1000).default(30 * 60_000),
+    /** IMAP commands answered BAD before the server hangs up, and the longest command line
+     *  (literals excluded: those are bounded by messageBytesMax). */
+    imapErrorsMax: z.number().int().min(1).default(20),
+    imapLineBytesMax: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+    /** Mail search (cluster/model/mail/mail-search.ts) reads the index row in pages of at most
+     *  this many bytes (the memory one search holds at once)… */
+    searchPageBytes: z.number().int().min(64 * 1024).max(8 * MiB).default(4 * MiB),
+    /** …and at most this many bytes in all; past it the search stops and says there may be more. */
+    searchScanBytesMax: z.number().int().min(64 * 1024).default(512 * MiB),
   })
   .strict();
 
@@ -395,6 +414,8 @@ const timeoutsSchema = z
     mailSessionCheckMs: z.number().int().min(0).default(5000),
     /** How long that check (and the read at login) waits for the store; past it the session goes on unchecked until the next one. */
     mailSessionCheckWaitMs: z.number().int().min(10).default(500),
+    /** An IMAP client that has not logged in after this long is disconnected (also its idle limit until then). */
+    imapLoginMs: z.number().int().min(100).default(60_000),
   })
   .strict();
 

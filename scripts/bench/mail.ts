@@ -8,6 +8,8 @@
 //   3. POP3: one mailbox of POP3_MESSAGES (1,000) messages of POP3_MESSAGE_KB (32) KiB,
 //      downloaded by one client with RETR after RETR (as Thunderbird does). Prints MB/s and
 //      the time to log in and list.
+//   4–6. IMAP (scripts/bench/mail-imap.ts): FETCH of that mailbox (MB/s), SEARCH over 10,000
+//      messages (p50/p99, and the webmail's search), IDLE delivery latency over 50 deliveries.
 // Beside each rate it prints the CPU time per message of the daemon and of the storage nodes
 // (from /proc, so other load on the machine moves it much less than the wall-clock rates), and
 // the replicated writes per message (the groups' log positions).
@@ -21,6 +23,7 @@ import { MailClient } from '../../cluster/smtp/client.ts';
 import { Accounts } from '../../cluster/smtp/io/accounts.ts';
 import { mailPorts, startCluster, startMailDaemon } from '../lib/cluster.ts';
 import { figure, loadFigures } from './figures.ts';
+import { imapPhases } from './mail-imap.ts';
 
 const messages = Number(process.env.MESSAGES ?? 5000);
 const keyedMessages = Number(process.env.KEYED_MESSAGES ?? 2000);
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
       }
     }
   };
-  await Promise.all([...users, 'popper'].map(signUp));
+  await Promise.all([...users, 'popper', 'searcher', 'idler'].map(signUp));
   const daemon = await startMailDaemon(cluster, cpuProfileDir ? { NODE_OPTIONS: `--import ${profilerPreload(cpuProfileDir)}` } : {});
   const status = new MailClient(cluster.config);
   const nodePids = cluster.nodes.map((n) => cluster.services.get(n.id)?.child.pid);
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
     return [...furthest.values()].reduce((a, b) => a + b, 0);
   };
   try {
-    console.log(`bench:mail — 3 groups × 3 replicas, mail daemon on SMTP ${ports.smtpPort}, POP3 ${ports.pop3Port}`);
+    console.log(`bench:mail — 3 groups × 3 replicas, mail daemon on SMTP ${ports.smtpPort}, POP3 ${ports.pop3Port}, IMAP ${ports.imapPort}`);
 
     // 1 and 2. SMTP in: one connection per session, messages one after another on it.
     const smtpPhase = async (name: string, count: number, withMessageId: boolean) => {
@@ -183,6 +186,10 @@ async function main(): Promise<void> {
     );
     figure('mail', 'pop3_mb_per_s', mbPerS, 'MB/s');
     figure('mail', 'pop3_login_ms', result.loginSeconds * 1000, 'ms');
+
+    // 4–6. IMAP.
+    const login = (name: string) => ({ name, password: `${name}-password` });
+    await imapPhases({ config: cluster.config, cluster: cluster.client, smtpPort: ports.smtpPort, imapPort: ports.imapPort, fetchUser: login('popper'), searchUser: login('searcher'), idleUser: login('idler'), send: sendRetrying });
     const s = await status.status();
     console.log(`daemon RSS ${(s.rssBytes / 1024 / 1024).toFixed(0)} MiB after ${s.smtpMessages} SMTP messages`);
     figure('mail', 'daemon_rss', s.rssBytes / 1024 / 1024, 'MiB');

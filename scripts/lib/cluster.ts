@@ -143,12 +143,13 @@ export interface MailPorts {
   smtpPort: number;
   pop3Port: number;
   grpcPort: number;
+  imapPort: number;
 }
 
 /** Free ports for the mail daemon, to put under `config.mail` of startCluster's options. */
 export async function mailPorts(): Promise<MailPorts> {
-  const [smtpPort, pop3Port, grpcPort] = (await freePorts(3)) as [number, number, number];
-  return { smtpPort, pop3Port, grpcPort };
+  const [smtpPort, pop3Port, grpcPort, imapPort] = (await freePorts(4)) as [number, number, number, number];
+  return { smtpPort, pop3Port, grpcPort, imapPort };
 }
 
 /**

@@ -1,7 +1,9 @@
 // `npm run test:thunderbird`: the opt-in test with Thunderbird itself (Debian's `thunderbird`,
 // headless, driven over Marionette). Against a real cluster and mail daemon it sets up a POP3 +
 // SMTP account for alice, downloads a message bob sent her, and sends one to bob; the daemon's
-// store must then hold bob's copy and alice's Sent copy. Without Thunderbird installed it prints
+// store must then hold bob's copy and alice's Sent copy. Then an IMAP account for bob: its
+// folders are discovered, the inbox shows alice's message, and marking it read in Thunderbird
+// (a STORE \Seen) makes it read in the store the webmail reads. Without Thunderbird installed it prints
 // why and exits 0 (it is not part of `npm test`: Thunderbird is ~300 MB and starts slowly).
 // Install it with `apt-get install -y thunderbird`. Ends with one line `N passed, N failed`.
 import { spawn, spawnSync } from 'node:child_process';
@@ -79,6 +81,40 @@ IOUtils.writeUTF8(file.path, text).then(() => {
 }, (e) => resolve({ status: -1, error: String(e) }));
 `;
 
+const imapSetupScript = `
+const [imapPort, user, pw] = arguments;
+const resolve = arguments[arguments.length - 1];
+const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+const server = MailServices.accounts.createIncomingServer(user, "127.0.0.1", "imap");
+server.port = imapPort;
+server.socketType = Ci.nsMsgSocketType.plain;
+server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
+server.password = pw;
+const identity = MailServices.accounts.createIdentity();
+identity.email = user + "@localhost";
+const account = MailServices.accounts.createAccount();
+account.addIdentity(identity);
+account.incomingServer = server;
+resolve(account.key);
+`;
+
+const imapSyncScript = `
+const [accountKey, markRead] = arguments;
+const resolve = arguments[arguments.length - 1];
+const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+const server = MailServices.accounts.getAccount(accountKey).incomingServer;
+const root = server.rootFolder;
+const listener = (then) => ({ OnStartRunningUrl() {}, OnStopRunningUrl(url, status) { then(status); } });
+MailServices.imap.discoverAllFolders(root, listener(() => {
+  const inbox = root.getFolderWithFlags(Ci.nsMsgFolderFlags.Inbox);
+  inbox.updateFolderWithListener(null, listener((status) => {
+    const headers = [...inbox.messages];
+    if (markRead) inbox.markMessagesRead(headers.filter((h) => h.mime2DecodedSubject === markRead), true);
+    resolve({ status, folders: root.descendants.map((f) => f.prettyName), subjects: headers.map((h) => h.mime2DecodedSubject) });
+  }));
+}), null);
+`;
+
 const results: { name: string; ok: boolean; detail: string }[] = [];
 
 async function check(name: string, fn: () => Promise<string>): Promise<void> {
@@ -130,6 +166,13 @@ async function main(): Promise<void> {
       await waitFor(async () => (await sys.mailbox.list('bob', 'inbox')).some((s) => s.subject === 'Sent by Thunderbird'), { timeoutMs: 10_000, what: 'bob’s copy' });
       if (!(await sys.mailbox.list('alice', 'sent')).some((s) => s.subject === 'Sent by Thunderbird')) throw new Error('no Sent copy for alice');
       return 'delivered';
+    });
+    const imapAccount = await m.run<string>(imapSetupScript, [sys.ports.imapPort, 'bob', password('bob')]);
+    await check('Thunderbird reads bob’s mail over IMAP and marks it read in the shared store', async () => {
+      const r = await m.run<{ status: number; folders: string[]; subjects: string[] }>(imapSyncScript, [imapAccount, 'Sent by Thunderbird'], 60_000);
+      if (r.status !== 0 || !r.subjects.includes('Sent by Thunderbird') || !r.folders.includes('Trash')) throw new Error(`status ${r.status}, folders ${JSON.stringify(r.folders)}, subjects ${JSON.stringify(r.subjects)}`);
+      await waitFor(async () => (await sys.mailbox.list('bob', 'inbox')).some((s) => s.subject === 'Sent by Thunderbird' && !s.unread), { timeoutMs: 20_000, what: 'the message read in the store' });
+      return `folders: ${r.folders.join(', ')}`;
     });
   } catch (err) {
     results.push({ name: 'Thunderbird session', ok: false, detail: err instanceof Error ? err.message : String(err) });

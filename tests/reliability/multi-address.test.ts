@@ -111,7 +111,7 @@ before(
     env = await sharedConfigEnv(dir, {
       coordinator: { members: coordinatorIds.map((id) => ({ id, host: hosts[id], port: coordinatorPort })) },
       kvs: { groups: 3, replicas: 3, nodes: Object.fromEntries(nodeIds.map((id) => [id, `${hosts[id]}:${nodePort}`])) },
-      mail: { host: hosts.mail, grpcHost: hosts.mail, smtpPort: await port(['mail']), pop3Port: await port(['mail']), grpcPort: await port(['mail']) },
+      mail: { host: hosts.mail, grpcHost: hosts.mail, smtpPort: await port(['mail']), pop3Port: await port(['mail']), imapPort: await port(['mail']), grpcPort: await port(['mail']) },
       lb: { grpcHost: hosts.lb, httpPort: await port(['lb']), grpcPort: await port(['lb']) },
       http: { host: hosts.lb },
       web: { frontends: 2, basePort: await port(['web1', 'web2'], true), hosts: [hosts.web1, hosts.web2], sessionSecret: sharedSecret() },

@@ -30,7 +30,7 @@ interface ProcessesAnswer {
 const coordinatorIds = ['c0', 'c1', 'c2'];
 
 async function testConfig(): Promise<Record<string, unknown>> {
-  const ports = await freePorts(coordinatorIds.length + 3 + 2 + 3);
+  const ports = await freePorts(coordinatorIds.length + 3 + 2 + 4);
   const take = () => ports.shift()!;
   const basePort = await freePortRange(2);
   return {
@@ -38,7 +38,7 @@ async function testConfig(): Promise<Record<string, unknown>> {
     kvs: { groups: 1, replicas: 3, groupBoundaries: [], nodes: { g0r0: `127.0.0.1:${take()}`, g0r1: `127.0.0.1:${take()}`, g0r2: `127.0.0.1:${take()}` } },
     lb: { httpPort: take(), grpcPort: take() },
     web: { frontends: 2, basePort, admins: ['ops'] },
-    mail: { smtpPort: take(), pop3Port: take(), grpcPort: take(), tls: false },
+    mail: { smtpPort: take(), pop3Port: take(), imapPort: take(), grpcPort: take(), tls: false },
   };
 }
 

@@ -1,8 +1,8 @@
 // The mail daemon put together: storage clients, the TLS material, the outbound queue (loaded
-// from the store before anything listens, so queued mail resumes at once), then SMTP, POP3 and
-// gRPC listeners. stop() closes the listeners, ends sessions (POP3 sessions end without UPDATE,
-// so nothing is deleted) and waits for deliveries in flight and the delivery marks they left
-// being written.
+// from the store before anything listens, so queued mail resumes at once), then SMTP, POP3, IMAP
+// and gRPC listeners. stop() closes the listeners, ends sessions (POP3 sessions end without
+// UPDATE, so nothing is deleted; IMAP sessions hear BYE) and waits for deliveries in flight and
+// the delivery marks they left being written.
 import * as grpc from '@grpc/grpc-js';
 import type net from 'node:net';
 import type { Config } from '../../common/config.ts';
@@ -12,6 +12,7 @@ import { ClusterClient } from '../../kvs/cluster-client.ts';
 import { Accounts } from './accounts.ts';
 import { MailDelivery } from './delivery.ts';
 import { IntakeLimits } from '../core/intake-limits.ts';
+import { createImapServer } from './imap-listener.ts';
 import { LoginCheck } from './login-check.ts';
 import { addMailService } from './mail-service.ts';
 import { MailboxStore } from '../../model/mail/mailbox-store.ts';
@@ -25,6 +26,7 @@ import { mailGrpcOptions } from './wire.ts';
 export interface RunningDaemon {
   smtpPort: number;
   pop3Port: number;
+  imapPort: number;
   grpcPort: number;
   queue: OutboundQueue;
   stop(): Promise<void>;
@@ -58,6 +60,8 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
   const smtpPort = await listen(smtp.server.server, mail.smtpPort, host);
   const pop3 = createPop3Server({ config, log: log.child({ part: 'pop3' }), login, mailbox, tls, cluster });
   const pop3Port = await listen(pop3.server, mail.pop3Port, host);
+  const imap = createImapServer({ config, log: log.child({ part: 'imap' }), login, mailbox, cluster, tls });
+  const imapPort = await imap.listen(mail.imapPort, host);
 
   const startedAtMs = Date.now();
   const grpcServer = new grpc.Server(mailGrpcOptions(config));
@@ -89,12 +93,13 @@ export async function startDaemon(config: Readonly<Config>, log: Logger, options
   return {
     smtpPort,
     pop3Port,
+    imapPort,
     grpcPort,
     queue,
     async stop() {
       pop3.server.close();
       pop3.closeAll();
-      await Promise.all([new Promise<void>((resolve) => smtp.server.close(() => resolve())), shutdownServer(grpcServer), queue.stop()]);
+      await Promise.all([new Promise<void>((resolve) => smtp.server.close(() => resolve())), imap.close(), shutdownServer(grpcServer), queue.stop()]);
       // Delivery marks written after their 250 (cluster/model/mail/delivery-marks-store.ts): each gives up within the
       // store's deadline.
       await Promise.all([mailbox.idle(), queueStore.idle()]);

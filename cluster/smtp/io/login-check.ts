@@ -1,4 +1,4 @@
-// One password check for SMTP AUTH and POP3 alike, under the login limit the web uses
+// One password check for SMTP AUTH, POP3 and IMAP alike, under the login limit the web uses
 // (cluster/model/accounts/login-limit.ts): the attempt is reserved in the store before the
 // password is checked, so parallel guesses over many connections never check more than the
 // limit, and the counters are the web's, so switching protocol (or to the web) does not reset
@@ -18,7 +18,7 @@ export class LoginCheck {
     private readonly log: Logger,
   ) {}
 
-  async check(input: string, password: string, address: string, protocol: 'smtp' | 'pop3'): Promise<LoginResult> {
+  async check(input: string, password: string, address: string, protocol: 'smtp' | 'pop3' | 'imap'): Promise<LoginResult> {
     const user = loginName(input, this.config.mail.domain);
     const shown = user ?? `invalid:${input.slice(0, 64)}`;
     let ok: boolean;

@@ -95,6 +95,9 @@ async function search(ctx: CommandContext, view: FolderView, args: Token[], byUi
   }
   const parsed = parseSearch(rest);
   if (!parsed.ok) return bad(parsed.message);
+  // Flags set elsewhere (the webmail, another client) since the last command count: they are
+  // told first, as untagged FETCH and EXISTS, which §7.4.1 allows during SEARCH (not EXPUNGE).
+  await ctx.sync(false);
   const candidates: Candidate[] = [];
   for (let seq = 1; seq <= view.exists; seq++) {
     const uid = view.uidAt(seq) as number;

@@ -1,6 +1,7 @@
 // GET /.well-known/autoconfig/mail/config-v1.1.xml → Thunderbird's autoconfig (the "clientConfig"
-// format of Mozilla's ISPDB): our POP3 and SMTP servers, so an account sets itself up from the
-// address alone. Thunderbird only reads it as application/xml or text/xml and never guesses
+// format of Mozilla's ISPDB): our IMAP, POP3 and SMTP servers, so an account sets itself up
+// from the address alone. IMAP comes first, so clients pick it (folders and flags shared with the
+// webmail); POP3 second, for clients that only download. Thunderbird only reads it as application/xml or text/xml and never guesses
 // our non-standard ports, so they must be here. The host is the one the browser or Thunderbird
 // used to reach us (the mail daemon listens on the same machine in this deployment).
 import { serverContext } from '../../../../../lib/server/context';
@@ -13,7 +14,7 @@ function xmlEscape(s: string): string {
  * One server entry. Both sign in with the local part of the address and the password as it is
  * typed (the connection's socket type is what protects it); `extra` is the entry's own settings.
  */
-function serverXml(element: 'incomingServer' | 'outgoingServer', type: 'pop3' | 'smtp', host: string, port: number, socket: string, extra = ''): string {
+function serverXml(element: 'incomingServer' | 'outgoingServer', type: 'imap' | 'pop3' | 'smtp', host: string, port: number, socket: string, extra = ''): string {
   return `    <${element} type="${type}">
       <hostname>${host}</hostname>
       <port>${port}</port>
@@ -40,7 +41,7 @@ export function GET(req: Request): Response {
     <domain>${domain}</domain>
     <displayName>PennCloud Mail</displayName>
     <displayShortName>PennCloud</displayShortName>
-${serverXml('incomingServer', 'pop3', host, config.mail.pop3Port, socket, pop3)}${serverXml('outgoingServer', 'smtp', host, config.mail.smtpPort, socket)}  </emailProvider>
+${serverXml('incomingServer', 'imap', host, config.mail.imapPort, socket)}${serverXml('incomingServer', 'pop3', host, config.mail.pop3Port, socket, pop3)}${serverXml('outgoingServer', 'smtp', host, config.mail.smtpPort, socket)}  </emailProvider>
 </clientConfig>
 `;
   return new Response(xml, { headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': 'public, max-age=300' } });
