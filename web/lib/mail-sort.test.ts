@@ -15,3 +15,11 @@ test('a folder sorts by the other party, subject or date, either way, ties newes
   assert.deepEqual(ids(sortMessages('sent', sent, 'who', 'asc')), ['s2', 's1'], 'in Sent, by recipient');
   assert.equal(messages[0]!.id, 'a1', 'the input is not reordered');
 });
+
+test('Drafts lists by recipient like Sent; Junk and the user\'s folders by sender', () => {
+  const drafts = [m('d1', 'me', 'x', '2026-01-01', ['zed@x']), m('d2', 'me', 'y', '2026-01-02', ['amy@x'])];
+  assert.deepEqual(sortMessages('drafts', drafts, 'who', 'asc').map((x) => x.id), ['d2', 'd1']);
+  const mixed = [m('j1', 'zed <z@x>', 'x', '2026-01-01', ['amy@x']), m('j2', 'amy <a@x>', 'y', '2026-01-02', ['zed@x'])];
+  assert.deepEqual(sortMessages('junk', mixed, 'who', 'asc').map((x) => x.id), ['j2', 'j1']);
+  assert.deepEqual(sortMessages('f1a', mixed, 'who', 'desc').map((x) => x.id), ['j1', 'j2']);
+});

@@ -1,14 +1,20 @@
 // How a mail folder sorts, the same for the server (which sorts the whole folder) and the list
-// (which labels its columns): by the other party ("who": the sender in the inbox, the
-// recipients in Sent), by subject, or by date; names and subjects without regard to case.
-// The orders themselves (SortColumn, SortOrder) are part of the folder query, queries/mail.ts.
+// (which labels its columns): by the other party ("who": the recipients in Sent and Drafts,
+// the sender in every other folder), by subject, or by date; names and subjects without regard
+// to case. The orders themselves (SortColumn, SortOrder) are part of the folder query, queries/mail.ts.
 import type { MailFolder, MailSummary, SortColumn, SortOrder } from './queries/mail';
 
 export const sortColumns: readonly SortColumn[] = ['who', 'subject', 'date'];
 
+/** Folders whose mail is the user's own, listed by whom it goes to. */
+export function listsRecipients(folder: MailFolder): boolean {
+  return folder === 'sent' || folder === 'drafts';
+}
+
 export function who(folder: MailFolder, m: Pick<MailSummary, 'from' | 'to' | 'cc'>): string {
-  if (folder === 'inbox') return m.from || '(unknown sender)';
-  return [...m.to, ...m.cc].join(', ') || '(no recipients)';
+  if (!listsRecipients(folder)) return m.from || '(unknown sender)';
+  // A draft's recipient typed as a bare username is listed as "bob <>".
+  return [...m.to, ...m.cc].map((r) => r.replace(/ <>$/, '')).join(', ') || '(no recipients)';
 }
 
 /** Sorted copy; ties keep the newest first. */

@@ -1,161 +1,176 @@
 'use client';
-// The webmail: Inbox and Sent tabs listing a page of the folder (newest first, or sorted by a
-// column across the whole folder by the server), unread mail in bold, older and newer pages; one
-// message at a time in place of the list (usable at phone width); compose, reply and forward
-// in one modal.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Button, Icon, Loader, Menu, Message, Table } from 'semantic-ui-react';
-import { who } from '../../lib/mail-sort';
-import { mailFolderQuery, mailPageSize, type MailFolder, type MailMessage, type SendMailResult, type SortColumn, type SortOrder } from '../../lib/queries/mail';
-import { ComposeModal } from './compose-modal';
-import { emptyDraft, forwardDraft, replyDraft, shortDate, type Draft } from './mail-format';
+// The webmail: folders on the side (a menu on a phone), a toolbar with search, the mailbox's use
+// of its quota and Compose, and the view the URL names (mail-route.ts): a folder's list, one
+// message, or search results. Moving between them is the app router's navigation, so Back and
+// Forward, reloads and bookmarks work; this component lives in app/mail/layout.tsx and so keeps
+// its state (a compose window, a notice, a folder's page and order) across those moves.
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
+import { Button, Loader, Message } from 'semantic-ui-react';
+import { apiRequest } from '../../lib/api-client';
+import { mailFoldersQuery, type MailFolderInfo, type MailMessage, type MailRow, type SendMailResult } from '../../lib/queries/mail';
+import { ComposeModal, type ComposeSession } from './compose-modal';
+import { ConfirmDialog, FolderNameDialog } from './folder-dialogs';
+import { FolderPane } from './folder-pane';
+import { FolderSidebar } from './folder-sidebar';
+import { draftOf, emptyDraft, forwardDraft, replyDraft } from './mail-format';
+import { MailNotice, notice, type Notice } from './mail-notice';
+import { QuotaMeter } from './quota-meter';
+import { folderHref, mailViewOf } from './mail-route';
+import { SearchBox, SearchResults } from './mail-search';
 import { MessageView } from './message-view';
+import { useMailActions } from './use-mail-actions';
 import './mail.css';
 
-const direction = (order: SortOrder) => (order === 'asc' ? 'ascending' : 'descending');
+type Confirm =
+  | { kind: 'delete-folder'; folder: MailFolderInfo }
+  | { kind: 'empty'; folder: MailFolderInfo }
+  | { kind: 'forever'; folder: string; ids: string[]; leave: boolean };
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+const noSubscription = () => () => {};
+
+/** False in the server's HTML and until React runs in the page: buttons that open a window wait for it. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
 
 export function MailApp() {
-  const [folder, setFolder] = useState<MailFolder>('inbox');
-  // Cursors of the pages before this one; the last is this page's `before` (null: the newest).
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [sort, setSort] = useState<{ column: SortColumn; order: SortOrder }>({ column: 'date', order: 'desc' });
-  const [open, setOpen] = useState<string | null>(null);
-  const [compose, setCompose] = useState<{ draft: Draft; title: string } | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const before = cursors[cursors.length - 1] ?? null;
-  const pageQuery = mailFolderQuery(folder, before, sort);
-  const page = useQuery(pageQuery);
-  const queryClient = useQueryClient();
+  const hydrated = useHydrated();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const view = useMemo(() => mailViewOf(pathname, params), [pathname, params]);
+  const foldersQuery = useQuery(mailFoldersQuery);
+  const folders = useMemo(() => foldersQuery.data?.folders ?? [], [foldersQuery.data]);
+  const here = folders.find((f) => f.id === view.folder);
 
-  // Opening marks a message read on the server (GET /api/mail/<folder>/<id>); the list shows it
-  // at once, and is fetched again on the way back.
-  const openMessage = (id: string) => {
-    queryClient.setQueryData(pageQuery.queryKey, (old) =>
-      old ? { ...old, messages: old.messages.map((m) => (m.id === id ? { ...m, unread: false } : m)) } : old,
-    );
-    setOpen(id);
-  };
-  const closeMessage = () => {
-    setOpen(null);
-    void queryClient.invalidateQueries({ queryKey: pageQuery.queryKey });
-  };
+  const [note, setNote] = useState<Notice | null>(null);
+  const dismiss = useCallback(() => setNote(null), []);
+  const actions = useMailActions(setNote);
+  const [compose, setCompose] = useState<ComposeSession | null>(null);
+  const [naming, setNaming] = useState<{ folder: MailFolderInfo | null } | null>(null);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const [sideOpen, setSideOpen] = useState(false);
 
-  // A tab click is a request for the folder as it is now, whatever the cache holds.
-  const switchFolder = (f: MailFolder) => {
-    void queryClient.invalidateQueries({ queryKey: ['mail', f] });
-    setFolder(f);
-    setCursors([null]);
-    setOpen(null);
-  };
-  // A new order starts from its first page: the first click on a column sorts A–Z (dates newest
-  // first), the next reverses it.
-  const sortBy = (column: SortColumn) => {
-    setSort((s) => ({ column, order: s.column === column ? (s.order === 'asc' ? 'desc' : 'asc') : column === 'date' ? 'desc' : 'asc' }));
-    setCursors([null]);
-  };
   const onSent = (r: SendMailResult) => {
+    const fromDrafts = compose?.draftId != null;
     setCompose(null);
     const queued = r.queued.length ? ` Waiting to be delivered: ${r.queued.join(', ')}.` : '';
-    setNotice(`Message sent.${queued}`);
+    setNote(notice(`Message sent.${queued}`));
+    // Sent has it, Drafts no longer has the draft it was written in.
+    void actions.refresh();
+    if (fromDrafts && view.folder === 'drafts' && view.id) router.replace(folderHref('drafts'));
   };
-  const startReply = (m: MailMessage) => setCompose({ draft: replyDraft(m), title: 'Reply' });
-  const startForward = (m: MailMessage) => setCompose({ draft: forwardDraft(m), title: 'Forward' });
+  const onComposeClosed = (savedId: string | null) => {
+    const continued = compose?.draftId ?? null;
+    setCompose(null);
+    if (savedId && savedId !== continued) setNote(notice('Draft saved in Drafts.'));
+    // The draft at this URL was saved anew under another id: back to the list of drafts.
+    if (savedId && view.folder === 'drafts' && view.id && view.id !== savedId) router.replace(folderHref('drafts'));
+  };
+  const editDraft = useCallback((m: MailMessage, row: MailRow | undefined) => setCompose({ title: 'Draft', draftId: m.id, draft: draftOf(m, row) }), []);
 
-  const data = page.data;
-  const first = (cursors.length - 1) * mailPageSize;
+  const runConfirm = async (c: Confirm) => {
+    if (c.kind === 'delete-folder') {
+      await apiRequest('DELETE', `/api/mail/folders/${c.folder.id}`);
+      setNote(notice(`Folder “${c.folder.name}” deleted.`));
+      router.push(folderHref('inbox'));
+    } else if (c.kind === 'empty') {
+      await actions.emptyFolder(c.folder.id as 'trash' | 'junk');
+      return;
+    } else {
+      for (const id of c.ids) await apiRequest('DELETE', `/api/mail/${c.folder}/${id}`);
+      setNote(notice(`${c.ids.length === 1 ? 'Message' : plural(c.ids.length, 'message')} deleted for good.`));
+      if (c.leave) router.push(folderHref(c.folder));
+    }
+    await actions.refresh();
+  };
+
+  const deleteForever = (leave: boolean) => (ids: string[]) => setConfirm({ kind: 'forever', folder: view.folder, ids, leave });
+  const missingFolder = foldersQuery.data && !here;
   return (
     <>
       <div className="pc-mail-toolbar">
-        <Menu pointing secondary role="tablist" aria-label="Mail folders">
-          <Menu.Item as="button" role="tab" aria-selected={folder === 'inbox'} name="Inbox" icon="inbox" active={folder === 'inbox'} onClick={() => switchFolder('inbox')} />
-          <Menu.Item as="button" role="tab" aria-selected={folder === 'sent'} name="Sent" icon="send" active={folder === 'sent'} onClick={() => switchFolder('sent')} />
-        </Menu>
-        {data && <QuotaMeter {...data.quota} />}
-        <Button primary icon="edit" content="Compose" onClick={() => setCompose({ draft: { ...emptyDraft }, title: 'New message' })} />
+        <SearchBox view={view} />
+        {foldersQuery.data && <QuotaMeter {...foldersQuery.data.quota} />}
+        <Button primary icon="edit" content="Compose" disabled={!hydrated} onClick={() => setCompose({ draft: { ...emptyDraft }, title: 'New message', draftId: null })} />
       </div>
-      {notice && <Message positive role="status" onDismiss={() => setNotice(null)} content={notice} />}
-      {open ? (
-        <MessageView folder={folder} id={open} onBack={closeMessage} onReply={startReply} onForward={startForward} />
-      ) : (
-        <>
-          {page.error && <Message negative role="alert" content={page.error.message} />}
-          {page.isPending && <Loader active inline="centered" />}
-          {data && data.messages.length === 0 && <Message info content={folder === 'inbox' ? 'Your inbox is empty.' : 'You have not sent any mail yet.'} />}
-          {data && data.messages.length > 0 && (
-            <Table sortable selectable unstackable compact className="pc-mail-table" aria-label={folder === 'inbox' ? 'Inbox' : 'Sent mail'}>
-              <Table.Header>
-                <Table.Row>
-                  <Table.HeaderCell sorted={sort.column === 'who' ? direction(sort.order) : undefined} onClick={() => sortBy('who')}>
-                    {folder === 'inbox' ? 'From' : 'To'}
-                  </Table.HeaderCell>
-                  <Table.HeaderCell sorted={sort.column === 'subject' ? direction(sort.order) : undefined} onClick={() => sortBy('subject')}>
-                    Subject
-                  </Table.HeaderCell>
-                  <Table.HeaderCell sorted={sort.column === 'date' ? direction(sort.order) : undefined} onClick={() => sortBy('date')} collapsing>
-                    Date
-                  </Table.HeaderCell>
-                </Table.Row>
-              </Table.Header>
-              <Table.Body>
-                {data.messages.map((m) => (
-                  <Table.Row key={m.id} className={m.unread ? 'pc-unread' : undefined} onClick={() => openMessage(m.id)} data-unread={m.unread}>
-                    <Table.Cell>{who(folder, m)}</Table.Cell>
-                    <Table.Cell className="pc-mail-subject-cell">
-                      <a
-                        href={`#${m.id}`}
-                        onClick={(e) => {
-                          e.preventDefault();
-                          e.stopPropagation();
-                          openMessage(m.id);
-                        }}
-                      >
-                        {m.subject || '(no subject)'}
-                      </a>
-                      {m.hasAttachments && <Icon name="attach" aria-label="has attachments" />}
-                    </Table.Cell>
-                    <Table.Cell collapsing>
-                      <time dateTime={m.date}>{shortDate(m.date)}</time>
-                    </Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table>
+      <MailNotice notice={note} onDismiss={dismiss} />
+      <div className="pc-mail-layout">
+        <FolderSidebar folders={folders} current={view.folder} open={sideOpen} onToggle={setSideOpen} ready={hydrated} onNewFolder={() => setNaming({ folder: null })} />
+        <main className="pc-mail-main">
+          {foldersQuery.error && <Message negative role="alert" content={foldersQuery.error.message} />}
+          {foldersQuery.isPending && <Loader active inline="centered" />}
+          {missingFolder && (
+            <Message warning role="alert" className="pc-mail-missing">
+              There is no such mail folder. <Link href={folderHref('inbox')}>Go to Inbox</Link>
+            </Message>
           )}
-          {data && data.total > 0 && (
-            <div className="pc-mail-pager">
-              <span className="pc-muted">
-                {first + 1}–{first + data.messages.length} of {data.total}
-              </span>
-              <Button basic icon="chevron left" aria-label="Previous page" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))} />
-              <Button basic icon="chevron right" aria-label="Next page" disabled={!data.next} onClick={() => setCursors((c) => [...c, data.next])} />
+          {here && view.q && <SearchResults view={view} folders={folders} />}
+          {here && !view.q && view.id && (
+            <MessageView
+              key={`${view.folder}/${view.id}`}
+              folder={view.folder}
+              id={view.id}
+              folders={folders}
+              actions={actions}
+              onReply={(m) => setCompose({ draft: replyDraft(m), title: 'Reply', draftId: null })}
+              onForward={(m) => setCompose({ draft: forwardDraft(m), title: 'Forward', draftId: null })}
+              onEditDraft={editDraft}
+              onDeleteForever={deleteForever(true)}
+            />
+          )}
+          {here && !view.q && (
+            // Kept while a message of the folder is open, so Back finds its page and order as they were.
+            <div hidden={view.id !== null}>
+              <FolderPane
+                key={here.id}
+                folder={here}
+                folders={folders}
+                actions={actions}
+                onRename={() => setNaming({ folder: here })}
+                onDelete={() => setConfirm({ kind: 'delete-folder', folder: here })}
+                onEmpty={() => setConfirm({ kind: 'empty', folder: here })}
+                onDeleteForever={deleteForever(false)}
+              />
             </div>
           )}
-        </>
+        </main>
+      </div>
+      <ComposeModal session={compose} onClose={onComposeClosed} onSent={onSent} />
+      {naming && (
+        <FolderNameDialog
+          folder={naming.folder}
+          onClose={() => setNaming(null)}
+          onDone={(f) => {
+            setNaming(null);
+            setNote(notice(naming.folder ? `Folder renamed to “${f.name}”.` : `Folder “${f.name}” created.`));
+          }}
+        />
       )}
-      <ComposeModal draft={compose?.draft ?? null} title={compose?.title ?? ''} onClose={() => setCompose(null)} onSent={onSent} />
+      {confirm && (
+        <ConfirmDialog
+          title={confirm.kind === 'delete-folder' ? `Delete “${confirm.folder.name}”?` : confirm.kind === 'empty' ? `Empty ${confirm.folder.name}?` : 'Delete forever?'}
+          text={
+            confirm.kind === 'delete-folder'
+              ? 'The folder is deleted. It must be empty: move or delete its messages first.'
+              : confirm.kind === 'empty'
+                ? `Every message in ${confirm.folder.name} is deleted for good. This cannot be undone.`
+                : `${confirm.ids.length === 1 ? 'The message is' : `${plural(confirm.ids.length, 'message')} are`} deleted for good. This cannot be undone.`
+          }
+          action={confirm.kind === 'delete-folder' ? 'Delete folder' : confirm.kind === 'empty' ? `Empty ${confirm.folder.name}` : 'Delete forever'}
+          onConfirm={() => runConfirm(confirm)}
+          onClose={() => setConfirm(null)}
+        />
+      )}
     </>
   );
-}
-
-/** "12.3 MB of 1 GB used", warning colours near and at the quota. */
-function QuotaMeter({ usedBytes, quotaBytes }: { usedBytes: number; quotaBytes: number }) {
-  const share = quotaBytes > 0 ? usedBytes / quotaBytes : 0;
-  const tone = share >= 1 ? 'pc-quota-full' : share >= 0.9 ? 'pc-quota-near' : '';
-  return (
-    <span className={`pc-muted pc-mail-quota ${tone}`} data-testid="mail-quota" title={share >= 1 ? 'Your mailbox is full: new mail is refused until you delete some.' : undefined}>
-      {formatBytes(usedBytes)} of {formatBytes(quotaBytes)} used
-    </span>
-  );
-}
-
-function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${n} bytes` : `${value >= 10 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,6 +1,6 @@
 // Small pure helpers of the webmail's components: dates, names, and the prefilled drafts of a
 // reply and a forward.
-import type { MailMessage } from '../../lib/queries/mail';
+import type { MailAddress, MailMessage, MailRow } from '../../lib/queries/mail';
 
 export interface Draft {
   to: string;
@@ -60,6 +60,27 @@ export function forwardDraft(m: MailMessage): Draft {
     ...(m.cc.length ? [`Cc: ${list(m.cc)}`] : []),
   ].join('\n');
   return { to: '', cc: '', subject: withPrefix('Fwd:', m.subject), text: `\n\n${header}\n\n${m.text}\n` };
+}
+
+/**
+ * A saved draft's recipients as they were typed. A bare username ("bob") is no address to the
+ * message parser, so the message as read drops it; its listing row keeps it, as "bob <>".
+ */
+export function typedRecipients(listed: string[] | undefined, parsed: MailAddress[]): string {
+  if (!listed) return parsed.map((a) => a.address).join(', ');
+  return listed.map((entry) => /^(.*) <>$/.exec(entry)?.[1] ?? entry).join(', ');
+}
+
+/** A draft read back from Drafts (with its listing row when there is one), as compose fields. */
+export function draftOf(m: MailMessage, row: MailRow | undefined): Draft {
+  return {
+    to: typedRecipients(row?.to, m.to),
+    cc: typedRecipients(row?.cc, m.cc),
+    bcc: m.bcc.map((a) => a.address).join(', '),
+    subject: m.subject,
+    text: m.text.replace(/\n$/, ''),
+    references: m.references.length ? m.references : undefined,
+  };
 }
 
 export { formatBytes } from '../../lib/format-bytes';

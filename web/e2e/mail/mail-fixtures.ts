@@ -5,7 +5,8 @@
 import { mailPorts, startMailDaemon } from '../../../scripts/lib/cluster.ts';
 import { freePorts, type Service } from '../../../scripts/lib/processes.ts';
 import { startWebCluster, type WebCluster } from '../../../scripts/lib/web-cluster.ts';
-import { admins, signupLimits, test as base } from '../fixtures';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { admins, expect, signupLimits, test as base } from '../fixtures';
 
 // The mail ports are in cloud.config.mail like every other setting.
 export const test = base.extend<object, { cloud: WebCluster }>({
@@ -35,3 +36,25 @@ export const test = base.extend<object, { cloud: WebCluster }>({
 });
 
 export { expect, logInThroughUi, originOf, seedUser, uniqueName } from '../fixtures';
+
+/** The sidebar's link to a folder, by its name (its accessible name adds the unread count). */
+export function folderLink(page: Page, name: string) {
+  return page.getByRole('navigation', { name: 'Mail folders' }).getByRole('link', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(, \\d+ unread)?$`) });
+}
+
+/** A folder's unread count as the sidebar shows it ('' for none). */
+export async function unreadCount(page: Page, name: string): Promise<string> {
+  const count = folderLink(page, name).locator('.pc-count');
+  return (await count.count()) === 0 ? '' : ((await count.textContent()) ?? '').trim();
+}
+
+/** A row of the list shown, by its subject. */
+export function row(page: Page, subject: string) {
+  return page.locator('.pc-mail-table tbody tr', { hasText: subject });
+}
+
+/** Sends mail as the user whose cookies `request` holds, through one frontend's API. */
+export async function sendThroughApi(request: APIRequestContext, origin: string, mail: { to: string; subject: string; text: string }): Promise<void> {
+  const sent = await request.post(`${origin}/api/mail/send`, { headers: { Origin: origin }, data: mail });
+  expect(sent.status(), await sent.text()).toBe(201);
+}

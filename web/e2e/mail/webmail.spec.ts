@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from '@playwright/test';
 import nodemailer from 'nodemailer';
-import { expect, originOf, seedUser, test, uniqueName } from './mail-fixtures';
+import { expect, folderLink, originOf, row, seedUser, test, uniqueName } from './mail-fixtures';
 
 const password = 'correct horse';
 
@@ -31,10 +31,6 @@ async function userPages<const Prefix extends string>(browser: Browser, origin: 
   return users;
 }
 
-function row(page: Page, subject: string) {
-  return page.locator('.pc-mail-table tbody tr', { hasText: subject });
-}
-
 test('compose to several users, read, reply, forward and delete', async ({ browser, cloud }) => {
   const { alice, bob, carol } = await userPages(browser, cloud.frontendUrl(1), ['alice', 'bob', 'carol']);
   const subject = `Lunch ${Date.now()}`;
@@ -54,7 +50,7 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
   await modal.getByLabel('Cc', { exact: true }).fill(carol.name);
   await modal.getByRole('button', { name: 'Send' }).click();
   await expect(alice.page.getByRole('status')).toContainText('Waiting to be delivered: dave@example.com');
-  await alice.page.getByRole('tab', { name: 'Sent' }).click();
+  await folderLink(alice.page, 'Sent').click();
   await expect(row(alice.page, subject)).toContainText(`${bob.name}@localhost`);
 
   // Bob: unread in bold, opened (and so read), the text keeps its line break.
@@ -93,7 +89,7 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
   await expect(bob.page.getByText('Your inbox is empty.')).toBeVisible();
 
   // Alice has the reply (read state: unread); the original was read by Bob only.
-  await alice.page.getByRole('tab', { name: 'Inbox' }).click();
+  await folderLink(alice.page, 'Inbox').click();
   await expect(row(alice.page, `Re: ${subject}`)).toHaveAttribute('data-unread', 'true');
   await row(alice.page, `Re: ${subject}`).getByRole('link').click();
   await expect(alice.page.locator('.pc-mail-text')).toContainText('Yes, see you there.');
@@ -115,7 +111,7 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
   await expect(row(carol.page, subject)).toHaveCount(2);
   await expect(row(carol.page, `Fwd: ${subject}`)).toBeVisible();
   // Sorting by subject, both ways ("Fwd: …" sorts before "Lunch …").
-  const subjects = carol.page.locator('.pc-mail-table tbody td.pc-mail-subject-cell');
+  const subjects = carol.page.locator('.pc-mail-table tbody td.pc-mail-subject-cell .pc-mail-subject-link');
   await carol.page.getByRole('columnheader', { name: 'Subject' }).click();
   await expect(subjects).toHaveText([`Fwd: ${subject}`, subject]);
   await carol.page.getByRole('columnheader', { name: 'Subject' }).click();
@@ -132,7 +128,7 @@ test('a column sorts the whole folder, not just the page shown, and pages throug
     const sent = await api.post(`${origin}/api/mail/send`, { headers: { Origin: origin }, data: { to: bob.name, subject, text: subject } });
     expect(sent.status()).toBe(201);
   }
-  const subjects = bob.page.locator('.pc-mail-table tbody td.pc-mail-subject-cell');
+  const subjects = bob.page.locator('.pc-mail-table tbody td.pc-mail-subject-cell .pc-mail-subject-link');
   const pager = bob.page.locator('.pc-mail-pager');
   await bob.page.reload();
   await expect(subjects.first()).toHaveText('m25');
@@ -195,7 +191,7 @@ test('compose with a Bcc and attachments: files arrive intact, the Bcc stays hid
   await row(carol.page, subject).getByRole('link').click();
   await expect(carol.page.locator('.pc-mail-headers')).toContainText(`To: ${bob.name}@localhost`);
   await expect(carol.page.locator('.pc-mail-headers')).not.toContainText('Bcc');
-  await alice.page.getByRole('tab', { name: 'Sent' }).click();
+  await folderLink(alice.page, 'Sent').click();
   await row(alice.page, subject).getByRole('link').click();
   await expect(alice.page.locator('.pc-mail-headers')).toContainText(`Bcc: ${carol.name}@localhost`);
   await expect(alice.page.locator('.pc-mail-attachments').getByRole('link')).toHaveText(['photo.jpg', 'notes.txt']);

@@ -1,0 +1,4 @@
+// A folder's list: drawn by the webmail in ../layout.tsx, which reads the folder from the URL.
+export default function MailFolderPage() {
+  return null;
+}
