@@ -5,17 +5,20 @@
 //
 // What is searched: the summary's sender, recipients, subject and snippet (decoded at delivery),
 // and for a message stored inline (at most 16 KiB, most mail) its whole text, decoded here
-// cheaply — MIME parts split by their boundaries, base64 and quoted-printable undone, the
-// charset applied, HTML tags dropped; attachments are not searched. A larger (chunked) message
-// is matched on what its summary holds, the snippet for its body: reading every chunk of a
-// mailbox would make a search cost its whole size. Matching is a case-insensitive substring
-// test on Unicode text (NFC, lower case), as RFC 3501 §6.4.4 asks of IMAP.
+// cheaply (message-body-text.ts: MIME parts, base64, quoted-printable, charsets, HTML tags
+// dropped; attachments are not searched). A larger (chunked) message is matched on what its
+// summary holds: its search text, the start of its body text decoded at delivery (at most
+// searchTextBytesMax, mailbox.ts), or the snippet for a summary from before search texts.
+// Reading every chunk of a mailbox would make a search cost its whole size. Matching is a
+// case-insensitive substring test on Unicode text (NFC, lower case), as RFC 3501 §6.4.4 asks of
+// IMAP.
 //
 // Memory: the index row is read in pages of at most `pageBytes`, and a search keeps only the
 // newest hits it may answer. It reads at most `scanBytesMax` bytes in all; past that it stops
 // and says so (`more` for the webmail; IMAP then reads the messages itself).
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { decodeIndexValue, indexRow, messageFlags, parseIndexColumn, type Folder, type MessageSummary } from './mailbox.ts';
+import { headerText, messageBodyText } from './message-body-text.ts';
 import { isMessageId } from './message-id.ts';
 
 export interface SearchSettings {
@@ -28,11 +31,14 @@ export interface SearchSettings {
 /**
  * One index entry: the summary, and the message itself when it is inline. Its shape is checked
  * field by field as a scan reads it (a full schema check of every entry would cost more than
- * the matching); `value` is the stored value, for the full check of what is answered.
+ * the matching); `value` is the stored value, for the full check of what is answered. A chunked
+ * message's search text is taken out of its summary into `searchText`, so a caller that keeps
+ * the summaries of a scan (the IMAP listing) does not keep the text too.
  */
 export interface SearchEntry {
   summary: MessageSummary;
   inlineRaw: Buffer | undefined;
+  searchText: string | undefined;
   value: Buffer;
 }
 
@@ -157,9 +163,12 @@ export function scanDecode(value: Buffer): SearchEntry | undefined {
   if (!Array.isArray(s.to) || !s.to.every(isString) || !Array.isArray(s.cc) || !s.cc.every(isString) || typeof s.unread !== 'boolean') return undefined;
   if (!isCount(s.size) || !isCount(s.chunks) || (s.uid !== undefined && !(isCount(s.uid) && s.uid > 0)) || (s.snippet !== undefined && !isString(s.snippet))) return undefined;
   if (s.flags !== undefined && !(Array.isArray(s.flags) && s.flags.every((f) => (messageFlags as readonly unknown[]).includes(f)))) return undefined;
+  if (s.searchText !== undefined && !isString(s.searchText)) return undefined;
   const inlineRaw = end < 0 ? undefined : value.subarray(end + 1);
   if (s.chunks === 0 ? inlineRaw?.length !== s.size : inlineRaw !== undefined) return undefined;
-  return { summary: s as unknown as MessageSummary, inlineRaw, value };
+  if (s.searchText === undefined) return { summary: s as unknown as MessageSummary, inlineRaw, searchText: undefined, value };
+  const { searchText, ...summary } = s;
+  return { summary: summary as unknown as MessageSummary, inlineRaw, searchText, value };
 }
 
 /** Whether an entry's `field` holds the folded needle (IMAP's criteria, RFC 3501 §6.4.4). */
@@ -188,148 +197,16 @@ function matchesAll(entry: SearchEntry, terms: readonly string[]): boolean {
   const head = fold([s.from, ...s.to, ...s.cc, s.subject].join('\n'));
   const left = terms.filter((t) => !head.includes(t));
   if (left.length === 0) return true;
-  const body = fold(entry.inlineRaw === undefined ? (s.snippet ?? '') : messageBodyText(entry.inlineRaw));
+  const body = fold(bodyText(entry));
   return left.every((t) => body.includes(t));
 }
 
 function bodyMatches(entry: SearchEntry, needle: string): boolean {
-  if (entry.inlineRaw === undefined) return fold(entry.summary.snippet ?? '').includes(needle);
-  return fold(messageBodyText(entry.inlineRaw)).includes(needle);
+  return fold(bodyText(entry)).includes(needle);
 }
 
-// ---- A message's text, decoded cheaply ----
-
-/** Parts visited in one message, and how deep multiparts nest, before the rest is ignored. */
-const partsMax = 64;
-const depthMax = 8;
-
-/** The header section, unfolded, with encoded words (RFC 2047) decoded. */
-export function headerText(raw: Buffer): string {
-  const end = headerEnd(raw);
-  return decodeWords(raw.subarray(0, end.at).toString('utf8').replace(/\r?\n[ \t]+/g, ' '));
-}
-
-/** The text of a message's text parts, decoded; attachments and other parts left out. */
-export function messageBodyText(raw: Buffer): string {
-  const out: string[] = [];
-  const budget = { parts: partsMax };
-  collectText(raw, 0, out, budget);
-  return out.join('\n');
-}
-
-function headerEnd(raw: Buffer): { at: number; body: number } {
-  const crlf = raw.indexOf('\r\n\r\n');
-  // A bare-LF blank line counts only before the first CRLF one (no need to look past it).
-  const lf = (crlf < 0 ? raw : raw.subarray(0, crlf)).indexOf('\n\n');
-  if (crlf >= 0 && (lf < 0 || crlf <= lf)) return { at: crlf, body: crlf + 4 };
-  if (lf >= 0) return { at: lf, body: lf + 2 };
-  return { at: raw.length, body: raw.length };
-}
-
-/** The header fields and parameters a search reads, compiled once (they run for every message). */
-const fieldPatterns = {
-  'content-type': fieldPattern('content-type'),
-  'content-transfer-encoding': fieldPattern('content-transfer-encoding'),
-  'content-disposition': fieldPattern('content-disposition'),
-};
-const paramPatterns = { boundary: paramPattern('boundary'), charset: paramPattern('charset') };
-
-function fieldPattern(name: string): RegExp {
-  return new RegExp(`(?:^|\\n)${name}[ \\t]*:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'i');
-}
-
-function paramPattern(name: string): RegExp {
-  return new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]+))`, 'i');
-}
-
-/** The value of a header field (unfolded), or ''. */
-function field(header: string, name: keyof typeof fieldPatterns): string {
-  const match = fieldPatterns[name].exec(header);
-  return match ? (match[1] as string).replace(/\r?\n[ \t]+/g, ' ').trim() : '';
-}
-
-function param(value: string, name: keyof typeof paramPatterns): string | undefined {
-  const match = paramPatterns[name].exec(value);
-  return match ? (match[1] ?? match[2]) : undefined;
-}
-
-function collectText(entity: Buffer, depth: number, out: string[], budget: { parts: number }): void {
-  if (--budget.parts < 0) return;
-  const end = headerEnd(entity);
-  const header = entity.subarray(0, end.at).toString('latin1');
-  const body = entity.subarray(end.body);
-  const type = field(header, 'content-type');
-  const mediaType = (type.split(';')[0] || 'text/plain').trim().toLowerCase();
-  if (mediaType.startsWith('multipart/')) {
-    const boundary = param(type, 'boundary');
-    if (boundary === undefined || depth >= depthMax) return;
-    for (const part of splitParts(body, boundary)) collectText(part, depth + 1, out, budget);
-    return;
-  }
-  if (mediaType === 'message/rfc822') {
-    if (depth >= depthMax) return;
-    out.push(headerText(body));
-    collectText(body, depth + 1, out, budget);
-    return;
-  }
-  if (!mediaType.startsWith('text/') || /^attachment/i.test(field(header, 'content-disposition'))) return;
-  const bytes = decodeTransfer(body, field(header, 'content-transfer-encoding').toLowerCase());
-  const text = decodeCharset(bytes, param(type, 'charset') ?? 'utf-8');
-  out.push(mediaType === 'text/html' ? htmlText(text) : text);
-}
-
-/** The parts between `--boundary` lines (RFC 2046 §5.1.1); the preamble and epilogue left out. */
-function splitParts(body: Buffer, boundary: string): Buffer[] {
-  const marker = Buffer.from(`--${boundary}`);
-  const parts: Buffer[] = [];
-  let at = body.indexOf(marker);
-  while (at >= 0 && parts.length < partsMax) {
-    let start = at + marker.length;
-    if (body[start] === 0x2d && body[start + 1] === 0x2d) break;
-    const lineEnd = body.indexOf('\n', start);
-    if (lineEnd < 0) break;
-    start = lineEnd + 1;
-    const next = body.indexOf(marker, start);
-    parts.push(body.subarray(start, next < 0 ? body.length : next));
-    at = next;
-  }
-  return parts;
-}
-
-function decodeTransfer(body: Buffer, encoding: string): Buffer {
-  if (encoding === 'base64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
-  if (encoding !== 'quoted-printable') return body;
-  const text = body.toString('latin1').replace(/=\r?\n/g, '');
-  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
-}
-
-function decodeCharset(bytes: Buffer, charset: string): string {
-  try {
-    return new TextDecoder(charset.toLowerCase()).decode(bytes);
-  } catch {
-    return bytes.toString('utf8');
-  }
-}
-
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function htmlText(html: string): string {
-  return html
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, name: string) => {
-      if (name[0] !== '#') return entities[name.toLowerCase()] ?? whole;
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    })
-    .replace(/\s+/g, ' ');
-}
-
-/** RFC 2047 encoded words (`=?utf-8?B?…?=`, `=?iso-8859-1?Q?…?=`) decoded; others left as they are. */
-function decodeWords(text: string): string {
-  return text.replace(/=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=(?:\s+(?==\?))?/g, (whole, charset: string, kind: string, data: string) => {
-    const bytes = kind.toUpperCase() === 'B' ? Buffer.from(data, 'base64') : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
-    const decoded = decodeCharset(bytes, charset.split('*')[0] as string);
-    return decoded || whole;
-  });
+/** The text a search matches for a message's body: all of an inline one, the start of a larger one. */
+function bodyText(entry: SearchEntry): string {
+  if (entry.inlineRaw !== undefined) return messageBodyText(entry.inlineRaw);
+  return entry.searchText ?? entry.summary.snippet ?? '';
 }

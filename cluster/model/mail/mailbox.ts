@@ -7,6 +7,8 @@
 //                        (MessageSummary: its UID, flags, snippet…) and, for a message of at
 //                        most inlineBytesMax, the message itself after it:
 //                        `<summary JSON>\n<raw message>`, with `chunks: 0` in the summary.
+//                        A larger message's summary also holds its search text: the start of
+//                        its decoded body text, at most searchTextBytesMax (mail-search.ts).
 //   <owner>#mail#<bid>   a larger message's body (chunks ≥ 1): the raw RFC 5322 message (CRLF
 //                        line ends) in columns c/000000, c/000001 … of at most mail.chunkBytes
 //                        each, stored once for every copy that shares it (the local recipients
@@ -124,6 +126,17 @@ export function parseIndexColumn(name: string): { folder: Folder; id: string } |
  */
 export const inlineBytesMax = 16 * 1024;
 
+/**
+ * A chunked message's summary carries the start of its body text for mail search (its
+ * `searchText`): the text/plain parts, or text/html without its tags — never attachments —
+ * whitespace runs as one space, cut at this many bytes of UTF-8. A search then finds the words of
+ * a larger message's first 8 KiB of text without reading its chunks, and its index value stays
+ * well under an inline message's (the summary's other fields are bounded by summaryLimits). An
+ * inline message needs none: its raw follows its summary. Summaries from before search texts
+ * have none, and are matched on their snippet.
+ */
+export const searchTextBytesMax = 8 * 1024;
+
 /** Whether a message of `size` octets is stored inline, given the store's chunk size. */
 export function storedInline(size: number, chunkBytes: number): boolean {
   return size <= Math.min(inlineBytesMax, chunkBytes);
@@ -182,6 +195,12 @@ export const messageSummarySchema = z.object({
   flags: z.array(z.enum(messageFlags)).max(messageFlags.length).optional(),
   /** The first characters of the text body, for listings. */
   snippet: z.string().max(summaryLimits.snippetChars).optional(),
+  /** A chunked message's body text for search (searchTextBytesMax); absent on inline and older entries. */
+  searchText: z
+    .string()
+    .max(searchTextBytesMax)
+    .refine((t) => Buffer.byteLength(t, 'utf8') <= searchTextBytesMax, `longer than ${searchTextBytesMax} bytes of UTF-8`)
+    .optional(),
   /** The Message-ID header (for replies' In-Reply-To), '' when absent. */
   messageId: text,
   /** Number of chunk columns in the message row; 0: the message is inline in the index value. */

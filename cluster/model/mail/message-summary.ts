@@ -1,8 +1,10 @@
-// The parsed summary of a raw message (mailparser): what a mailbox listing shows. Pure: the
+// The parsed summary of a raw message (mailparser): what a mailbox listing shows, and for a
+// larger message the start of its text for search (mailbox.ts searchTextBytesMax). Pure: the
 // arrival time comes in as an argument. Never throws on a malformed message — a message whose
 // headers cannot be read is still delivered, with what could be read.
 import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
-import { clip, summaryLimits, type Folder, type MessageSummary } from './mailbox.ts';
+import { clip, inlineBytesMax, searchTextBytesMax, summaryLimits, type Folder, type MessageSummary } from './mailbox.ts';
+import { messageBodyText } from './message-body-text.ts';
 import { headerEnd } from './message-text.ts';
 
 export interface SummaryFields {
@@ -15,7 +17,16 @@ export interface SummaryFields {
 }
 
 /** The fields of a summary that come from the message itself. */
-export type ParsedFields = Pick<MessageSummary, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'hasAttachments' | 'messageId' | 'snippet'>;
+export type ParsedFields = Pick<MessageSummary, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'hasAttachments' | 'messageId' | 'snippet' | 'searchText'>;
+
+/**
+ * Messages of more than this many octets get a search text when parsed; summarize keeps it only
+ * for a message stored in chunks. Half of inlineBytesMax, not all of it: the octets parsed can be
+ * fewer than those stored (a delivery parses the message before its trace fields are added), and
+ * a store whose chunkBytes is under inlineBytesMax chunks smaller messages. Below it the work
+ * would be thrown away for nearly every message, as most mail is stored inline.
+ */
+export const searchTextFromBytes = inlineBytesMax / 2;
 
 /** Body octets of a one-part message parsed for its snippet: enough for snippetChars of text in any encoding. */
 const snippetBodyBytes = 2048;
@@ -60,21 +71,46 @@ export async function parseMessage(raw: Buffer, receivedAt: Date): Promise<Parse
       hasAttachments: mail.attachments.some((a) => !a.related),
       messageId: clip(mail.messageId ?? ''),
       snippet: snippetOf(mail.text, mail.html),
+      ...(raw.length > searchTextFromBytes ? { searchText: searchTextOf(raw) } : {}),
     };
   } catch {
-    return { from: '', to: [], cc: [], subject: '', date: receivedAt.toISOString(), hasAttachments: false, messageId: '', snippet: '' };
+    const searchText = raw.length > searchTextFromBytes ? { searchText: searchTextOf(raw) } : {};
+    return { from: '', to: [], cc: [], subject: '', date: receivedAt.toISOString(), hasAttachments: false, messageId: '', snippet: '', ...searchText };
   }
 }
 
+/**
+ * The start of a message's body text as mail search reads it (message-body-text.ts), whitespace
+ * runs as one space, cut on a character boundary at searchTextBytesMax bytes of UTF-8.
+ */
+export function searchTextOf(raw: Buffer): string {
+  return cutUtf8(messageBodyText(raw, searchTextBytesMax).replace(/\s+/g, ' ').trim(), searchTextBytesMax);
+}
+
+/** `text` cut to at most `bytesMax` bytes of UTF-8, never inside a character. */
+export function cutUtf8(text: string, bytesMax: number): string {
+  // A UTF-16 code unit takes at most three bytes of UTF-8: most text is known short unencoded.
+  if (text.length <= bytesMax / 3) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= bytesMax) return text;
+  let end = bytesMax;
+  // A continuation byte (10xxxxxx) at the cut belongs to a character begun before it.
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return bytes.toString('utf8', 0, end);
+}
+
 export function summarize(parsed: ParsedFields, fields: SummaryFields): MessageSummary {
+  // Only a chunked message carries its search text: an inline one's raw follows its summary.
+  const { searchText, ...rest } = parsed;
   return {
-    ...parsed,
+    ...rest,
     id: fields.id,
     folder: fields.folder,
     size: fields.size,
     chunks: fields.chunks,
     receivedAt: fields.receivedAt.toISOString(),
     unread: fields.unread,
+    ...(fields.chunks > 0 && searchText ? { searchText } : {}),
   };
 }
 
