@@ -21,6 +21,7 @@ import { CommandFramer, type FrameEvent } from '../core/imap/framer.ts';
 import type { ImapStore } from '../core/imap/ports.ts';
 import { ImapSession, type ImapLoginResult } from '../core/imap/session.ts';
 import { isLoopback } from '../core/smtp-policy.ts';
+import { upgradeToTls, writeAndDrain } from './socket-io.ts';
 
 export interface ImapServerOptions {
   /** The store of one logged-in user. */
@@ -284,34 +285,12 @@ class ImapConnection {
     // RFC 3501 §6.2.1: anything the client sent after STARTTLS and before the handshake is discarded.
     this.queue.length = 0;
     this.framer.reset();
-    const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: context });
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secure', resolve);
-      secure.once('error', reject);
-    }).catch((err: unknown) => {
-      this.options.log.info('IMAP TLS handshake failed', { err, address: this.address });
-      plain.destroy();
-      throw err;
-    });
-    this.socket = secure;
-    secure.on('data', this.onData);
-    secure.on('error', () => secure.destroy());
-    secure.once('close', () => plain.destroy());
+    this.socket = await upgradeToTls(plain, context, this.options.log, 'IMAP', this.address);
+    this.socket.on('data', this.onData);
   }
 
   private write(data: Buffer): Promise<void> {
-    return new Promise((resolve) => {
-      const s = this.socket;
-      if (s.destroyed || this.ended) return resolve();
-      if (s.write(data)) return resolve();
-      const done = () => {
-        s.off('close', done);
-        s.off('drain', done);
-        resolve();
-      };
-      s.once('drain', done);
-      s.once('close', done);
-    });
+    return this.ended ? Promise.resolve() : writeAndDrain(this.socket, data);
   }
 
   private end(): void {

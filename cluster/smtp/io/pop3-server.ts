@@ -13,7 +13,6 @@
 // the connection ends, as RFC 1939 §8 suggests. The lock is in this process's memory — the
 // architecture runs one mail daemon.
 import net from 'node:net';
-import tls from 'node:tls';
 import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/log.ts';
 import { ConnectionLimits } from '../core/connection-limits.ts';
@@ -28,6 +27,7 @@ import type { TlsMaterial } from './tls.ts';
 import { loginName } from '../../model/mail/addresses.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { SessionCheck, sessionCheckTiming } from './session-check.ts';
+import { upgradeToTls, writeAndDrain } from './socket-io.ts';
 
 /**
  * Longest command line, CRLF included. RFC 2449 §4 asks clients for at most 255 octets; a
@@ -327,35 +327,12 @@ class Pop3Connection {
     // RFC 2595 §4: anything the client sent after STLS and before the handshake is discarded.
     this.queue.length = 0;
     this.splitter = new LineSplitter(pop3LineBytesMax);
-    const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: material.context });
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secure', resolve);
-      secure.once('error', reject);
-    }).catch((err: unknown) => {
-      this.deps.log.info('POP3 TLS handshake failed', { err, address: this.address });
-      plain.destroy();
-      throw err;
-    });
-    this.socket = secure;
-    secure.on('data', this.onData);
-    secure.on('error', () => secure.destroy());
-    secure.once('close', () => plain.destroy());
+    this.socket = await upgradeToTls(plain, material.context, this.deps.log, 'POP3', this.address);
+    this.socket.on('data', this.onData);
   }
 
   private write(data: string | Buffer): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.socket.destroyed) return resolve();
-      if (this.socket.write(data)) resolve();
-      else {
-        const done = () => {
-          this.socket.off('close', done);
-          this.socket.off('drain', done);
-          resolve();
-        };
-        this.socket.once('drain', done);
-        this.socket.once('close', done);
-      }
-    });
+    return writeAndDrain(this.socket, data);
   }
 
   private release(): void {
