@@ -49,6 +49,18 @@ export async function freePortRange(count: number): Promise<number> {
   throw new Error(`no ${count} consecutive free ports found`);
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
@@ -123,7 +135,19 @@ export async function startWebCluster(options: WebClusterOptions = {}): Promise<
     },
     async restoreAll() {
       if (!services.has('lb')) web.startLb();
-      for (let n = 1; n <= frontends; n++) if (!services.has(`web${n}`)) web.startFrontend(n);
+      const restarted: number[] = [];
+      for (let n = 1; n <= frontends; n++) {
+        if (services.has(`web${n}`)) continue;
+        web.startFrontend(n);
+        restarted.push(n);
+      }
+      // The balancer may still count the killed process alive for a few heartbeats and send a
+      // browser to its port: wait until the new one listens there, then until the balancer agrees.
+      await Promise.all(
+        restarted.map((n) =>
+          waitFor(() => accepts(basePort + n - 1), { timeoutMs: 60_000, what: `frontend ${n} to listen again` }),
+        ),
+      );
       await web.waitFrontendsAlive();
     },
     async close() {

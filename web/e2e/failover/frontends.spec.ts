@@ -1,7 +1,8 @@
 // The load balancer and frontend failure: 302 round-robin to the same path and query; kill -9
 // the frontend serving the browser and going through the balancer again lands on a live one,
 // still logged in; with no frontend alive, a 503 page says so.
-import { expect, frontendOf, logInThroughUi, seedUser, test, uniqueName } from '../fixtures';
+import { seedAdmin } from '../admin/admin-helpers';
+import { expect, frontendOf, logInThroughUi, test, uniqueName } from '../fixtures';
 
 test('the load balancer redirects round-robin to the same path and query', async ({ request, cloud }) => {
   const seen = new Set<string>();
@@ -17,8 +18,9 @@ test('the load balancer redirects round-robin to the same path and query', async
 });
 
 test('kill -9 the frontend serving the browser: through the load balancer again, still logged in', async ({ page, request, cloud }) => {
+  // An administrator: only they see, in the footer, which frontend serves the page.
   const username = uniqueName('kim');
-  await seedUser(request, cloud.frontendUrl(1), username, 'kim password');
+  await seedAdmin(cloud, request, username, 'kim password');
   await logInThroughUi(page, username, 'kim password');
   const serving = frontendOf(cloud, page);
 
