@@ -72,7 +72,11 @@ test('after kill -9 of the primary, a values page shows every acknowledged write
     cluster.start(old);
     await cluster.waitHealthy(60_000);
     const backup = cluster.node(old);
-    const forwarded = await backup.listColumnsPage(row, { withValues: true, prefix: 'm/00001', bytesMax: 1 << 20 });
+    // The test's channel to the node may still be in its reconnect backoff from the kill.
+    const forwarded = await waitFor(() => backup.listColumnsPage(row, { withValues: true, prefix: 'm/00001', bytesMax: 1 << 20 }), {
+      timeoutMs: 30_000,
+      what: 'the restarted node to answer',
+    });
     assert.deepEqual(forwarded.columns, read.columns.filter((c) => c.name.startsWith('m/00001')));
     assert.equal((await backup.status()).role, 'backup');
 
