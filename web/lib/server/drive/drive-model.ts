@@ -23,6 +23,11 @@ const entrySchema = z.object({
 });
 export type Entry = z.infer<typeof entrySchema>;
 
+/** A file's entry as both uploads (one request, or resumable) name it when they finish. */
+export function newFileEntry(file: { name: string; size: number; type: string; chunkBytes: number; chunksPerRow: number; sha256?: string }, now: number): Entry {
+  return { kind: 'file', created: now, modified: now, ...file };
+}
+
 const folderSchema = z.object({
   /** null for the root. */
   parent: z.string().nullable(),

@@ -13,7 +13,7 @@ import { readCell, updateCell } from '../cells';
 import { HttpError } from '../errors';
 import { freeChunks } from './drive-chunks';
 import type { DriveContext } from './drive-context';
-import { viewOf, withEntry, withoutEntry, type Entry, type Folder } from './drive-model';
+import { newFileEntry, viewOf, withEntry, withoutEntry, type Entry, type Folder } from './drive-model';
 import { chunkRowCount, fileAtColumn, filesRow, usageColumn } from './drive-names';
 import { replaceIntoTrash } from './drive-trash';
 import { getFolder, updateFolder } from './drive-tree';
@@ -26,16 +26,7 @@ export async function commitTus(d: DriveContext, uploadId: string): Promise<Driv
   const state = await readCell(t.cluster, row, tusColumn(uploadId), tusStateCodec);
   if (!state) throw new HttpError(404, 'not_found', 'That upload does not exist (it may have been finished, cancelled or reclaimed).');
   const now = Date.now();
-  const entry: Entry = {
-    kind: 'file',
-    name: state.name,
-    created: now,
-    modified: now,
-    size: state.length,
-    type: state.type,
-    chunkBytes: state.chunkBytes,
-    chunksPerRow: state.chunksPerRow,
-  };
+  const entry = newFileEntry({ name: state.name, size: state.length, type: state.type, chunkBytes: state.chunkBytes, chunksPerRow: state.chunksPerRow }, now);
   await updateCell(t.cluster, row, usageColumn, usageCodec, (u) => markCommitting(u, uploadId, state.length, now));
   await t.cluster.put(row, fileAtColumn(state.fileId), state.folder);
   try {

@@ -15,7 +15,7 @@ import { HttpError } from '../errors';
 import { updateCell } from '../cells';
 import { freeChunks, Pipeline, writeChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
-import { findByName, folderGone, viewOf, withEntry, type Entry } from './drive-model';
+import { findByName, folderGone, newFileEntry, viewOf, withEntry, type Entry } from './drive-model';
 import { checkName, fileAtColumn, filesRow, kindOfId, newId, rootId, usageColumn } from './drive-names';
 import { reclaimSoon } from './drive-reclaim';
 import { getFolder, updateFolder } from './drive-tree';
@@ -200,17 +200,7 @@ class Upload {
 
   private async commit(): Promise<Entry> {
     const now = Date.now();
-    const entry: Entry = {
-      kind: 'file',
-      name: this.name,
-      created: now,
-      modified: now,
-      size: this.bytesReceived,
-      type: this.type,
-      chunkBytes: this.layout.chunkBytes,
-      chunksPerRow: this.layout.chunksPerRow,
-      sha256: this.hash.digest('hex'),
-    };
+    const entry = newFileEntry({ name: this.name, size: this.bytesReceived, type: this.type, ...this.layout, sha256: this.hash.digest('hex') }, now);
     await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => markCommitting(u, this.uploadId, this.bytesReceived, now));
     this.pointerWritten = true;
     await this.t.cluster.put(this.row, fileAtColumn(this.fileId), this.folderId);
