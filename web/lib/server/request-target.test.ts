@@ -18,4 +18,8 @@ test('requests Next would fail on are refused with 405 or 400; ordinary ones pas
   assert.equal(refusalOf('POST', '/_next/x', { 'next-action': 'abcdef0123456789' })?.status, 400);
   assert.equal(refusalOf('POST', '/etc/passwd', { rsc: '1' })?.status, 400);
   assert.equal(refusalOf('GET', '/mail', { rsc: '1' }), undefined);
+  assert.deepEqual(refusalOf('PUT', '/menu?', {})?.headers, { Allow: 'GET, HEAD' });
+  assert.equal(refusalOf('POST', '/mail/inbox', {})?.status, 405);
+  assert.equal(refusalOf('HEAD', '/drive', {}), undefined);
+  assert.equal(refusalOf('POST', '/api', {})?.status, 405);
 });

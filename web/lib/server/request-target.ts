@@ -8,7 +8,10 @@
 //     some of them unanswered, holding the socket: 400, and the connection closed;
 //   - a Server Action call (a `Next-Action` header), or any other method than GET and HEAD asking
 //     for a React Server Components answer (`RSC`): the app defines no Server Actions, and Next
-//     fails on them with a 500: 400.
+//     fails on them with a 500: 400;
+//   - a method with a body (POST, PUT, …) on a page: pages take none, and a client that drops the
+//     connection while the proxy (proxy.ts) is copying the body makes Next throw an uncaught
+//     "aborted" error: 405. Only the API (/api/…) takes other methods than GET and HEAD.
 // A refusal is the API's JSON error shape (docs/API.md, "Errors").
 
 export const allowedMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -48,6 +51,9 @@ export function refusalOf(method: string | undefined, target: string | undefined
     } catch {
       return { status: 400, code: 'bad_request', error: 'The path is not valid percent-encoding.', headers: {} };
     }
+  }
+  if (method !== 'GET' && method !== 'HEAD' && !path.startsWith('/api/')) {
+    return { status: 405, code: 'method_not_allowed', error: `A page is only read (GET or HEAD), never sent ${method ?? ''}.`, headers: { Allow: 'GET, HEAD' } };
   }
   return undefined;
 }
