@@ -123,6 +123,32 @@ describe('mail folder routes through a frontend', () => {
     assert.equal(quota.usedBytes, 0);
   });
 
+  test('Restore puts a message back in the folder it was deleted from, or the Inbox when that folder is gone', async () => {
+    await deliver('keep me', 'x');
+    await deliver('orphan', 'y');
+    const inbox = (await web.request('GET', '/api/mail/inbox')).body.messages as { id: string; subject: string }[];
+    const idOf = (subject: string) => inbox.find((m) => m.subject === subject)!.id;
+    const made = async (name: string) => ((await web.request('POST', '/api/mail/folders', { name })).body.folder as { id: string }).id;
+    const [kept, doomed] = [await made('Archive'), await made('Doomed')];
+    const trashFrom = async (folder: string, inboxId: string) => {
+      const moved = (await web.request('PATCH', `/api/mail/inbox/${inboxId}`, { folder })).body as { id: string };
+      return (await web.request('DELETE', `/api/mail/${folder}/${moved.id}`)).body.trashId as string;
+    };
+    const keptInTrash = await trashFrom(kept, idOf('keep me'));
+    const orphanInTrash = await trashFrom(doomed, idOf('orphan'));
+    assert.equal((await web.request('DELETE', `/api/mail/folders/${doomed}`)).status, 200);
+
+    assert.equal((await web.request('PATCH', `/api/mail/inbox/${idOf('keep me')}`, { restore: true })).status, 400, 'only from Trash');
+    assert.equal((await web.request('PATCH', `/api/mail/trash/${keptInTrash}`, { restore: true, folder: 'inbox' })).status, 400);
+    const back = await web.request('PATCH', `/api/mail/trash/${keptInTrash}`, { restore: true });
+    assert.equal(back.status, 200);
+    assert.equal((back.body as { folder: string }).folder, kept);
+    assert.deepEqual(((await web.request('GET', `/api/mail/${kept}`)).body.messages as { subject: string }[]).map((m) => m.subject), ['keep me']);
+    const orphan = await web.request('PATCH', `/api/mail/trash/${orphanInTrash}`, { restore: true });
+    assert.equal((orphan.body as { folder: string }).folder, 'inbox');
+    assert.equal((await web.request('GET', '/api/mail/trash')).body.total, 0);
+  });
+
   test('a draft saved as one types replaces the one before it', async () => {
     let last: string | undefined;
     for (const text of ['H', 'Hel', 'Hello there']) {

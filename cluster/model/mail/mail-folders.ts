@@ -327,6 +327,9 @@ export class MailFolders {
       const newId = idFor(slot.times[i] as number, newUid);
       const old = entry.summary;
       const summary: MessageSummary = withFlags({ ...old, id: newId, folder: to, uid: newUid }, flagsOf(old));
+      // Into Trash, it remembers where it came from (for Restore); out of Trash, it forgets.
+      if (to === 'trash') summary.trashedFrom = from === 'trash' ? old.trashedFrom : from;
+      else delete summary.trashedFrom;
       if (old.chunks > 0) {
         // The new entry shares the body: a reference of its own first (then the old entry's
         // deletion leaves the chunks alone). An entry from before shared bodies names its own row.

@@ -207,6 +207,8 @@ export const messageSummarySchema = z.object({
   chunks: z.number().int().min(0),
   /** The row holding the chunks (a body shared by the delivery's recipients); absent: <user>#mail#<id>. */
   body: z.string().regex(bodyRowPattern).optional(),
+  /** In Trash only: the folder (its id) the message was deleted from, where Restore puts it back. */
+  trashedFrom: z.string().regex(folderIdPattern).optional(),
 });
 export type MessageSummary = z.infer<typeof messageSummarySchema>;
 

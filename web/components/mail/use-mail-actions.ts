@@ -6,14 +6,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { apiRequest } from '../../lib/api-client';
-import { refreshMail, type MailRow } from '../../lib/queries/mail';
+import { mailFoldersQuery, refreshMail, type MailRow } from '../../lib/queries/mail';
 import { notice, type Notice } from './mail-notice';
 
 type Say = (n: Notice) => void;
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-export function patchMessage(folder: string, id: string, change: { unread?: boolean; flagged?: boolean; folder?: string }): Promise<MailRow> {
+export function patchMessage(folder: string, id: string, change: { unread?: boolean; flagged?: boolean; folder?: string; restore?: true }): Promise<MailRow> {
   return apiRequest<MailRow>('PATCH', `/api/mail/${folder}/${id}`, change);
 }
 
@@ -75,12 +75,16 @@ export function useMailActions(say: Say) {
 
   const restore = useCallback(
     async (ids: string[]) => {
-      // The API keeps no record of where a message was before Trash: back to the Inbox.
-      const back = await each(ids, (id) => patchMessage('trash', id, { folder: 'inbox' }));
-      if (back) say(notice(`${ids.length === 1 ? 'Message' : plural(ids.length, 'message')} restored to Inbox.`));
+      // Each goes back to the folder it was deleted from (the Inbox when that one is gone).
+      const back = await each(ids, (id) => patchMessage('trash', id, { restore: true }));
+      if (back) {
+        const names = new Map(queryClient.getQueryData(mailFoldersQuery.queryKey)?.folders.map((f) => [f.id, f.name]));
+        const places = [...new Set(back.map((row) => names.get(row.folder) ?? row.folder))];
+        say(notice(`${ids.length === 1 ? 'Message' : plural(ids.length, 'message')} restored to ${places.length === 1 ? places[0] : 'the folders they came from'}.`));
+      }
       return back;
     },
-    [each, say],
+    [each, queryClient, say],
   );
 
   const emptyFolder = useCallback(

@@ -22,9 +22,11 @@ test('page through a node, open a text value, a binary value as hex, and a large
   await seedAdmin(cloud, request, admin, 'admin password');
   await logInThroughUi(page, admin, 'admin password');
   // Column names and sizes only: no page of rows carries the values.
-  const rowPages: Promise<string>[] = [];
+  // A page the console stopped waiting for (its node was changed meanwhile) has no body to read:
+  // null, and only the pages read are checked.
+  const rowPages: Promise<string | null>[] = [];
   page.on('response', (r) => {
-    if (r.url().includes('/api/admin/rows?')) rowPages.push(r.text());
+    if (r.url().includes('/api/admin/rows?')) rowPages.push(r.text().catch(() => null));
   });
   await openConsole(page);
   await page.getByRole('tab', { name: /Raw data/ }).click();
@@ -53,8 +55,9 @@ test('page through a node, open a text value, a binary value as hex, and a large
   await page.getByRole('button', { name: 'Previous' }).click();
   await expect(rowCells).toHaveText(names(0, 10));
   await expect(page.getByRole('button', { name: 'Previous' })).toBeDisabled();
-  expect(rowPages.length).toBeGreaterThanOrEqual(3);
-  for (const text of await Promise.all(rowPages)) {
+  const read = (await Promise.all(rowPages)).filter((text) => text !== null);
+  expect(read.length).toBeGreaterThanOrEqual(3);
+  for (const text of read) {
     expect(text).not.toContain('line of text');
     expect(text.length).toBeLessThan(8_000);
   }

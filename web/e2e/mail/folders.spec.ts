@@ -1,7 +1,7 @@
 // The webmail's folders, Trash, drafts and addresses, as a person uses them in the browser against
 // a real cluster and mail daemon: folders made, renamed and deleted (the API's refusals shown),
-// mail moved between them with the unread counts following; delete to Trash with Undo, restore,
-// delete forever and Empty Trash; a draft saved as it is typed, found in Drafts after a reload,
+// mail moved between them with the unread counts following; delete to Trash with Undo, restore
+// (to the folder it was deleted from), delete forever and Empty Trash; a draft saved as it is typed, found in Drafts after a reload,
 // finished and sent; every folder and message at its own URL, with Back and Forward, a clear
 // notice for one that is not there, a bookmarked message opened after the login; the folders
 // behind a menu on a phone; and search, by subject and by text, in a folder or all of them.
@@ -134,7 +134,14 @@ test('Trash: delete with Undo, restore, delete forever, Empty Trash', async ({ b
   await undo.getByRole('button', { name: 'Undo' }).click();
   await expect(row(page, a)).toBeVisible();
 
-  // Deleted again, it is in Trash; restored from there, it is in the inbox.
+  // Moved to a folder of hers and deleted from there, it is in Trash; restored, it goes back to
+  // that folder, not to the Inbox.
+  await expect(await newFolder(page, 'Kept')).toBeHidden();
+  await folderLink(page, 'Inbox').click();
+  await row(page, a).getByRole('checkbox').check();
+  await moveTo(page.getByRole('toolbar', { name: 'Selected messages' }), 'Kept');
+  await expect(row(page, a)).toHaveCount(0);
+  await folderLink(page, 'Kept').click();
   await row(page, a).getByRole('link').click();
   await page.getByRole('button', { name: 'Delete' }).click();
   await expect(row(page, a)).toHaveCount(0);
@@ -142,7 +149,12 @@ test('Trash: delete with Undo, restore, delete forever, Empty Trash', async ({ b
   await expect(page).toHaveURL(/\/mail\/trash$/);
   await row(page, a).getByRole('link').click();
   await page.getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByRole('status')).toContainText('Message restored to Kept.');
   await expect(page.getByText('Trash is empty.')).toBeVisible();
+  await folderLink(page, 'Kept').click();
+  await expect(row(page, a)).toBeVisible();
+  await row(page, a).getByRole('checkbox').check();
+  await moveTo(page.getByRole('toolbar', { name: 'Selected messages' }), 'Inbox');
   await folderLink(page, 'Inbox').click();
   await expect(row(page, a)).toBeVisible();
 

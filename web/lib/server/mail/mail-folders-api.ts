@@ -48,10 +48,13 @@ export const messagePatchSchema = z
     answered: z.boolean().optional(),
     /** Move to this folder (its id). */
     folder: z.string().max(20).optional(),
+    /** From Trash: back to the folder it was deleted from (the Inbox when that folder is gone). */
+    restore: z.literal(true).optional(),
   })
-  .refine((b) => b.unread !== undefined || b.flagged !== undefined || b.answered !== undefined || b.folder !== undefined, {
-    error: 'Send {"unread": true|false}, {"flagged": true|false}, {"answered": true|false} or {"folder": "<folder id>"}.',
-  });
+  .refine((b) => b.unread !== undefined || b.flagged !== undefined || b.answered !== undefined || b.folder !== undefined || b.restore !== undefined, {
+    error: 'Send {"unread": true|false}, {"flagged": true|false}, {"answered": true|false}, {"folder": "<folder id>"} or {"restore": true}.',
+  })
+  .refine((b) => !(b.restore && b.folder !== undefined), { error: 'Send either "folder" or "restore", not both.' });
 
 /** Sets flags, then moves (when asked); answers the message as it now is (a move gives it a new id). */
 export async function patchMessage(user: string, folder: Folder, id: string, body: z.infer<typeof messagePatchSchema>): Promise<FolderMessage> {
@@ -68,16 +71,27 @@ export async function patchMessage(user: string, folder: Folder, id: string, bod
     const changed = await mailbox.changeFlags(user, folder, id, (flags) => [...flags.filter((f) => !remove.includes(f)), ...add]);
     if (!changed) throw messageGone();
   }
-  if (body.folder !== undefined && body.folder !== folder) {
-    const moved = await folderCall(() => folders.move(user, folder, [id], body.folder as string));
+  const target = body.restore ? await restoreTarget(user, folder, id) : body.folder;
+  if (target !== undefined && target !== folder) {
+    const moved = await folderCall(() => folders.move(user, folder, [id], target));
     const to = moved.moved[0];
     if (!to) throw messageGone();
-    here = body.folder;
+    here = target;
     current = to.newId;
   }
   const summary = await mailbox.summary(user, here, current);
   if (!summary) throw messageGone();
   return toApi(summary);
+}
+
+/** Where Restore puts a message of Trash: the folder it was deleted from while it exists, else the Inbox. */
+async function restoreTarget(user: string, folder: Folder, id: string): Promise<Folder> {
+  if (folder !== 'trash') throw new HttpError(400, 'invalid_argument', 'Only a message in Trash can be restored.');
+  const { folders, mailbox } = mailContext();
+  const summary = await mailbox.summary(user, folder, id);
+  if (!summary) throw messageGone();
+  const from = summary.trashedFrom;
+  return from !== undefined && from !== 'trash' && (await folders.folder(user, from))?.id === from ? from : 'inbox';
 }
 
 /** Delete as a person means it: to Trash, or for good from Trash. */
