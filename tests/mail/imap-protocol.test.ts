@@ -1,8 +1,9 @@
 // IMAP against a real cluster and the real daemon, with real clients: imapflow for the whole
 // protocol (logins and their limits, LIST with special use, SELECT/EXAMINE, FETCH, STORE seen
 // by the model the webmail reads, SEARCH over stored text, APPEND/COPY/MOVE with their UIDs,
-// EXPUNGE, folders, IDLE seeing an SMTP delivery and another client's changes), Python's
-// imaplib for a basic session, and a raw socket for literals and hostile input.
+// EXPUNGE, an APPEND to Sent of the copy the daemon already saved, folders, IDLE seeing an
+// SMTP delivery and another client's changes), Python's imaplib for a basic session, and a
+// raw socket for literals and hostile input.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ImapFlow } from 'imapflow';
@@ -31,7 +32,7 @@ describe('IMAP', () => {
   let port: number;
   const clients: ImapFlow[] = [];
   before(async () => {
-    sys = await startMailSystem({ users: ['alice', 'bob', 'carol', 'dave', 'erin', 'gina', 'hank'], mail: { host: '0.0.0.0' } });
+    sys = await startMailSystem({ users: ['alice', 'bob', 'carol', 'dave', 'erin', 'gina', 'hank', 'ivan'], mail: { host: '0.0.0.0' } });
     port = sys.ports.imapPort;
   });
   after(async () => {
@@ -207,6 +208,27 @@ describe('IMAP', () => {
     // The webmail sees the folder by its new name with the two messages.
     const folder = (await sys.mailbox.state.read('dave')).folders.find((f) => f.name === 'Archive 2026');
     assert.equal(folder?.total, 2);
+  });
+
+  test('a client that sends over SMTP and then saves its own copy to Sent (Thunderbird does) leaves one copy there', async () => {
+    const text = rfc822({ From: 'ivan@localhost', To: 'ivan@localhost', Subject: 'saved once', 'Message-ID': '<saved-once@localhost>' }, 'body');
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sys.ports.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'ivan', pass: password('ivan') } });
+    // To ivan himself: the other tests count the messages of their own users' inboxes.
+    await transport.sendMail({ envelope: { from: 'ivan@localhost', to: ['ivan@localhost'] }, raw: text });
+    const sent = async () => (await sys.mailbox.list('ivan', 'sent')).filter((s) => s.subject === 'saved once');
+    const [daemonCopy] = await sent();
+    assert.ok(daemonCopy?.uid);
+    const c = await connect('ivan');
+    const appended = await c.append('Sent', text, ['\\Seen']);
+    assert.ok(appended);
+    assert.equal(appended.uid, daemonCopy.uid);
+    assert.equal((await sent()).length, 1);
+    // Another message, or the same one anywhere but Sent, is stored as usual.
+    const other = await c.append('Sent', text.replace('saved-once@', 'another@'), ['\\Seen']);
+    assert.ok(other && other.uid !== daemonCopy.uid);
+    await c.append('Drafts', text, ['\\Draft']);
+    assert.equal(await count(c, 'Sent'), 2);
+    assert.equal(await count(c, 'Drafts'), 1);
   });
 
   test('IDLE sees an SMTP delivery, and another client\'s STORE and EXPUNGE', async () => {

@@ -8,6 +8,8 @@ export class Marionette {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private hello: ((v: unknown) => void) | null = null;
+  /** The session's script time limit: Marionette's default until set. */
+  private scriptTimeoutMs = 30_000;
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (d: Buffer) => this.onData(d));
@@ -20,7 +22,16 @@ export class Marionette {
       s.once('error', reject);
     });
     const m = new Marionette(socket);
-    await new Promise((resolve) => (m.hello = resolve));
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('Marionette did not greet within 10000 ms'));
+      }, 10_000);
+      m.hello = (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      };
+    });
     await m.command('WebDriver:NewSession', { capabilities: {} });
     await m.command('Marionette:SetContext', { value: 'chrome' });
     return m;
@@ -49,17 +60,36 @@ export class Marionette {
     }
   }
 
-  command(name: string, params: Record<string, unknown>): Promise<unknown> {
+  /** Sends a command; its answer must come within deadlineMs (Thunderbird may hang, this must not). */
+  command(name: string, params: Record<string, unknown>, deadlineMs = 10_000): Promise<unknown> {
     const id = this.nextId++;
     const body = Buffer.from(JSON.stringify([0, id, name, params]), 'utf8');
     this.socket.write(`${body.length}:`);
     this.socket.write(body);
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${name}: no answer from Marionette within ${deadlineMs} ms`));
+      }, deadlineMs);
+      const settle = <V>(then: (v: V) => void) => (v: V) => {
+        clearTimeout(timer);
+        then(v);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+    });
   }
 
-  /** Runs an async script in the chrome context; it calls arguments[arguments.length - 1](value) to answer. */
+  /**
+   * Runs an async script in the chrome context; it calls arguments[arguments.length - 1](value)
+   * to answer. The script's time limit is the session's (WebDriver:SetTimeouts), not a parameter
+   * of the call, so it is set whenever it changes.
+   */
   async run<T>(script: string, args: unknown[] = [], timeoutMs = 30_000): Promise<T> {
-    const r = (await this.command('WebDriver:ExecuteAsyncScript', { script, args, scriptTimeout: timeoutMs, sandbox: 'system' })) as { value: T };
+    if (timeoutMs !== this.scriptTimeoutMs) {
+      await this.command('WebDriver:SetTimeouts', { script: timeoutMs });
+      this.scriptTimeoutMs = timeoutMs;
+    }
+    const r = (await this.command('WebDriver:ExecuteAsyncScript', { script, args, sandbox: 'system' }, timeoutMs + 10_000)) as { value: T };
     return r.value;
   }
 

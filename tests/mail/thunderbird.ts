@@ -1,19 +1,22 @@
 // `npm run test:thunderbird`: the opt-in test with Thunderbird itself (Debian's `thunderbird`,
 // headless, driven over Marionette). Against a real cluster and mail daemon it sets up a POP3 +
 // SMTP account for alice, downloads a message bob sent her, and sends one to bob; the daemon's
-// store must then hold bob's copy and alice's Sent copy. Then an IMAP account for bob: its
-// folders are discovered, the inbox shows alice's message, and marking it read in Thunderbird
-// (a STORE \Seen) makes it read in the store the webmail reads. Without Thunderbird installed it prints
-// why and exits 0 (it is not part of `npm test`: Thunderbird is ~300 MB and starts slowly).
-// Install it with `apt-get install -y thunderbird`. Ends with one line `N passed, N failed`.
+// store must then hold bob's copy and alice's Sent copy. Then an IMAP account for bob does what
+// a person does (thunderbird-imap.ts): folders, reading, moving, deleting, sending with a Sent
+// copy, each checked in the store the webmail reads. Each check prints its line as it ends;
+// after a failure the end of Thunderbird's own IMAP log is printed too. Without Thunderbird
+// installed it prints why and exits 0 (it is not part of `npm test`: Thunderbird is ~300 MB and
+// starts slowly). Install it with `apt-get install -y thunderbird`. Ends with one line
+// `N passed, N failed`.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { freePorts, waitFor } from '../../scripts/lib/processes.ts';
 import { password, startMailSystem } from './mail-system.ts';
 import { Marionette } from './marionette.ts';
+import { imapSubjects, runImapChecks } from './thunderbird-imap.ts';
 
 const setupScript = `
 const [pop3Port, smtpPort, user, pw] = arguments;
@@ -81,48 +84,33 @@ IOUtils.writeUTF8(file.path, text).then(() => {
 }, (e) => resolve({ status: -1, error: String(e) }));
 `;
 
-const imapSetupScript = `
-const [imapPort, user, pw] = arguments;
-const resolve = arguments[arguments.length - 1];
-const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
-const server = MailServices.accounts.createIncomingServer(user, "127.0.0.1", "imap");
-server.port = imapPort;
-server.socketType = Ci.nsMsgSocketType.plain;
-server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-server.password = pw;
-const identity = MailServices.accounts.createIdentity();
-identity.email = user + "@localhost";
-const account = MailServices.accounts.createAccount();
-account.addIdentity(identity);
-account.incomingServer = server;
-resolve(account.key);
-`;
-
-const imapSyncScript = `
-const [accountKey, markRead] = arguments;
-const resolve = arguments[arguments.length - 1];
-const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
-const server = MailServices.accounts.getAccount(accountKey).incomingServer;
-const root = server.rootFolder;
-const listener = (then) => ({ OnStartRunningUrl() {}, OnStopRunningUrl(url, status) { then(status); } });
-MailServices.imap.discoverAllFolders(root, listener(() => {
-  const inbox = root.getFolderWithFlags(Ci.nsMsgFolderFlags.Inbox);
-  inbox.updateFolderWithListener(null, listener((status) => {
-    const headers = [...inbox.messages];
-    if (markRead) inbox.markMessagesRead(headers.filter((h) => h.mime2DecodedSubject === markRead), true);
-    resolve({ status, folders: root.descendants.map((f) => f.prettyName), subjects: headers.map((h) => h.mime2DecodedSubject) });
-  }));
-}), null);
-`;
-
 const results: { name: string; ok: boolean; detail: string }[] = [];
+/** Lines of Thunderbird's IMAP log printed when a check failed. */
+const imapLogLinesShown = 40;
 
+/** Runs one check and prints its line at once, so a slow step shows where the run is. */
 async function check(name: string, fn: () => Promise<string>): Promise<void> {
+  let result: (typeof results)[number];
   try {
-    results.push({ name, ok: true, detail: await fn() });
+    result = { name, ok: true, detail: await fn() };
   } catch (err) {
-    results.push({ name, ok: false, detail: err instanceof Error ? err.message : String(err) });
+    result = { name, ok: false, detail: err instanceof Error ? err.message : String(err) };
   }
+  results.push(result);
+  console.log(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name} — ${result.detail}`);
+}
+
+/** The end of Thunderbird's IMAP conversation (its MOZ_LOG file), for a failed run. */
+async function printImapLog(profile: string): Promise<void> {
+  const log = await readFile(path.join(profile, 'imap.moz_log'), 'utf8').catch(() => '');
+  // "12:35:52.935761 UTC - [Parent 1: IMAP]: I/IMAP 7faf…:127.0.0.1:S-INBOX:SendData: 5 UID fetch …"
+  const lines = log.split(/\r?\n/).flatMap((l) => {
+    const m = /(\d\d:\d\d:\d\d\.\d{3})\d* UTC .*:([^:]*):(SendData|CreateNewLineFromSocket): (.*)$/.exec(l);
+    return m ? [`${m[1]} ${m[2]} ${m[3] === 'SendData' ? 'C' : 'S'}: ${m[4]}`] : [];
+  });
+  if (lines.length === 0) return;
+  console.log(`Thunderbird's IMAP log ends (${lines.length} lines in all; state:folder, C: sent, S: received):`);
+  for (const l of lines.slice(-imapLogLinesShown)) console.log(`  ${l}`);
 }
 
 async function main(): Promise<void> {
@@ -145,7 +133,11 @@ async function main(): Promise<void> {
       'user_pref("app.update.enabled", false);',
     ].join('\n') + '\n',
   );
-  const tb = spawn('thunderbird', ['--headless', '--marionette', '-remote-allow-system-access', '--profile', profile, '--no-remote'], { stdio: 'ignore' });
+  const tb = spawn('thunderbird', ['--headless', '--marionette', '-remote-allow-system-access', '--profile', profile, '--no-remote'], {
+    stdio: 'ignore',
+    // Thunderbird's own IMAP log (what it sent and read), shown when a check fails.
+    env: { ...process.env, MOZ_LOG: 'IMAP:3,timestamp', MOZ_LOG_FILE: path.join(profile, 'imap') },
+  });
   let marionette: Marionette | undefined;
   try {
     marionette = await waitFor(() => Marionette.connect(marionettePort), { timeoutMs: 60_000, intervalMs: 500, what: 'Thunderbird’s Marionette port' });
@@ -167,22 +159,18 @@ async function main(): Promise<void> {
       if (!(await sys.mailbox.list('alice', 'sent')).some((s) => s.subject === 'Sent by Thunderbird')) throw new Error('no Sent copy for alice');
       return 'delivered';
     });
-    const imapAccount = await m.run<string>(imapSetupScript, [sys.ports.imapPort, 'bob', password('bob')]);
-    await check('Thunderbird reads bob’s mail over IMAP and marks it read in the shared store', async () => {
-      const r = await m.run<{ status: number; folders: string[]; subjects: string[] }>(imapSyncScript, [imapAccount, 'Sent by Thunderbird'], 60_000);
-      if (r.status !== 0 || !r.subjects.includes('Sent by Thunderbird') || !r.folders.includes('Trash')) throw new Error(`status ${r.status}, folders ${JSON.stringify(r.folders)}, subjects ${JSON.stringify(r.subjects)}`);
-      await waitFor(async () => (await sys.mailbox.list('bob', 'inbox')).some((s) => s.subject === 'Sent by Thunderbird' && !s.unread), { timeoutMs: 20_000, what: 'the message read in the store' });
-      return `folders: ${r.folders.join(', ')}`;
-    });
+    const fromAlice = nodemailer.createTransport({ host: '127.0.0.1', port: sys.ports.smtpPort, ignoreTLS: true, auth: { user: 'alice', pass: password('alice') } });
+    for (const subject of [imapSubjects.move, imapSubjects.remove]) await fromAlice.sendMail({ from: 'alice@localhost', to: 'bob@localhost', subject, text: 'for bob’s IMAP account' });
+    await runImapChecks(m, sys, check);
   } catch (err) {
-    results.push({ name: 'Thunderbird session', ok: false, detail: err instanceof Error ? err.message : String(err) });
+    await check('Thunderbird session', () => Promise.reject(err));
   } finally {
     marionette?.close();
     tb.kill('SIGKILL');
+    if (results.some((r) => !r.ok)) await printImapLog(profile);
     await sys.close();
     await rm(profile, { recursive: true, force: true });
   }
-  for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.name} — ${r.detail}`);
   const failed = results.filter((r) => !r.ok).length;
   console.log(`${results.length - failed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;

@@ -65,5 +65,7 @@ export function createImapServer(deps: ImapDeps): ImapServer {
     idlePollMs: mail.imapIdlePollMs,
     lineBytesMax: mail.imapLineBytesMax,
     errorsMax: mail.imapErrorsMax,
+    // The protocol trace follows the process's log level: an operator turns it on with logLevel debug.
+    trace: config.logLevel === 'debug',
   });
 }

@@ -49,6 +49,8 @@ export interface ImapServerOptions {
   errorsMax: number;
   /** Whether a client at this address may send a password without TLS; default: loopback only. */
   plainAuthAllowed?: (address: string) => boolean;
+  /** Logs every command and response line at debug level, credentials and message text masked (core/imap/trace.ts). */
+  trace?: boolean;
 }
 
 /** Defaults the wiring can use for the settings it adds (cluster/common/config.ts). */
@@ -113,7 +115,7 @@ export class ImapServer {
       return;
     }
     this.counters.connections++;
-    const connection = new ImapConnection(this.options, socket, address, {
+    const connection = new ImapConnection(this.options, socket, address, this.counters.connections, {
       login: async (input, password) => {
         const result = await this.options.login(input, password, address);
         if (result.outcome !== 'ok') return result;
@@ -159,6 +161,8 @@ class ImapConnection {
     private readonly options: ImapServerOptions,
     socket: net.Socket,
     private readonly address: string,
+    /** The connection's number since the server started: the trace's lines say which session they belong to. */
+    private readonly id: number,
     private readonly hooks: ConnectionHooks,
   ) {
     this.socket = socket;
@@ -186,6 +190,7 @@ class ImapConnection {
         close: () => this.end(),
         now: () => new Date(),
         log: (level, message, fields) => options.log[level](message, { ...fields, address }),
+        trace: options.trace ? (direction, line) => this.trace(direction, line) : undefined,
       },
     );
   }
@@ -236,6 +241,7 @@ class ImapConnection {
         const event = this.queue.shift() as FrameEvent;
         switch (event.type) {
           case 'continue':
+            if (this.options.trace) this.trace('S', '+ Ready for literal data');
             await this.write(Buffer.from('+ Ready for literal data\r\n'));
             break;
           case 'too-long':
@@ -287,6 +293,11 @@ class ImapConnection {
     this.framer.reset();
     this.socket = await upgradeToTls(plain, context, this.options.log, 'IMAP', this.address);
     this.socket.on('data', this.onData);
+  }
+
+  /** One line of the protocol trace, already masked (core/imap/trace.ts). */
+  private trace(direction: 'C' | 'S', line: string): void {
+    this.options.log.debug(direction === 'C' ? 'IMAP command' : 'IMAP response', { line, connection: this.id, user: this.session.user, address: this.address });
   }
 
   private write(data: Buffer): Promise<void> {

@@ -13,13 +13,18 @@
 // this session's own flag changes and expunges, the cached listing is patched instead, when the
 // counter moved by exactly as many steps as those changes took (nobody else wrote meanwhile).
 //
+// An APPEND to Sent of a message the daemon already saved there when it went out over SMTP
+// (the same Message-ID among the newest of Sent) stores nothing and answers that copy's UID:
+// clients that save their own Sent copy, as Thunderbird does, would otherwise keep two.
+//
 // Errors: FolderError codes become ImapStoreError codes ('limit' → 'cannot'), a full mailbox
 // 'over-quota'; anything else is left to the session, which answers NO [UNAVAILABLE].
 import { MailFolders, type Transferred } from '../../model/mail/mail-folders.ts';
 import { MailSearch, type SearchField } from '../../model/mail/mail-search.ts';
 import { flagsOf, type MessageFlag, type MessageSummary } from '../../model/mail/mailbox.ts';
-import { folderById, folderByName, FolderError, type FolderState } from '../../model/mail/mailbox-state.ts';
+import { folderById, folderByName, FolderError, roleOf, type FolderState } from '../../model/mail/mailbox-state.ts';
 import { QuotaFull } from '../../model/mail/mailbox-store.ts';
+import { headerEnd } from '../../model/mail/message-text.ts';
 import { ImapStoreError, type FlagMode, type FolderInfo, type ImapStore, type MessageMeta, type SystemFlag, type TextCriterion, type UidMapping } from '../core/imap/ports.ts';
 
 interface Listing {
@@ -31,6 +36,9 @@ interface Listing {
   metas: MessageMeta[];
   ids: Map<number, string>;
 }
+
+/** How many of the newest messages of Sent an APPEND to Sent looks through for the daemon's own copy. */
+const sentCopyLookback = 20;
 
 const searchedFields: ReadonlySet<string> = new Set<SearchField>(['from', 'to', 'cc', 'subject', 'body', 'text']);
 
@@ -84,6 +92,10 @@ export class ImapMailStore implements ImapStore {
   async append(folder: string, raw: Buffer, flags: readonly SystemFlag[], internalDate: Date): Promise<{ uidValidity: number; uid: number }> {
     if (raw.length > this.messageBytesMax) throw new ImapStoreError('too-big', `Messages may be at most ${this.messageBytesMax} octets`);
     const f = await this.folder(folder);
+    if (roleOf(f) === 'sent') {
+      const saved = await this.savedSentCopy(f, raw);
+      if (saved !== undefined) return { uidValidity: f.uidValidity, uid: saved };
+    }
     const stored = await mapped(() => this.folders_.append(this.user, f.id, raw, flags, internalDate));
     return { uidValidity: stored.uidValidity, uid: stored.uid };
   }
@@ -178,6 +190,19 @@ export class ImapMailStore implements ImapStore {
     return this.listing;
   }
 
+  /**
+   * The UID of the Sent copy the daemon saved of this message, if it did. A client that sends
+   * through our SMTP and then saves its own copy to Sent (Thunderbird does by default) would
+   * otherwise leave two: the daemon keeps the sender's copy already (delivery.ts). Its copy is
+   * among the newest few of Sent, with the same Message-ID.
+   */
+  private async savedSentCopy(sent: FolderState, raw: Buffer): Promise<number | undefined> {
+    const wanted = messageIdOf(raw);
+    if (wanted === undefined) return undefined;
+    const newest = await this.folders_.mailbox.list(this.user, sent.id, sentCopyLookback);
+    return newest.find((s) => s.uid !== undefined && bareMessageId(s.messageId) === wanted)?.uid;
+  }
+
   /** Message ids of these UIDs (those still there): from the cached listing when it has them all. */
   private async idsOf(f: FolderState, uids: readonly number[]): Promise<Map<number, string>> {
     const cached = this.listing;
@@ -216,6 +241,18 @@ export class ImapMailStore implements ImapStore {
     if (move) this.listing = null;
     return { uidValidity: done.uidValidity, pairs };
   }
+}
+
+/** The Message-ID field's value without its angle brackets; undefined when there is none. */
+export function messageIdOf(raw: Buffer): string | undefined {
+  const head = raw.subarray(0, headerEnd(raw)).toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  const field = /^message-id[ \t]*:(.*)$/im.exec(head);
+  const id = field ? bareMessageId(field[1] as string) : '';
+  return id === '' ? undefined : id;
+}
+
+function bareMessageId(text: string): string {
+  return text.trim().replace(/^<(.*)>$/, '$1').trim();
 }
 
 /** Runs a model call, turning what it refused into what an IMAP client hears. */

@@ -3,7 +3,9 @@
 // CHILDREN (3348), SASL-IR (4959) and APPENDLIMIT (7889). It has no socket and no store of its
 // own: the io (cluster/smtp/io/imap-server.ts) frames commands (framer.ts) and hands them in
 // one at a time, awaiting each; the session answers through deps.write and reaches mail only
-// through the ImapStore port. Time and TLS come in through deps too.
+// through the ImapStore port. Time and TLS come in through deps too, and the protocol trace:
+// when the io asks for one, every command and response line goes to deps.trace, masked by
+// trace.ts (no password, message or header text).
 //
 // Logins follow the POP3 rule (pop3-session.ts): a password is accepted in plain text only from
 // loopback; elsewhere only after STARTTLS, and until then CAPABILITY says LOGINDISABLED.
@@ -13,6 +15,7 @@ import { runMessageCommand } from './message-commands.ts';
 import { bad, ok, storageUnavailable, type CommandContext, type ImapSessionOptions, type Tagged } from './context.ts';
 import { astring, parseCommand, type Token } from './parser.ts';
 import { ImapStoreError, type ImapStore } from './ports.ts';
+import { traceCommand, traceResponse } from './trace.ts';
 
 export type ImapLoginResult =
   | { outcome: 'ok'; user: string; stillValid?: () => Promise<boolean> }
@@ -29,6 +32,8 @@ export interface ImapSessionDeps {
   close(): void;
   now(): Date;
   log(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void;
+  /** The protocol trace, when the io wants one: each command and response line, masked (trace.ts). */
+  trace?(direction: 'C' | 'S', line: string): void;
 }
 
 const codes: Record<ImapStoreError['code'], string> = {
@@ -121,11 +126,21 @@ export class ImapSession {
   /** One framed command (or the response line an AUTHENTICATE or IDLE waits for). */
   async handle(data: Buffer): Promise<void> {
     if (this.closed) return;
-    if (this.saslTag !== null) return this.saslResponse(data.toString('utf8'));
-    if (this.idleTag !== null) return this.endIdle(data.toString('utf8'));
+    if (this.saslTag !== null) {
+      this.deps.trace?.('C', '(AUTHENTICATE response)');
+      return this.saslResponse(data.toString('utf8'));
+    }
+    if (this.idleTag !== null) {
+      this.deps.trace?.('C', data.toString('latin1', 0, Math.min(data.length, 20)).trim());
+      return this.endIdle(data.toString('utf8'));
+    }
     const parsed = parseCommand(data);
-    if (!parsed.ok) return this.bad(parsed.tag, parsed.message);
+    if (!parsed.ok) {
+      this.deps.trace?.('C', `${parsed.tag ?? '*'} (unparsable: ${parsed.message})`);
+      return this.bad(parsed.tag, parsed.message);
+    }
     const { tag, name, args } = parsed;
+    this.deps.trace?.('C', traceCommand(tag, name, args));
     if (this.phase === 'not-authenticated' && ++this.commandsBeforeLogin > this.options.commandsBeforeLoginMax) {
       this.phase = 'logout';
       await this.untagged('BYE Too many commands without logging in');
@@ -364,20 +379,22 @@ export class ImapSession {
   }
 
   private send(values: Value[]): Promise<void> {
-    return this.deps.write(encode(values));
+    return this.sendRaw(encode(values));
   }
 
+  /** Every response goes out here, so the trace sees them all. */
   private sendRaw(data: Buffer): Promise<void> {
+    if (this.deps.trace && data.length > 2) this.deps.trace('S', traceResponse(data));
     return this.deps.write(data);
   }
 
   private untagged(text: string): Promise<void> {
-    return this.deps.write(Buffer.from(`* ${text}\r\n`));
+    return this.sendRaw(Buffer.from(`* ${text}\r\n`));
   }
 
   private reply(tag: string | null, result: Tagged): Promise<void> {
     const code = result.code ? `[${result.code}] ` : '';
-    return this.deps.write(Buffer.from(`${tag ?? '*'} ${result.status} ${code}${result.text}\r\n`));
+    return this.sendRaw(Buffer.from(`${tag ?? '*'} ${result.status} ${code}${result.text}\r\n`));
   }
 
   private async bad(tag: string | null, text: string): Promise<void> {
