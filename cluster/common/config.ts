@@ -221,6 +221,17 @@ const driveSchema = z
     trashSweepItemsMax: z.number().int().min(1).max(1000).default(20),
     /** Matches one search answers (web/lib/server/drive/drive-search.ts); it says when there were more. */
     searchHitsMax: z.number().int().min(1).max(1000).default(100),
+    /** Thumbnails (web/lib/server/drive/drive-thumbnail.ts): the longest side of one, in pixels… */
+    thumbnailEdgePx: z.number().int().min(16).max(1024).default(256),
+    /** …made only of images up to this many bytes (each is read whole to make it)… */
+    thumbnailSourceBytesMax: z.number().int().min(1024).max(256 * MiB).default(32 * MiB),
+    /** …and up to this many pixels (width × height, from the header, before decoding: sharp's limitInputPixels). */
+    thumbnailInputPixelsMax: z.number().int().min(1).max(268_402_689).default(50_000_000),
+    /** Thumbnails being made at once per frontend, and how many more may wait (then 503, try again). */
+    thumbnailJobsMax: z.number().int().min(1).max(16).default(2),
+    thumbnailQueueMax: z.number().int().min(0).max(10_000).default(64),
+    /** How long a browser keeps a thumbnail without asking again (Cache-Control max-age); a file's content never changes under its id. */
+    thumbnailCacheSeconds: z.number().int().min(0).max(365 * 24 * 3600).default(7 * 24 * 3600),
   })
   .strict();
 

@@ -3,12 +3,14 @@
 // file (default 256), streamed both ways, with the frontend's peak resident memory sampled every
 // 100 ms from a frontend that has rendered pages and then come to rest; the same size through the
 // resumable (tus) protocol as the drive page sends it (tus-js-client, 64 MiB per PATCH); then
-// files/s for BENCH_DRIVE_FILES (default 1,000) uploads of 4 KiB, 16 at a time, into one folder.
+// files/s for BENCH_DRIVE_FILES (default 1,000) uploads of 4 KiB, 16 at a time, into one folder;
+// and the time to a 12-megapixel JPEG's thumbnail, made on first request (drive-thumbnail.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { Upload } from 'tus-js-client';
 import { httpText } from '../lib/http-text.ts';
 import { memorySettled } from '../lib/processes.ts';
+import { benchThumbnail } from './drive-thumbnail.ts';
 import { figure } from './figures.ts';
 import { benchOneFrontend, rssMiB } from './one-frontend.ts';
 
@@ -122,6 +124,7 @@ benchOneFrontend('bench-drive', parallel, async ({ origin, cookie, pid, agent })
     }),
   );
   const t4 = performance.now();
+  const thumbnail = await benchThumbnail(s);
   clearInterval(sampler);
 
   const mbps = (seconds: number) => ((fileMiB * MiB) / 1e6 / seconds).toFixed(1);
@@ -133,10 +136,16 @@ benchOneFrontend('bench-drive', parallel, async ({ origin, cookie, pid, agent })
   console.log(
     `small uploads: ${smallFiles} × 4 KiB, ${parallel} at a time: ${((t4 - t3) / 1000).toFixed(1)} s, ${(smallFiles / ((t4 - t3) / 1000)).toFixed(0)} files/s, ${errors} errors`,
   );
+  console.log(
+    `thumbnail of a 12-megapixel JPEG (${(thumbnail.jpegBytes / MiB).toFixed(1)} MiB): ${thumbnail.firstMs.toFixed(0)} ms made on first request, ` +
+      `${thumbnail.storedMs.toFixed(0)} ms served from the store after (${(thumbnail.thumbnailBytes / 1024).toFixed(1)} KiB WebP)`,
+  );
   console.log(`frontend resident memory: peak ${peak.toFixed(0)} MiB over the whole run`);
   figure('drive', 'upload_mb_per_s', Number(mbps((t1 - t0) / 1000)), 'MB/s');
   figure('drive', 'tus_upload_mb_per_s', Number(mbps(tus.seconds)), 'MB/s');
   figure('drive', 'download_mb_per_s', Number(mbps((t2 - t1) / 1000)), 'MB/s');
   figure('drive', 'frontend_rss_mib', largePeak, 'MiB');
   figure('drive', 'small_files_per_s', smallFiles / ((t4 - t3) / 1000), 'files/s');
+  figure('drive', 'thumbnail_12mp_ms', thumbnail.firstMs, 'ms');
+  figure('drive', 'thumbnail_stored_ms', thumbnail.storedMs, 'ms');
 });

@@ -1,13 +1,16 @@
 'use client';
 // A link's page for a visitor without an account (/s/<token>): the password form when the link
-// asks for one, then for a file its name, size, type and a Download button, for a folder its
-// listing, navigable into the folders inside it (the folder in the URL's ?folder=). Nothing of
-// the file is shown in the page: it is only ever downloaded (an attachment, never sniffed).
+// asks for one, then for a file the drive's viewer (preview-viewer.tsx: the file shown as its
+// kind allows, its details and a Download button), for a folder its listing, navigable into the
+// folders inside it (the folder in the URL's ?folder=); a file of the folder named in the URL's
+// ?preview= opens in the viewer's dialog. The file's bytes come from the link's own routes,
+// inline only for images and media, always nosniff and sandboxed (drive-preview.ts).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Button, Form, Header, Icon, Message, Segment } from 'semantic-ui-react';
 import { ApiError } from '../../lib/api-client';
-import { formatBytes } from '../../lib/format-bytes';
+import { usePreviewParam } from './preview-url';
+import { FilePreview, PreviewModal } from './preview-viewer';
 import { ShareListing } from './share-listing';
 import { giveLinkPassword, linkFileUrl, linkFolderQuery, linkInfoQuery } from './share-queries';
 
@@ -35,12 +38,7 @@ export function ShareLinkView({ token }: { token: string }) {
         </Header.Content>
       </Header>
       {item.kind === 'file' ? (
-        <>
-          <p>
-            {formatBytes(item.size ?? 0)} · {item.type}
-          </p>
-          <Button as="a" primary icon="download" content="Download" href={linkFileUrl(token, item.id)} download={item.name} />
-        </>
+        <FilePreview item={item} url={linkFileUrl(token, item.id)} />
       ) : (
         <SharedFolder token={token} rootId={item.id} />
       )}
@@ -57,13 +55,27 @@ function SharedFolder({ token, rootId }: { token: string; rootId: string }) {
     return () => window.removeEventListener('popstate', onPop);
   }, [rootId]);
   const listing = useQuery(linkFolderQuery(token, folder));
+  const [previewId, preview] = usePreviewParam();
   const open = (id: string) => {
     setFolder(id);
     window.history.pushState(null, '', id === rootId ? window.location.pathname : `?folder=${encodeURIComponent(id)}`);
   };
   if (listing.isPending) return <Segment basic loading aria-label="Loading the folder" />;
   if (listing.error) return <Message error role="alert" content={listing.error.message} />;
-  return <ShareListing listing={listing.data} onOpen={open} fileUrl={(id) => linkFileUrl(token, id)} />;
+  const files = listing.data.items.filter((i) => i.kind === 'file');
+  const shown = files.findIndex((i) => i.id === previewId);
+  const stepTo = (index: number) => {
+    const next = files[index];
+    return next ? () => preview.step(next.id) : undefined;
+  };
+  return (
+    <>
+      <ShareListing listing={listing.data} onOpen={open} fileUrl={(id) => linkFileUrl(token, id)} onPreview={preview.open} />
+      {shown >= 0 && (
+        <PreviewModal item={files[shown]!} url={linkFileUrl(token, files[shown]!.id)} onClose={preview.close} onPrevious={stepTo(shown - 1)} onNext={stepTo(shown + 1)} />
+      )}
+    </>
+  );
 }
 
 function PasswordForm({ token }: { token: string }) {

@@ -1,12 +1,23 @@
 'use client';
 // A folder inside a share, read-only: breadcrumbs from the shared folder down (each opens its
-// folder), then its folders (open on click) and files (download links). Used by a link's public
+// folder), then its folders (open on click) and files (download links; with `onPreview`, a click
+// opens the viewer instead and the link stays for "open in new tab"). Used by a link's public
 // page and by "Shared with me".
 import { Breadcrumb, Icon, Table } from 'semantic-ui-react';
 import { formatBytes } from '../../lib/format-bytes';
 import type { SharedListing } from './share-queries';
 
-export function ShareListing({ listing, onOpen, fileUrl }: { listing: SharedListing; onOpen: (folderId: string) => void; fileUrl: (fileId: string) => string }) {
+export function ShareListing({
+  listing,
+  onOpen,
+  fileUrl,
+  onPreview,
+}: {
+  listing: SharedListing;
+  onOpen: (folderId: string) => void;
+  fileUrl: (fileId: string) => string;
+  onPreview?: (fileId: string) => void;
+}) {
   return (
     <>
       <Breadcrumb className="pc-crumbs" aria-label="Folder path">
@@ -42,7 +53,7 @@ export function ShareListing({ listing, onOpen, fileUrl }: { listing: SharedList
                       <Icon name="folder" /> {item.name}
                     </a>
                   ) : (
-                    <a href={fileUrl(item.id)} download={item.name}>
+                    <a href={fileUrl(item.id)} download={item.name} onClick={onPreview && ((e) => (e.preventDefault(), onPreview(item.id)))}>
                       <Icon name="file outline" /> {item.name}
                     </a>
                   )}

@@ -74,11 +74,16 @@ test.describe('drive page', () => {
 
     const hashes = await page.evaluate(() => (window as unknown as { hashes: Record<string, string> }).hashes);
     for (const name of ['random.bin', 'hello.txt']) {
-      const downloading = page.waitForEvent('download');
+      // A click opens the viewer; its Download button downloads.
       await page.getByRole('link', { name, exact: true }).click();
+      const viewer = page.getByRole('dialog', { name: `Preview of ${name}` });
+      const downloading = page.waitForEvent('download');
+      await viewer.getByRole('button', { name: 'Download' }).click();
       const download = await downloading;
       expect(download.suggestedFilename()).toBe(name);
       expect(await sha256File(await download.path())).toBe(hashes[name]);
+      await viewer.getByRole('button', { name: 'Close' }).click();
+      await expect(viewer).toBeHidden();
     }
 
     // Sorting by size puts the bigger file last when ascending (folders stay first).

@@ -110,8 +110,13 @@ test.describe('drive sharing', () => {
     await expect(page.getByRole('heading', { name: /Holiday/ })).toBeVisible();
     await page.getByRole('link', { name: 'Day 1' }).click();
     await expect(page.getByRole('link', { name: 'beach.jpg' })).toBeVisible();
-    const downloaded = await downloadFrom(page, () => page.getByRole('link', { name: 'beach.jpg' }).click());
+    // A click opens the viewer, whose Download button gives the same bytes.
+    await page.getByRole('link', { name: 'beach.jpg' }).click();
+    const viewer = page.getByRole('dialog', { name: 'Preview of beach.jpg' });
+    const downloaded = await downloadFrom(page, () => viewer.getByRole('button', { name: 'Download' }).click());
     expect(sha256(downloaded)).toBe(sha256(nestedContent));
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await expect(viewer).toBeHidden();
     // Back up through the breadcrumbs, no further than the shared folder.
     await expect(page.getByLabel('Folder path')).toHaveText(/Holiday.*Day 1/);
     await page.getByLabel('Folder path').getByText('Holiday').click();

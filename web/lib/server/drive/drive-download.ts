@@ -1,13 +1,14 @@
 // A download, streamed: the body is a ReadableStream that reads the file's chunks from the store
 // as the client takes them (a few chunks ahead, never the whole file), and serves one byte range
 // when asked (206; 416 outside the file), so a paused download can resume and a video can seek.
-// HEAD answers the same headers without a body.
+// HEAD answers the same headers without a body. An attachment unless `?inline=1` asks for an
+// image, audio or video the viewer shows (drive-preview.ts decides, and fences both forms).
 import type { Entry } from './drive-model';
 import { itemGone } from './drive-model';
 import { readChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
-import { attachmentHeaders } from '../download';
 import { parseRange, type RangeAnswer } from './drive-http';
+import { contentHeaders, wantsInline } from './drive-preview';
 import { locate } from './drive-tree';
 
 export async function downloadFile(d: DriveContext, fileId: string, req: Request, withBody: boolean): Promise<Response> {
@@ -18,8 +19,7 @@ export async function downloadFile(d: DriveContext, fileId: string, req: Request
   const etag = `"${entry.sha256 ?? fileId}"`;
   const lastModified = new Date(entry.modified).toUTCString();
   const headers = new Headers({
-    'Content-Type': entry.type ?? 'application/octet-stream',
-    ...attachmentHeaders(entry.name),
+    ...contentHeaders(entry.name, entry.type ?? 'application/octet-stream', wantsInline(req)).headers,
     'Accept-Ranges': 'bytes',
     // no-transform: Next would gzip text types, which breaks Content-Length and byte ranges.
     'Cache-Control': 'private, no-cache, no-transform',
@@ -46,6 +46,11 @@ export async function downloadFile(d: DriveContext, fileId: string, req: Request
   const status = range.kind === 'partial' ? 206 : 200;
   if (!withBody) return new Response(null, { status, headers });
   return new Response(chunkStream(d, fileId, layoutOf(entry, d), start, end), { status, headers });
+}
+
+/** Bytes start…end (inclusive) of a stored file, streamed from its chunks as they are taken. */
+export function fileStream(d: DriveContext, fileId: string, entry: Entry, start: number, end: number): ReadableStream<Uint8Array> {
+  return chunkStream(d, fileId, layoutOf(entry, d), start, end);
 }
 
 function layoutOf(entry: Entry, d: DriveContext): ChunkLayout {

@@ -1,4 +1,5 @@
-// GET or HEAD /api/drive/files/<id> → the file's content, streamed, as an attachment; one byte
+// GET or HEAD /api/drive/files/<id> → the file's content, streamed, as an attachment, or inline
+// with ?inline=1 for the images, audio and video the viewer shows (drive-preview.ts); one byte
 // range on request (drive-download.ts).
 import { downloadFile } from '../../../../../lib/server/drive/drive-download';
 import { idFromPath, userDrive } from '../../../../../lib/server/drive/drive-route';
