@@ -207,8 +207,22 @@ const driveSchema = z
     uploadIdleMs: z.number().int().min(1000).default(60_000),
     /** Uploads open at once per user. */
     uploadsOpenMax: z.number().int().min(1).max(1000).default(64),
-    /** Entries (files and folders) in one folder; a folder's listing is one KVS value. */
-    folderEntriesMax: z.number().int().min(1).max(20_000).default(10_000),
+    /** Entries (files and folders) one folder has room for. A folder's entries are spread over
+     *  bucket cells by a hash of their name (web/lib/server/drive/drive-buckets.ts); a new
+     *  folder gets enough buckets for this many with a quarter to spare, so a change rewrites one
+     *  bucket, never the whole folder. */
+    folderEntriesMax: z.number().int().min(1).max(1_000_000).default(200_000),
+    /** Entries one bucket cell holds at most, so no change rewrites more than this many. */
+    folderBucketEntriesMax: z.number().int().min(16).max(10_000).default(1024),
+    /** Items one page of a folder listing answers by default, and at most. */
+    folderPageItems: z.number().int().min(1).max(5000).default(200),
+    folderPageItemsMax: z.number().int().min(1).max(5000).default(1000),
+    /** A frontend keeps the entries of a folder of at least folderSnapshotEntriesMin that it
+     *  read for a first page, sorted, for folderSnapshotMs: the pages after it are served from
+     *  there (a walk of a large folder reads it once), at most folderSnapshotsMax folders. */
+    folderSnapshotMs: z.number().int().min(0).max(600_000).default(10_000),
+    folderSnapshotEntriesMin: z.number().int().min(1).default(5000),
+    folderSnapshotsMax: z.number().int().min(0).max(100).default(4),
     /** A resumable (tus) upload that receives no bytes for this long is reclaimed: its chunks,
      *  its state and its room are freed, and resuming it answers 404 (docs/API.md, "Resumable
      *  uploads"). Measured from its last PATCH, so one that keeps moving never expires. */

@@ -4,10 +4,18 @@
 // 100 ms from a frontend that has rendered pages and then come to rest; the same size through the
 // resumable (tus) protocol as the drive page sends it (tus-js-client, 64 MiB per PATCH); then
 // files/s for BENCH_DRIVE_FILES (default 1,000) uploads of 4 KiB, 16 at a time, into one folder;
-// and the time to a 12-megapixel JPEG's thumbnail, made on first request (drive-thumbnail.ts).
+// the time to a 12-megapixel JPEG's thumbnail, made on first request (drive-thumbnail.ts);
+// then a folder of BENCH_DRIVE_FOLDER_ENTRIES (default 100,000) items, written straight into the
+// store in the drive's layout (docs/ARCHITECTURE.md, "Storage layouts": a head and bucket cells
+// by the FNV-1a hash of the folded name), listed through the API: the first page's latency
+// (p50 of rounds) and a walk of every page of drive.folderPageItemsMax items. The layout is
+// written here from its documented form, not with the web's code (scripts use the web only
+// through its build).
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { Upload } from 'tus-js-client';
+import type { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
+import { newItemId, writeBuckets, type StoredEntry } from '../lib/drive-store.ts';
 import { httpText } from '../lib/http-text.ts';
 import { memorySettled } from '../lib/processes.ts';
 import { benchThumbnail } from './drive-thumbnail.ts';
@@ -19,6 +27,9 @@ const fileMiB = Number(process.env.BENCH_DRIVE_MIB ?? 256);
 const smallFiles = Number(process.env.BENCH_DRIVE_FILES ?? 1000);
 const smallBytes = 4096;
 const parallel = 16;
+const folderEntries = Number(process.env.BENCH_DRIVE_FOLDER_ENTRIES ?? 100_000);
+const firstPageRounds = 20;
+const walkPageItems = 1000;
 
 interface Session {
   origin: string;
@@ -76,6 +87,55 @@ async function uploadTus(s: Session, mib: number): Promise<{ id: string; sha256:
   return { id, sha256, seconds: (performance.now() - started) / 1000 };
 }
 
+/** Writes `count` entries (one folder in a hundred) into folder `id`'s buckets. */
+async function writeBigFolder(cluster: ClusterClient, user: string, id: string, count: number): Promise<void> {
+  const now = Date.now();
+  const entries: Record<string, StoredEntry> = {};
+  for (let i = 0; i < count; i++) {
+    const folder = i % 100 === 0;
+    const name = folder ? `Folder ${i}` : `photo ${(i * 7919) % count}.jpg`;
+    entries[newItemId(folder ? 'folder' : 'file')] = folder ? { kind: 'folder', name, created: now, modified: now } : { kind: 'file', name, created: now, modified: now, size: 0, type: 'image/jpeg' };
+  }
+  await writeBuckets(cluster, user, id, entries);
+}
+
+/** The big-folder figures: first page p50 over rounds, and a walk of every page. */
+async function benchBigFolder(s: Session, cluster: ClusterClient, user: string): Promise<{ firstPageMs: number; walkSeconds: number; pages: number }> {
+  const made = await request(s, 'POST', '/api/drive/folders', { 'Content-Type': 'application/json' }, (req) => req.end(JSON.stringify({ parent: 'root', name: 'Big folder' })));
+  if (made.status !== 201) throw new Error(`making the folder failed: ${made.status} ${made.text}`);
+  const id = (JSON.parse(made.text) as { item: { id: string } }).item.id;
+  const t0 = performance.now();
+  await writeBigFolder(cluster, user, id, folderEntries);
+  console.log(`wrote a folder of ${folderEntries} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const page = async (cursor: string | null, limit?: number) => {
+    const query = new URLSearchParams();
+    if (cursor) query.set('cursor', cursor);
+    if (limit) query.set('limit', String(limit));
+    const answer = await request(s, 'GET', `/api/drive/folders/${id}?${query}`, {});
+    if (answer.status !== 200) throw new Error(`listing failed: ${answer.status} ${answer.text.slice(0, 200)}`);
+    return JSON.parse(answer.text) as { items: unknown[]; total: number; next: string | null };
+  };
+  const times: number[] = [];
+  for (let i = 0; i < firstPageRounds; i++) {
+    const t = performance.now();
+    const first = await page(null);
+    times.push(performance.now() - t);
+    if (first.total !== folderEntries) throw new Error(`the folder lists ${first.total} items, not ${folderEntries}`);
+  }
+  times.sort((a, b) => a - b);
+  const t1 = performance.now();
+  let seen = 0;
+  let pages = 0;
+  for (let cursor: string | null = null, started = false; !started || cursor; started = true) {
+    const p = await page(cursor, walkPageItems);
+    seen += p.items.length;
+    pages++;
+    cursor = p.next;
+  }
+  if (seen !== folderEntries) throw new Error(`the walk saw ${seen} items, not ${folderEntries}`);
+  return { firstPageMs: times[Math.floor(times.length / 2)]!, walkSeconds: (performance.now() - t1) / 1000, pages };
+}
+
 function downloadLarge(s: Session, id: string): Promise<string> {
   return new Promise((resolve, reject) => {
     http
@@ -90,7 +150,7 @@ function downloadLarge(s: Session, id: string): Promise<string> {
   });
 }
 
-benchOneFrontend('bench-drive', parallel, async ({ origin, cookie, pid, agent }) => {
+benchOneFrontend('bench-drive', parallel, async ({ cloud, origin, cookie, pid, agent }) => {
   const s: Session = { origin, agent, cookie };
   // A frontend as it usually is: it has rendered pages (Next loads their bundles on first use).
   for (let i = 0; i < 20; i++) {
@@ -148,4 +208,9 @@ benchOneFrontend('bench-drive', parallel, async ({ origin, cookie, pid, agent })
   figure('drive', 'small_files_per_s', smallFiles / ((t4 - t3) / 1000), 'files/s');
   figure('drive', 'thumbnail_12mp_ms', thumbnail.firstMs, 'ms');
   figure('drive', 'thumbnail_stored_ms', thumbnail.storedMs, 'ms');
+
+  const big = await benchBigFolder(s, cloud.cluster.client, 'bench-drive');
+  console.log(`listing a ${folderEntries}-entry folder: first page p50 ${big.firstPageMs.toFixed(0)} ms over ${firstPageRounds}; all ${big.pages} pages of ${walkPageItems} in ${big.walkSeconds.toFixed(1)} s`);
+  figure('drive', 'list_100k_first_page_ms', big.firstPageMs, 'ms');
+  figure('drive', 'list_100k_walk_s', big.walkSeconds, 's');
 });

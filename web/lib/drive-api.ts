@@ -23,7 +23,11 @@ export interface FolderListing {
   folder: { id: string; name: string; deleting: boolean };
   /** From the top folder down to this one, both included. */
   path: Crumb[];
-  /** Folders first. */
+  /** One page of the folder's items: folders first, then by name (numbers by value, case folded). */
   items: DriveItem[];
+  /** Items in the whole folder. */
+  total: number;
+  /** The cursor of the next page (`?cursor=`), or null on the last. */
+  next: string | null;
   usage: { usedBytes: number; quotaBytes: number };
 }

@@ -23,7 +23,7 @@ export default async function DrivePage({ searchParams }: { searchParams: Promis
   const view = viewInUrl(await searchParams);
   const d = driveContext(serverContext(), user.username);
   const queryClient = new QueryClient();
-  if (view.kind === 'folder') await queryClient.prefetchQuery({ ...folderQuery(view.id), queryFn: () => listFolder(d, view.id) });
+  if (view.kind === 'folder') await queryClient.prefetchInfiniteQuery({ ...folderQuery(view.id), queryFn: ({ pageParam }) => listFolder(d, view.id, { cursor: pageParam ?? undefined }) });
   if (view.kind === 'trash') await queryClient.prefetchQuery({ ...trashQuery, queryFn: () => listTrash(d) });
   return (
     <WithMe user={user}>

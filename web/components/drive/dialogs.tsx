@@ -4,7 +4,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Breadcrumb, Button, Form, Icon, List, Message, Modal, Segment } from 'semantic-ui-react';
-import { folderQuery, rootFolderId, type DriveItem } from '../../lib/queries/drive';
+import { folderFirstPageQuery, rootFolderId, type DriveItem } from '../../lib/queries/drive';
 
 export function NameDialog({
   title,
@@ -61,7 +61,7 @@ export function NameDialog({
 /** Browse folders from the root and pick one; the moved folder itself cannot be entered or chosen. */
 export function MoveDialog({ item, from, onMove, onClose }: { item: DriveItem; from: string; onMove: (target: string) => Promise<unknown>; onClose: () => void }) {
   const [at, setAt] = useState(rootFolderId);
-  const listing = useQuery(folderQuery(at));
+  const listing = useQuery(folderFirstPageQuery(at));
   const mutation = useMutation({ mutationFn: onMove, onSuccess: onClose });
   const folders = (listing.data?.items ?? []).filter((i) => i.kind === 'folder');
   const here = listing.data?.folder;

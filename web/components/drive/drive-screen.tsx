@@ -4,9 +4,10 @@
 // (Share among them). Files dropped anywhere on the page go into the folder shown. Folders,
 // Trash and search results open without a page load: the URL (?folder=<id>, ?view=trash,
 // ?q=<text>) follows with history.pushState, and Back works. Moving to Trash asks nothing and
-// offers Undo right after.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+// offers Undo right after. A folder comes a page at a time (folders first, then by name); more
+// pages load as the list is scrolled to its end, or with Show more.
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { Breadcrumb, Button, Header, Icon, Message, Segment } from 'semantic-ui-react';
 import { createFolder, deleteItem, folderQuery, rootFolderId, updateItem, type DriveItem } from '../../lib/queries/drive';
 import { moveToTrash } from '../../lib/queries/drive-trash';
@@ -17,6 +18,7 @@ import { ItemTable, type Action } from './item-table';
 import { SearchBox } from './search-box';
 import { ShareDialog } from './share-dialog';
 import { SearchResults } from './search-results';
+import { ShowMore } from './show-more';
 import { TrashView } from './trash-view';
 import { UndoTrash } from './undo-trash';
 import { UploadList } from './upload-list';
@@ -29,12 +31,19 @@ export function DriveScreen({ initialView }: { initialView: DriveView }) {
   const [view, setView] = useState<DriveView>(initialView);
   const [folderId, setFolderId] = useState(initialView.kind === 'folder' ? initialView.id : rootFolderId);
   const [trashed, setTrashed] = useState<DriveItem>();
-  const listing = useQuery({ ...folderQuery(folderId), enabled: view.kind === 'folder' });
+  const listing = useInfiniteQuery({ ...folderQuery(folderId), enabled: view.kind === 'folder' });
+  const first = listing.data?.pages[0];
+  const last = listing.data?.pages.at(-1);
+  // An item renamed or moved between two pages' loads may come twice: each id once.
+  const items = useMemo(() => {
+    const seen = new Set<string>();
+    return (listing.data?.pages ?? []).flatMap((p) => p.items).filter((item) => !seen.has(item.id) && (seen.add(item.id), true));
+  }, [listing.data]);
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>();
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
-  const usage = listing.data?.usage;
+  const usage = first?.usage;
   const uploads = useUploads(usage ? usage.quotaBytes - usage.usedBytes : undefined);
 
   const show = useCallback((next: DriveView) => {
@@ -62,7 +71,7 @@ export function DriveScreen({ initialView }: { initialView: DriveView }) {
       return refresh();
     },
   });
-  const here = listing.data?.folder;
+  const here = first?.folder;
   const addFiles = (files: File[]) => {
     if (files.length > 0 && here) uploads.add(files, here.id, here.name);
   };
@@ -143,7 +152,7 @@ export function DriveScreen({ initialView }: { initialView: DriveView }) {
       </div>
 
       <Breadcrumb className="pc-crumbs" aria-label="Folder path">
-        {(listing.data?.path ?? []).map((c, i, all) => (
+        {(first?.path ?? []).map((c, i, all) => (
           <span key={c.id}>
             {i > 0 && <Breadcrumb.Divider icon="right angle" />}
             {i === all.length - 1 ? (
@@ -176,7 +185,7 @@ export function DriveScreen({ initialView }: { initialView: DriveView }) {
         </Message>
       ) : listing.isLoading ? (
         <Segment basic loading className="pc-loading" />
-      ) : listing.data && listing.data.items.length === 0 ? (
+      ) : first && items.length === 0 ? (
         <Segment placeholder textAlign="center" className="pc-empty">
           <Header icon>
             <Icon name="cloud upload" color="grey" />
@@ -185,12 +194,22 @@ export function DriveScreen({ initialView }: { initialView: DriveView }) {
           </Header>
         </Segment>
       ) : (
-        listing.data && (
-          <ItemTable
-            items={listing.data.items}
-            onOpen={(item) => open(item.id)}
-            onAction={(kind, item) => (kind === 'trash' ? toTrash.mutate(item) : setDialog({ kind, item }))}
-          />
+        first && (
+          <>
+            <ItemTable
+              items={items}
+              onOpen={(item) => open(item.id)}
+              onAction={(kind, item) => (kind === 'trash' ? toTrash.mutate(item) : setDialog({ kind, item }))}
+            />
+            {listing.hasNextPage && (
+              <ShowMore
+                shown={items.length}
+                total={last?.total ?? items.length}
+                loading={listing.isFetchingNextPage}
+                onMore={() => void (!listing.isFetchingNextPage && listing.fetchNextPage())}
+              />
+            )}
+          </>
         )
       )}
 

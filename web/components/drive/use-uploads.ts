@@ -10,9 +10,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatBytes } from '../../lib/format-bytes';
-import { folderQuery, folderQueryKey } from '../../lib/queries/drive';
+import { folderQueryKey, namesHeld, namesPerAsk } from '../../lib/queries/drive';
 import { unfinishedQueryKey } from './upload-interrupted';
-import { findClashes, keepBothName, type ClashChoice } from './upload-names';
+import { findClashes, keepBothName, normalName, type ClashChoice } from './upload-names';
 import { startTusUpload, type TusHandle, type UploadError } from './upload-tus';
 
 export type UploadState = 'checking' | 'asking' | 'waiting' | 'sending' | 'saving' | 'done' | 'failed' | 'cancelled' | 'skipped';
@@ -47,6 +47,15 @@ export interface Upload {
 }
 
 const parallel = 3;
+/** Keep both names ("a (1).txt" …) asked about for each name that clashes. */
+const keepBothProbes = 20;
+
+/** The first `count` names Keep both may pick for `name`, in the order it tries them. */
+function keepBothCandidates(name: string, count: number): string[] {
+  const picked = new Set<string>();
+  for (let i = 0; i < count; i++) picked.add(keepBothName(name, picked));
+  return [...picked];
+}
 
 export const activeStates: readonly UploadState[] = ['checking', 'asking', 'waiting', 'sending', 'saving'];
 
@@ -60,23 +69,26 @@ export function useUploads(freeBytes: number | undefined) {
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
   }, []);
 
-  /** The folder's names now: what is in it by name, from a fresh listing. */
-  const namesIn = useCallback(
-    async (folder: string) => {
-      const listing = await queryClient.fetchQuery({ ...folderQuery(folder), staleTime: 0 });
-      return new Map(listing.items.map((item) => [item.name.normalize('NFC'), { id: item.id, kind: item.kind }] as const));
-    },
-    [queryClient],
-  );
+  /** Which of `names` items of the folder hold now (asked of the server: a folder may be too big to list whole). */
+  const namesIn = useCallback(async (folder: string, names: string[]) => {
+    const held = new Map<string, { id: string; kind: 'file' | 'folder' }>();
+    for (let i = 0; i < names.length; i += namesPerAsk) {
+      const answer = await namesHeld(folder, names.slice(i, i + namesPerAsk));
+      for (const h of answer.held) held.set(h.name, { id: h.id, kind: h.kind });
+    }
+    return held;
+  }, []);
 
   const settleNames = useCallback(
     async (batch: Upload[], folder: string) => {
-      const existing = await namesIn(folder).catch(() => new Map<string, { id: string; kind: 'file' | 'folder' }>());
-      const plan = findClashes(
-        batch.map((u) => u.file.name),
-        existing,
-      );
-      const taken = new Set(existing.keys());
+      const none = () => new Map<string, { id: string; kind: 'file' | 'folder' }>();
+      const wanted = batch.map((u) => normalName(u.file.name));
+      const existing = await namesIn(folder, wanted).catch(none);
+      const plan = findClashes(wanted, existing);
+      // Keep both picks "name (n).ext": ask which of the first few such names are taken too.
+      const candidates = wanted.filter((n) => existing.has(n)).flatMap((n) => keepBothCandidates(n, keepBothProbes));
+      const alsoTaken = candidates.length > 0 ? await namesIn(folder, candidates).catch(none) : none();
+      const taken = new Set([...existing.keys(), ...alsoTaken.keys()]);
       for (const p of plan) if (!p.holder && !p.inBatch) taken.add(p.name);
       let remaining = plan.filter((p) => p.holder || p.inBatch).length;
       let forAll: ClashChoice | undefined;

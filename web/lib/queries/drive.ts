@@ -1,7 +1,7 @@
 // The drive for the pages: one queryOptions per folder listing, shared by the page's server
 // prefetch and the client hook, the mutations as plain functions, and uploads through
 // XMLHttpRequest, whose upload events give the progress bar (fetch has none for request bodies).
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { ApiError, apiRequest } from '../api-client';
 import type { DriveItem, FolderListing } from '../drive-api';
 
@@ -11,12 +11,32 @@ export const rootFolderId = 'root';
 
 export const folderQueryKey = (id: string) => ['drive', 'folder', id] as const;
 
+const folderPageUrl = (id: string, cursor: string | null) => `/api/drive/folders/${encodeURIComponent(id)}${cursor ? `?${new URLSearchParams({ cursor })}` : ''}`;
+
+/** A folder's listing page by page (the server's order: folders first, then by name); each page's `next` asks for the one after. */
 export const folderQuery = (id: string) =>
-  queryOptions({
+  infiniteQueryOptions({
     queryKey: folderQueryKey(id),
-    queryFn: ({ signal }) => apiRequest<FolderListing>('GET', `/api/drive/folders/${encodeURIComponent(id)}`, undefined, signal),
+    queryFn: ({ pageParam, signal }) => apiRequest<FolderListing>('GET', folderPageUrl(id, pageParam), undefined, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
     staleTime: 5_000,
   });
+
+/** Only the first page of a folder (the move dialog: folders come first). */
+export const folderFirstPageQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['drive', 'folder-first-page', id] as const,
+    queryFn: ({ signal }) => apiRequest<FolderListing>('GET', folderPageUrl(id, null), undefined, signal),
+    staleTime: 5_000,
+  });
+
+/** Names asked about at once (the server's limit). */
+export const namesPerAsk = 1000;
+
+/** Which of `names` items of the folder hold now. */
+export const namesHeld = (folder: string, names: string[]) =>
+  apiRequest<{ held: { name: string; id: string; kind: 'file' | 'folder' }[] }>('POST', `/api/drive/folders/${encodeURIComponent(folder)}/names`, { names });
 
 export const downloadUrl = (id: string) => `/api/drive/files/${encodeURIComponent(id)}`;
 

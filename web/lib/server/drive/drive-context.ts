@@ -4,7 +4,8 @@ import type { Config } from '../../../../cluster/common/config.ts';
 import type { Logger } from '../../../../cluster/common/log.ts';
 import type { ClusterClient } from '../../../../cluster/kvs/cluster-client.ts';
 import type { ServerContext } from '../context';
-import { encodeFolder, decodeFolder, type Folder } from './drive-model';
+import { encodeFolder, decodeFolder, type FolderHead } from './drive-model';
+import { decodeBucket, encodeBucket, type Bucket } from './drive-buckets';
 import type { CellCodec } from '../cells';
 
 export interface DriveContext {
@@ -20,7 +21,8 @@ export function driveContext(ctx: ServerContext, user: string): DriveContext {
   return { cluster: ctx.cluster, transfers: ctx.transfers, config: ctx.config, log: ctx.log, user };
 }
 
-export const folderCodec: CellCodec<Folder> = { decode: decodeFolder, encode: encodeFolder };
+export const folderCodec: CellCodec<FolderHead> = { decode: decodeFolder, encode: encodeFolder };
+export const bucketCodec: CellCodec<Bucket> = { decode: decodeBucket, encode: encodeBucket };
 
 export const textCodec: CellCodec<string> = {
   decode: (value) => value.toString('utf8'),

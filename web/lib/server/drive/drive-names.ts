@@ -1,7 +1,8 @@
 // Names and keys of the drive (docs/ARCHITECTURE.md, "Key-value store"): what a user may call a file
 // or folder, the ids the drive hands out, and the rows and columns they live in. Pure.
 //
-//   <user>#files               folder:<id>   a folder: its parent and its entries (drive-model.ts)
+//   <user>#files               folder:<id>   a folder's head: its parent, flags, bucket count (drive-model.ts)
+//                              folder:<id>/<k>  bucket k of its entries (drive-buckets.ts)
 //                              at:<fileId>   the folder a file is in (the authority on where it lives)
 //                              usage         bytes used and the uploads in progress (drive-usage.ts)
 //                              lock:tree     held while a folder moves, so two moves cannot make a cycle
@@ -41,6 +42,9 @@ export function kindOfId(id: string): ItemKind | undefined {
 
 export const filesRow = (user: string) => `${user}#files`;
 export const folderColumn = (id: string) => `folder:${id}`;
+/** Bucket `k` of a folder's entries; ids hold no "/", so one folder's prefix holds only its own buckets. */
+export const bucketColumn = (id: string, k: number) => `folder:${id}/${k}`;
+export const bucketPrefix = (id: string) => `folder:${id}/`;
 export const fileAtColumn = (fileId: string) => `at:${fileId}`;
 export const usageColumn = 'usage';
 export const treeLockColumn = 'lock:tree';

@@ -13,7 +13,8 @@ import { readCell, updateCell } from '../cells';
 import { textCodec, type DriveContext } from './drive-context';
 import { freeChunks } from './drive-chunks';
 import { chunkRowCount, fileAtColumn, filesRow, usageColumn } from './drive-names';
-import { finishDelete, getFolder } from './drive-tree';
+import { findEntry } from './drive-folders';
+import { finishDelete } from './drive-tree';
 import { tusColumn, tusStateCodec } from './drive-tus-state';
 import { finish, release, staleDeletes, staleUploads, usageCodec, type OpenUpload } from './drive-usage';
 
@@ -29,7 +30,7 @@ export async function reclaimStale(d: DriveContext): Promise<number> {
   const deletes = staleDeletes(usage, now, d.config.drive.uploadStaleMs);
   for (const [fileId, open] of deletes) {
     // A delete cut short after its entry went out: the record's size then names the rows.
-    const listed = (await getFolder(d, open.folder))?.entries[fileId];
+    const listed = (await findEntry(d, open.folder, fileId))?.entry;
     await finishDelete(d, fileId, open.folder, listed ?? { kind: 'file', name: '', created: 0, modified: 0, size: open.bytes });
     d.log.info(`drive: finished the delete of ${fileId} of ${d.user}, cut short by a frontend`);
   }
@@ -65,7 +66,7 @@ async function reclaimOne(d: DriveContext, uploadId: string, upload: OpenUpload)
 async function isCommitted(d: DriveContext, upload: OpenUpload): Promise<boolean> {
   const at = await readCell(d.cluster, filesRow(d.user), fileAtColumn(upload.fileId), textCodec);
   if (at === undefined || at.startsWith('-')) return at !== undefined;
-  return (await getFolder(d, at))?.entries[upload.fileId] !== undefined;
+  return (await findEntry(d, at, upload.fileId))?.entry !== undefined;
 }
 
 /** Reclaims in the background, at most once per interval per user on this frontend. */

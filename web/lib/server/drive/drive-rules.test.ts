@@ -8,7 +8,7 @@ import { formatBytes } from '../../format-bytes.ts';
 import { contentDisposition } from '../download.ts';
 import { parseRange } from './drive-http.ts';
 import { mediaTypeOf } from './drive-media.ts';
-import { checkFolder, decodeFolder, encodeFolder, newFolder, withEntry, withName, withoutEntry, type Entry } from './drive-model.ts';
+import { checkFolder, decodeFolder, encodeFolder, folderView, newFolder, withEntry, withName, withoutEntry, type Entry } from './drive-model.ts';
 import { checkName, chunkColumn, chunkRow, chunkRowCount, isValidId, kindOfId, newId } from './drive-names.ts';
 import { completeDelete, finish, grow, markCommitting, recordDelete, release, reserve, staleDeletes, staleUploads, touch, usageCodec } from './drive-usage.ts';
 
@@ -100,7 +100,7 @@ test('media types: the one sent, else a guess from the extension', () => {
 
 test('folders: entries added once, names unique, changes idempotent on retry', () => {
   const entry: Entry = { kind: 'file', name: 'a.txt', created: 1, modified: 1, size: 3 };
-  const f0 = newFolder(null, 0);
+  const f0 = folderView(newFolder(null, 0, 1), {});
   const f1 = withEntry(f0, 'f1', entry, 10)!;
   assert.equal(withEntry(f1, 'f1', entry, 10), undefined, 'a retried add of the same id changes nothing');
   assert.equal(refusal(() => withEntry(f1, 'f2', entry, 10))?.status, 409);

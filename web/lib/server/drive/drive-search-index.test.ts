@@ -5,7 +5,7 @@ import { newFolder, type Entry, type Folder } from './drive-model.ts';
 import { findMatches, indexColumn, indexDelta, parseIndexColumn, type IndexRecord } from './drive-search-index.ts';
 
 const entry = (kind: Entry['kind'], name: string): Entry => ({ kind, name, created: 1, modified: 1 });
-const withEntries = (entries: Record<string, Entry>): Folder => ({ ...newFolder(null, 0), entries });
+const withEntries = (entries: Record<string, Entry>): Folder => ({ ...newFolder(null, 0, 1), entries });
 
 test('index column: parent, id and name come back, whatever the name holds', () => {
   for (const name of ['a.txt', 'Ünïcödé report (1).pdf', 'has spaces and dots...x', '#hash:colon']) {

@@ -9,7 +9,8 @@ import type { DriveContext } from './drive-context';
 import { rootId, searchRow, trashId } from './drive-names';
 import { builtColumn, findMatches, indexColumn, parseIndexColumn, searchBuckets, type IndexRecord } from './drive-search-index';
 import { runBounded } from './drive-search-writes';
-import { getFolder, rootName } from './drive-tree';
+import { readFolder } from './drive-folders';
+import { rootName } from './drive-tree';
 
 export const queryCharsMax = 255;
 
@@ -64,7 +65,7 @@ function buildIndexOnce(d: DriveContext): Promise<void> {
  */
 async function stillStale(d: DriveContext, candidates: string[]): Promise<string[]> {
   const parents = [...new Set(candidates.map((c) => parseIndexColumn(c)!.parent))];
-  const folders = new Map(await Promise.all(parents.map(async (id) => [id, await getFolder(d, id)] as const)));
+  const folders = new Map(await Promise.all(parents.map(async (id) => [id, await readFolder(d, id)] as const)));
   return candidates.filter((c) => {
     const r = parseIndexColumn(c)!;
     const entry = folders.get(r.parent)?.entries[r.id];
@@ -80,7 +81,7 @@ export async function buildIndex(d: DriveContext): Promise<{ written: number; dr
   while (queue.length > 0) {
     const batch = queue.splice(0, 16).filter((id) => !seen.has(id));
     batch.forEach((id) => seen.add(id));
-    const folders = await Promise.all(batch.map((id) => getFolder(d, id)));
+    const folders = await Promise.all(batch.map((id) => readFolder(d, id)));
     batch.forEach((folderId, i) => {
       for (const [id, entry] of Object.entries(folders[i]?.entries ?? {})) {
         wanted.add(indexColumn(folderId, id, entry.name));

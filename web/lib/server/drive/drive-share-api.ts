@@ -37,5 +37,8 @@ export interface LinkInfo {
 export interface SharedListing {
   folder: Crumb;
   path: Crumb[];
+  /** One page, folders first (as `GET /api/drive/folders/<id>`): `next` asks for the page after. */
   items: DriveItem[];
+  total: number;
+  next: string | null;
 }

@@ -7,7 +7,7 @@ import { newFolder, withEntry, withName, type Entry, type Folder } from './drive
 import { expiredInTrash, freeName, restoredEntry, trashViews, withTrashed } from './drive-trash-rules.ts';
 
 const file = (name: string, extra: Partial<Entry> = {}): Entry => ({ kind: 'file', name, created: 1, modified: 1, size: 10, ...extra });
-const folderOf = (...names: string[]): Folder => ({ ...newFolder(null, 0), entries: Object.fromEntries(names.map((n, i) => [`f${i}`, file(n)])) });
+const folderOf = (...names: string[]): Folder => ({ ...newFolder(null, 0, 1), entries: Object.fromEntries(names.map((n, i) => [`f${i}`, file(n)])) });
 const dayMs = 24 * 60 * 60 * 1000;
 
 test('free name: the name itself when free, else "name (n).ext", counting up', () => {
@@ -37,7 +37,7 @@ test('free name: a long name is cut to leave room for the number, within 255 byt
 });
 
 test('trash: an item keeps its entry, gains where it came from; names may repeat; a retry writes nothing', () => {
-  const trash = { ...newFolder(null, 0), trash: true };
+  const trash: Folder = { ...newFolder(null, 0, 1), trash: true, entries: {} };
   const trashed = { from: 'root', fromPath: 'My Drive', at: 5 };
   const once = withTrashed(trash, 'f1', file('a.txt'), trashed, 10)!;
   assert.deepEqual(once.entries['f1'], { ...file('a.txt'), trashed });
@@ -47,7 +47,7 @@ test('trash: an item keeps its entry, gains where it came from; names may repeat
 });
 
 test('trash: full Trash, and anything but trashing, is refused with a message', () => {
-  const trash: Folder = { ...newFolder(null, 0), trash: true, entries: { f1: file('a', { trashed: { from: 'root', fromPath: 'My Drive', at: 1 } }) } };
+  const trash: Folder = { ...newFolder(null, 0, 1), trash: true, entries: { f1: file('a', { trashed: { from: 'root', fromPath: 'My Drive', at: 1 } }) } };
   const refused = (fn: () => unknown) => {
     try {
       fn();
@@ -72,7 +72,7 @@ test('sweep: only items past the retention, oldest first, at most the limit', ()
   const now = 100 * dayMs;
   const at = (days: number) => ({ from: 'root', fromPath: 'My Drive', at: now - days * dayMs });
   const trash: Folder = {
-    ...newFolder(null, 0),
+    ...newFolder(null, 0, 1),
     trash: true,
     entries: {
       fNew: file('new', { trashed: at(1) }),
@@ -89,7 +89,7 @@ test('sweep: only items past the retention, oldest first, at most the limit', ()
 
 test('trash views: newest first, with where from and when the sweep takes them', () => {
   const trash: Folder = {
-    ...newFolder(null, 0),
+    ...newFolder(null, 0, 1),
     trash: true,
     entries: {
       f1: file('one', { trashed: { from: 'dA', fromPath: 'My Drive / A', at: Date.UTC(2026, 0, 1) } }),

@@ -13,11 +13,14 @@ export interface Trashed {
   at: number;
 }
 
-/** Adds a trashed item to Trash; names may repeat there. Refuses when Trash is full. */
-export function withTrashed(trash: Folder, id: string, entry: Entry, trashed: Trashed, entriesMax: number): Folder | undefined {
+/**
+ * Adds a trashed item to Trash (`trash`: the bucket its id picks); names may repeat there.
+ * Refuses when the bucket holds `entriesMax`; `shownMax` is the room the refusal names.
+ */
+export function withTrashed(trash: Folder, id: string, entry: Entry, trashed: Trashed, entriesMax: number, shownMax = entriesMax): Folder | undefined {
   if (trash.entries[id]) return undefined;
   if (Object.keys(trash.entries).length >= entriesMax) {
-    throw new HttpError(409, 'failed_precondition', `Trash holds at most ${entriesMax} items; empty it, or delete some for good, first.`);
+    throw new HttpError(409, 'failed_precondition', `Trash holds at most ${shownMax} items; empty it, or delete some for good, first.`);
   }
   return { ...trash, entries: { ...trash.entries, [id]: { ...entry, trashed } } };
 }
@@ -36,18 +39,25 @@ export function restoredEntry(entry: Entry, name: string): Entry {
  * that had applied finds the item under the name it took.
  */
 export function freeName(folder: Folder, name: string, selfId: string, kind: Entry['kind']): string {
-  const holder = findByName(folder, name);
-  if (holder === undefined || holder === selfId) return name;
-  const dot = kind === 'file' ? name.lastIndexOf('.') : -1;
-  const base = dot > 0 ? name.slice(0, dot) : name;
-  const ext = dot > 0 ? name.slice(dot) : '';
   // At most one more than the folder's entries can be taken: some n up to there is free.
-  for (let n = 1; ; n++) {
-    const suffix = ` (${n})${ext}`;
-    const candidate = cutToBytes(base, nameBytesMax - Buffer.byteLength(suffix, 'utf8')).trimEnd() + suffix;
+  for (let n = 0; ; n++) {
+    const candidate = nameCandidate(name, kind, n);
     const other = findByName(folder, candidate);
     if (other === undefined || other === selfId) return candidate;
   }
+}
+
+/**
+ * The n-th name a restored item tries: its own (n = 0), then "name (n).ext". A folder of
+ * buckets is tried one candidate at a time, each in the bucket its name picks (drive-trash.ts).
+ */
+export function nameCandidate(name: string, kind: Entry['kind'], n: number): string {
+  if (n === 0) return name;
+  const dot = kind === 'file' ? name.lastIndexOf('.') : -1;
+  const base = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot) : '';
+  const suffix = ` (${n})${ext}`;
+  return cutToBytes(base, nameBytesMax - Buffer.byteLength(suffix, 'utf8')).trimEnd() + suffix;
 }
 
 function cutToBytes(text: string, bytesMax: number): string {

@@ -15,24 +15,11 @@ import type { Restored, TrashListing } from '../../drive-trash-api';
 import { readCell } from '../cells';
 import { HttpError } from '../errors';
 import { textCodec, type DriveContext } from './drive-context';
-import { viewOf, withEntry, type Entry, type Folder } from './drive-model';
+import { findEntry, getFolder, readFolder, removeEntry, roomOf, updateFolder } from './drive-folders';
+import { viewOf, withEntry, type Entry, type Folder, type FolderHead } from './drive-model';
 import { fileAtColumn, filesRow, kindOfId, rootId, trashId, usageColumn } from './drive-names';
-import { expiredInTrash, freeName, restoredEntry, trashViews, withTrashed } from './drive-trash-rules';
-import {
-  breadcrumbs,
-  deleteItem,
-  getFolder,
-  locate,
-  moveFilePointer,
-  moveFolderPointer,
-  refuseCycle,
-  relink,
-  removeEntry,
-  updateFolder,
-  withTreeLock,
-  type Deleted,
-  type Located,
-} from './drive-tree';
+import { expiredInTrash, nameCandidate, restoredEntry, trashViews, withTrashed, type Trashed } from './drive-trash-rules';
+import { breadcrumbs, deleteItem, locate, moveFilePointer, moveFolderPointer, refuseCycle, relink, withTreeLock, type Deleted, type Located } from './drive-tree';
 import { usageCodec } from './drive-usage';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -41,7 +28,10 @@ function movePointer(d: DriveContext, item: Located, targetId: string): () => Pr
   return () => (item.kind === 'file' ? moveFilePointer(d, item, targetId) : moveFolderPointer(d, item, targetId));
 }
 
-async function pathOf(d: DriveContext, folderId: string, folder?: Folder): Promise<Crumb[]> {
+/** Names a restore tries ("name (1).ext", …) before it gives up. */
+const restoreNamesMax = 1000;
+
+async function pathOf(d: DriveContext, folderId: string, folder?: FolderHead): Promise<Crumb[]> {
   const f = folder ?? (await getFolder(d, folderId));
   return f ? breadcrumbs(d, folderId, f) : [{ id: rootId, name: 'My Drive' }];
 }
@@ -51,8 +41,15 @@ export async function trashItem(d: DriveContext, id: string): Promise<DriveItem>
   if (item.parent === trashId) return viewOf(id, item.entry);
   const fromPath = (await pathOf(d, item.parent)).map((c) => c.name).join(' / ');
   const trashed = { from: item.parent, fromPath, at: Date.now() };
-  await relink(d, item, trashId, (f) => withTrashed(f, id, item.entry, trashed, d.config.drive.folderEntriesMax), movePointer(d, item, trashId));
+  await relink(d, item, trashId, () => addToTrash(d, id, item.entry, trashed), movePointer(d, item, trashId));
   return viewOf(id, item.entry);
+}
+
+/** Lists an item in Trash (in the bucket its id picks); answers its entry there. */
+async function addToTrash(d: DriveContext, id: string, entry: Entry, trashed: Trashed): Promise<Entry> {
+  const [bucketMax, shownMax] = roomOf(d);
+  await updateFolder(d, trashId, { id, name: entry.name }, (f) => withTrashed(f, id, entry, trashed, bucketMax, shownMax));
+  return { ...entry, trashed };
 }
 
 /**
@@ -66,17 +63,18 @@ export async function trashItem(d: DriveContext, id: string): Promise<DriveItem>
 export async function replaceIntoTrash(d: DriveContext, folderId: string, oldId: string, old: Entry, swap: (f: Folder) => Folder | undefined): Promise<boolean> {
   const row = filesRow(d.user);
   const fromPath = (await pathOf(d, folderId)).map((c) => c.name).join(' / ');
-  await updateFolder(d, trashId, (f) => withTrashed(f, oldId, old, { from: folderId, fromPath, at: Date.now() }, d.config.drive.folderEntriesMax));
+  const inTrash = await addToTrash(d, oldId, old, { from: folderId, fromPath, at: Date.now() });
   const moved = (await d.cluster.cput(row, fileAtColumn(oldId), folderId, trashId)) || (await readCell(d.cluster, row, fileAtColumn(oldId), textCodec)) === trashId;
   if (!moved) {
-    await removeEntry(d, trashId, oldId);
+    await removeEntry(d, trashId, oldId, inTrash);
     return false;
   }
   try {
-    await updateFolder(d, folderId, swap);
+    // The new file has the old one's name: both are in the bucket that name picks.
+    await updateFolder(d, folderId, { id: oldId, name: old.name }, swap, { adds: true });
   } catch (err) {
     await d.cluster.cput(row, fileAtColumn(oldId), trashId, folderId);
-    await removeEntry(d, trashId, oldId);
+    await removeEntry(d, trashId, oldId, inTrash);
     throw err;
   }
   return true;
@@ -92,7 +90,7 @@ async function restoreTarget(d: DriveContext, from: string): Promise<string> {
     if (at === rootId) return from;
     if (at === trashId || seen.has(at)) return rootId;
     seen.add(at);
-    const folder: Folder | undefined = await getFolder(d, at);
+    const folder: FolderHead | undefined = await getFolder(d, at);
     if (!folder || folder.deleting) return rootId;
     at = folder.parent;
   }
@@ -101,22 +99,18 @@ async function restoreTarget(d: DriveContext, from: string): Promise<string> {
 
 export async function restoreItem(d: DriveContext, id: string): Promise<Restored> {
   const kind = kindOfId(id);
-  const entry = kind ? (await getFolder(d, trashId))?.entries[id] : undefined;
+  const entry = kind ? (await findEntry(d, trashId, id))?.entry : undefined;
   if (!kind || !entry) throw new HttpError(404, 'not_found', 'That item is not in Trash (it may have been restored or deleted for good).');
   const item: Located = { id, kind, parent: trashId, entry };
   let name = entry.name;
-  const add = (f: Folder) => {
-    name = freeName(f, entry.name, id, entry.kind);
-    return withEntry(f, id, restoredEntry(entry, name), d.config.drive.folderEntriesMax);
-  };
   const restoreInto = async (target: string) => {
     try {
-      await relink(d, item, target, add, movePointer(d, item, target));
+      await relink(d, item, target, () => addUnderFreeName(d, target, id, entry).then((listed) => ((name = listed.name), listed)), movePointer(d, item, target));
       return target;
     } catch (err) {
       // The folder went between the check and the add: the top is always there.
       if (target !== rootId && err instanceof HttpError && err.status === 404 && (await getFolder(d, target)) === undefined) {
-        await relink(d, item, rootId, add, movePointer(d, item, rootId));
+        await relink(d, item, rootId, () => addUnderFreeName(d, rootId, id, entry).then((listed) => ((name = listed.name), listed)), movePointer(d, item, rootId));
         return rootId;
       }
       throw err;
@@ -140,8 +134,27 @@ export async function restoreItem(d: DriveContext, id: string): Promise<Restored
   return { item: viewOf(id, restoredEntry(entry, name)), folder: path[path.length - 1]! };
 }
 
+/**
+ * Lists a restored item in `target` under its own name, or the first free of "name (1).ext", …:
+ * each candidate is one CPut of the bucket its name picks, refused when the name is taken there.
+ * A candidate that finds the item itself under that name (a retry) takes it.
+ */
+async function addUnderFreeName(d: DriveContext, target: string, id: string, entry: Entry): Promise<Entry> {
+  const [bucketMax, shownMax] = roomOf(d);
+  for (let n = 0; n < restoreNamesMax; n++) {
+    const listed = restoredEntry(entry, nameCandidate(entry.name, entry.kind, n));
+    try {
+      await updateFolder(d, target, { id, name: listed.name }, (f: Folder) => withEntry(f, id, listed, bucketMax, shownMax), { adds: true });
+      return listed;
+    } catch (err) {
+      if (!(err instanceof HttpError && err.code === 'already_exists')) throw err;
+    }
+  }
+  throw new HttpError(409, 'already_exists', `"${entry.name}" and the next ${restoreNamesMax - 1} names like it are taken there; rename some first.`);
+}
+
 export async function listTrash(d: DriveContext): Promise<TrashListing> {
-  const [trash, usage] = await Promise.all([getFolder(d, trashId), readCell(d.cluster, filesRow(d.user), usageColumn, usageCodec)]);
+  const [trash, usage] = await Promise.all([readFolder(d, trashId), readCell(d.cluster, filesRow(d.user), usageColumn, usageCodec)]);
   const retentionMs = d.config.drive.trashRetentionMs;
   return {
     items: trashViews(trash, retentionMs),
@@ -173,14 +186,14 @@ async function deleteForGood(d: DriveContext, ids: string[]): Promise<Deleted> {
 
 /** Empty Trash: everything in it, through the ordinary delete (which gives the bytes back). */
 export async function emptyTrash(d: DriveContext): Promise<Deleted> {
-  const trash = await getFolder(d, trashId);
+  const trash = await readFolder(d, trashId);
   return deleteForGood(d, Object.keys(trash?.entries ?? {}));
 }
 
 /** Deletes for good at most trashSweepItemsMax items that have been in Trash past the retention. */
 export async function sweepTrash(d: DriveContext, nowMs = Date.now()): Promise<Deleted> {
   const { trashRetentionMs, trashSweepItemsMax } = d.config.drive;
-  return deleteForGood(d, expiredInTrash(await getFolder(d, trashId), nowMs, trashRetentionMs, trashSweepItemsMax));
+  return deleteForGood(d, expiredInTrash(await readFolder(d, trashId), nowMs, trashRetentionMs, trashSweepItemsMax));
 }
 
 const lastSweepByUser = new Map<string, number>();

@@ -1,126 +1,100 @@
-// The folder tree: list, create, rename, move, delete. Each folder is one cell (drive-model.ts)
-// changed only by CPut (../cells.ts). Where an item lives is decided by its pointer — a
-// folder's `parent`, a file's `at:<id>` cell — and changed only by CPut too, so a move and a
-// delete of one item cannot both win. The order of writes is chosen so that a frontend dying
-// between two of them never loses an item: a move adds the entry to the target, then moves the
-// pointer, then removes the old entry (a crash may briefly show the item in both folders); a
-// delete claims the pointer, records itself (drive-usage.ts), frees the content, removes the
-// entry, then gives the bytes back — a delete cut short is finished by drive-reclaim.ts.
-// Every folder change also updates the name index (drive-search.ts) after it is stored; Trash
-// (drive-trash.ts) is one more folder, which no id names.
+// The folder tree: list, create, rename, move, delete. Each folder is a head cell and bucket
+// cells (drive-folders.ts, drive-buckets.ts), each changed only by CPut (../cells.ts). Where an
+// item lives is decided by its pointer — a folder's `parent`, a file's `at:<id>` cell — and
+// changed only by CPut too, so a move and a delete of one item cannot both win. The order of
+// writes is chosen so that a frontend dying between two of them never loses an item: a move adds
+// the entry to the target, then moves the pointer, then removes the old entry (a crash may
+// briefly show the item in both folders); a rename into another bucket adds the entry under its
+// new name, then removes the old (a crash leaves two copies, the newer shown, the older dropped
+// by the next full read); a delete claims the pointer, records itself (drive-usage.ts), frees the
+// content, removes the entry, then gives the bytes back — a delete cut short is finished by
+// drive-reclaim.ts. Every folder change also updates the name index (drive-search.ts) after it
+// is stored; Trash (drive-trash.ts) is one more folder, which no id names.
 import type { Crumb, DriveItem, FolderListing } from '../../drive-api';
 import { HttpError } from '../errors';
 import { readCell, updateCell } from '../cells';
 import { folderCodec, textCodec, type DriveContext } from './drive-context';
-import {
-  folderGone,
-  itemGone,
-  newFolder,
-  sortedViews,
-  viewOf,
-  withEntry,
-  withName,
-  withoutEntry,
-  type Entry,
-  type Folder,
-} from './drive-model';
+import { deleteFolderCells, findEntry, getFolder, headForChange, newBucketCount, readFolder, readPairs, removeEntry, roomOf, updateFolder } from './drive-folders';
+import { folderGone, itemGone, newFolder, viewOf, withEntry, withName, withoutEntry, type Entry, type Folder, type FolderHead } from './drive-model';
 import { checkName, fileAtColumn, filesRow, folderColumn, kindOfId, newId, rootId, trashId, treeLockColumn, usageColumn } from './drive-names';
-import { indexDelta } from './drive-search-index';
-import { writeIndexDelta } from './drive-search-writes';
+import { decodeCursor, encodeCursor, pickPage, pageOfSorted, type Picked, type Place } from './drive-paging';
+import { recall, remember } from './drive-snapshots';
 import { freeChunks } from './drive-chunks';
 import { rowsOfFile } from './drive-layout';
 import { completeDelete, recordDelete, usageCodec } from './drive-usage';
+import { bucketFor } from './drive-buckets';
 
 export const rootName = 'My Drive';
-
-
-const busy = 'Too many changes at once to this folder; try again.';
-
-export function getFolder(d: DriveContext, id: string): Promise<Folder | undefined> {
-  return readCell(d.cluster, filesRow(d.user), folderColumn(id), folderCodec);
-}
-
-/** The root exists from the first write into the drive on, Trash from the first item trashed. */
-async function ensureFolder(d: DriveContext, id: string): Promise<void> {
-  const row = filesRow(d.user);
-  if (await d.cluster.get(row, folderColumn(id))) return;
-  const folder = id === trashId ? { ...newFolder(null, Date.now()), trash: true } : newFolder(null, Date.now());
-  await d.cluster.cput(row, folderColumn(id), null, folderCodec.encode(folder));
-}
-
-/** Changes an existing folder (404 when it is gone), then brings the name index up to date. */
-export async function updateFolder(d: DriveContext, id: string, change: (f: Folder) => Folder | undefined): Promise<Folder | undefined> {
-  if (id === rootId || id === trashId) await ensureFolder(d, id);
-  // The change may run several times (updateCell retries and batches). The last run that
-  // changed something gives this caller's part: a later run that finds nothing to do found its
-  // own earlier write (a reply lost) or the same change by another writer, and the index
-  // writes are the same either way (a put or delete of one column, done twice, is done once).
-  let seen: { before: Folder; after: Folder } | undefined;
-  const stored = await updateCell(
-    d.cluster,
-    filesRow(d.user),
-    folderColumn(id),
-    folderCodec,
-    (current) => {
-      if (!current) throw folderGone();
-      const next = change(current);
-      if (next) seen = { before: current, after: next };
-      return next;
-    },
-    busy,
-  );
-  if (seen) await writeIndexDelta(d, indexDelta(id, seen.before, seen.after));
-  return stored;
-}
-
-/** Removes an entry; answers it when this call removed it, undefined when it was already gone. */
-export async function removeEntry(d: DriveContext, folderId: string, id: string): Promise<Entry | undefined> {
-  let removed: Entry | undefined;
-  try {
-    await updateFolder(d, folderId, (f) => {
-      removed = f.entries[id];
-      return withoutEntry(f, id);
-    });
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 404) return undefined;
-    throw err;
-  }
-  return removed;
-}
 
 function requireFolderId(id: string): void {
   if (kindOfId(id) !== 'folder') throw folderGone();
 }
 
-export async function listFolder(d: DriveContext, id: string): Promise<FolderListing> {
+export interface PageRequest {
+  /** The `next` of the page before; undefined for the first. */
+  cursor?: string;
+  /** Items on the page (drive.folderPageItems when undefined, at most drive.folderPageItemsMax). */
+  limit?: number;
+}
+
+/** One page of a folder's items (drive-paging.ts), with the folder's path and the user's usage. */
+export async function listFolder(d: DriveContext, id: string, request: PageRequest = {}): Promise<FolderListing> {
   requireFolderId(id);
-  const folder = (await getFolder(d, id)) ?? (id === rootId ? newFolder(null, 0) : undefined);
-  if (!folder) throw folderGone();
-  const [path, usage] = await Promise.all([breadcrumbs(d, id, folder), readCell(d.cluster, filesRow(d.user), usageColumn, usageCodec)]);
+  const after = request.cursor ? decodeCursor(request.cursor) : undefined;
+  const limit = Math.min(request.limit ?? d.config.drive.folderPageItems, d.config.drive.folderPageItemsMax);
+  const head = (await getFolder(d, id)) ?? (id === rootId ? newFolder(null, 0, 1) : undefined);
+  if (!head) throw folderGone();
+  const [page, path, usage] = await Promise.all([
+    pageOf(d, id, head, after, limit),
+    breadcrumbs(d, id, head),
+    readCell(d.cluster, filesRow(d.user), usageColumn, usageCodec),
+  ]);
   return {
-    folder: { id, name: path[path.length - 1]!.name, deleting: folder.deleting ?? false },
+    folder: { id, name: path[path.length - 1]!.name, deleting: head.deleting ?? false },
     path,
-    items: sortedViews(folder),
+    items: page.entries.map(([itemId, entry]) => viewOf(itemId, entry)),
+    total: page.total,
+    next: page.next ? encodeCursor(page.next) : null,
     usage: { usedBytes: usage?.usedBytes ?? 0, quotaBytes: d.config.web.quotaBytes },
   };
 }
 
-/** Root first; walks up the parents, each step one read. */
-export async function breadcrumbs(d: DriveContext, id: string, folder: Folder): Promise<Crumb[]> {
+/**
+ * A page of a folder: a page after the first from this frontend's snapshot of a large folder
+ * (drive-snapshots.ts) while there is one, else from a read of the whole folder.
+ */
+export async function pageOf(d: DriveContext, id: string, head: FolderHead, after: Place | undefined, limit: number): Promise<Picked> {
+  const now = Date.now();
+  const kept = after ? recall(d.config.drive, d.user, id, now) : undefined;
+  if (kept) return pageOfSorted(kept, after, limit);
+  const pairs = await readPairs(d, id, head);
+  remember(d.config.drive, d.user, id, pairs, now);
+  return pickPage(pairs, after, limit);
+}
+
+/** Root first; walks up the parents, each step a read of the parent's head and of the entry naming the child. */
+export async function breadcrumbs(d: DriveContext, id: string, head: FolderHead): Promise<Crumb[]> {
   const path: Crumb[] = [];
   const seen = new Set<string>([id]);
   let current = id;
-  let parentId = folder.parent;
+  let parentId = head.parent;
   while (parentId !== null) {
-    const parent = await getFolder(d, parentId);
-    if (!parent || seen.has(parentId)) break;
-    path.unshift({ id: current, name: parent.entries[current]?.name ?? '…' });
+    if (seen.has(parentId)) break;
+    const found = await findEntry(d, parentId, current);
+    if (!found) break;
+    path.unshift({ id: current, name: found.entry.name });
     seen.add(parentId);
     current = parentId;
-    parentId = parent.parent;
+    parentId = found.head.parent;
   }
   path.unshift({ id: rootId, name: rootName });
   return path;
+}
+
+/** Lists a new item (`entry` under `id`) in a folder: refused when its name is taken there. */
+export function addEntry(d: DriveContext, folderId: string, id: string, entry: Entry): Promise<Folder> {
+  const [bucketMax, shownMax] = roomOf(d);
+  return updateFolder(d, folderId, { id, name: entry.name }, (f) => withEntry(f, id, entry, bucketMax, shownMax), { adds: true });
 }
 
 export async function createFolder(d: DriveContext, parentId: string, rawName: unknown): Promise<DriveItem> {
@@ -130,9 +104,9 @@ export async function createFolder(d: DriveContext, parentId: string, rawName: u
   const now = Date.now();
   const entry: Entry = { kind: 'folder', name, created: now, modified: now };
   // The folder's own cell first: an entry never names a folder that does not exist.
-  await d.cluster.put(filesRow(d.user), folderColumn(id), folderCodec.encode(newFolder(parentId, now)));
+  await d.cluster.put(filesRow(d.user), folderColumn(id), folderCodec.encode(newFolder(parentId, now, newBucketCount(d))));
   try {
-    await updateFolder(d, parentId, (f) => withEntry(f, id, entry, d.config.drive.folderEntriesMax));
+    await addEntry(d, parentId, id, entry);
   } catch (err) {
     // Nothing names the new cell yet, so removing it need not hold up the answer (with the
     // store down it would wait out another deadline); a failed removal leaves an unseen cell.
@@ -167,7 +141,7 @@ export async function locate(d: DriveContext, id: string, { deleting = false } =
     parent = (await getFolder(d, id))?.parent ?? undefined;
   }
   if (parent === undefined) throw itemGone();
-  const entry = (await getFolder(d, parent))?.entries[id];
+  const entry = (await findEntry(d, parent, id))?.entry;
   if (!entry) throw itemGone();
   return { id, kind, parent, entry };
 }
@@ -176,8 +150,26 @@ export async function renameItem(d: DriveContext, id: string, rawName: unknown):
   const name = checkName(rawName);
   const item = await locate(d, id);
   if (item.parent === trashId) throw inTrash();
-  const folder = await updateFolder(d, item.parent, (f) => withName(f, id, name, Date.now()));
-  return viewOf(id, folder?.entries[id] ?? item.entry);
+  // Buckets decide the writes: an old folder is converted first.
+  const head = await headForChange(d, item.parent);
+  const now = Date.now();
+  const oldName = item.entry.name;
+  // Same bucket: one CPut, as always.
+  if (bucketFor(head, id, oldName) === bucketFor(head, id, name)) {
+    const folder = await updateFolder(d, item.parent, { id, name: oldName }, (f) => withName(f, id, name, now));
+    return viewOf(id, folder.entries[id] ?? item.entry);
+  }
+  // Another bucket: listed under the new name first (where the name's uniqueness is checked),
+  // then the old copy dropped — a crash in between leaves two copies, never none.
+  if (oldName === name) return viewOf(id, item.entry);
+  const renamed: Entry = { ...item.entry, name, modified: now };
+  const [bucketMax, shownMax] = roomOf(d);
+  await updateFolder(d, item.parent, { id, name }, (f) => {
+    if (f.deleting) throw new HttpError(409, 'failed_precondition', 'This folder is being deleted.');
+    return withEntry(f, id, renamed, bucketMax, shownMax);
+  });
+  await updateFolder(d, item.parent, { id, name: oldName }, (f) => (f.entries[id]?.name === oldName ? withoutEntry(f, id) : undefined));
+  return viewOf(id, renamed);
 }
 
 export async function moveItem(d: DriveContext, id: string, targetId: string): Promise<DriveItem> {
@@ -186,14 +178,14 @@ export async function moveItem(d: DriveContext, id: string, targetId: string): P
   if (item.parent === trashId) throw inTrash();
   if (item.parent === targetId) return viewOf(id, item.entry);
   if (item.kind === 'file') {
-    await relink(d, item, targetId, addAs(d, item), () => moveFilePointer(d, item, targetId));
+    await relink(d, item, targetId, addAs(d, item, targetId), () => moveFilePointer(d, item, targetId));
     return viewOf(id, item.entry);
   }
   // Folder moves take the user's tree lock, so two moves cannot each pass the cycle check and
   // together make a loop cut off from the root.
   await withTreeLock(d, async () => {
     await refuseCycle(d, id, targetId);
-    await relink(d, item, targetId, addAs(d, item), () => moveFolderPointer(d, item, targetId));
+    await relink(d, item, targetId, addAs(d, item, targetId), () => moveFolderPointer(d, item, targetId));
   });
   return viewOf(id, item.entry);
 }
@@ -202,9 +194,9 @@ export function inTrash(): HttpError {
   return new HttpError(409, 'failed_precondition', 'That item is in Trash; restore it first.');
 }
 
-/** The target's change that lists the item as it is. */
-function addAs(d: DriveContext, item: Located): (f: Folder) => Folder | undefined {
-  return (f) => withEntry(f, item.id, item.entry, d.config.drive.folderEntriesMax);
+/** Lists the item in the target as it is. */
+function addAs(d: DriveContext, item: Located, targetId: string): () => Promise<Entry> {
+  return () => addEntry(d, targetId, item.id, item.entry).then(() => item.entry);
 }
 
 export async function moveFilePointer(d: DriveContext, item: Located, targetId: string): Promise<void> {
@@ -219,12 +211,13 @@ export async function moveFolderPointer(d: DriveContext, item: Located, targetId
 }
 
 /**
- * Adds the entry to the target (`add`, the target's change), moves the pointer (undoing the add
- * if that fails), drops the old entry.
+ * Adds the entry to the target (`add`, which answers the entry as listed there), moves the
+ * pointer (undoing the add if that fails), drops the old entry.
  */
-export async function relink(d: DriveContext, item: Located, targetId: string, add: (f: Folder) => Folder | undefined, movePointer: () => Promise<void>): Promise<void> {
+export async function relink(d: DriveContext, item: Located, targetId: string, add: () => Promise<Entry>, movePointer: () => Promise<void>): Promise<void> {
+  let listed: Entry;
   try {
-    await updateFolder(d, targetId, add);
+    listed = await add();
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) throw new HttpError(404, 'not_found', 'The target folder does not exist.');
     throw err;
@@ -232,10 +225,10 @@ export async function relink(d: DriveContext, item: Located, targetId: string, a
   try {
     await movePointer();
   } catch (err) {
-    await removeEntry(d, targetId, item.id);
+    await removeEntry(d, targetId, item.id, listed);
     throw err;
   }
-  await removeEntry(d, item.parent, item.id);
+  await removeEntry(d, item.parent, item.id, item.entry);
 }
 
 export async function refuseCycle(d: DriveContext, id: string, targetId: string): Promise<void> {
@@ -285,8 +278,8 @@ export interface Deleted {
 export async function deleteItem(d: DriveContext, id: string): Promise<Deleted> {
   const item = await locate(d, id, { deleting: true });
   const counts: Deleted = { files: 0, folders: 0, bytes: 0 };
-  if (item.kind === 'file') await deleteFile(d, id, item.parent, counts);
-  else await deleteFolder(d, id, item.parent, counts);
+  if (item.kind === 'file') await deleteFile(d, id, item.parent, counts, item.entry);
+  else await deleteFolder(d, id, item.parent, counts, item.entry);
   return counts;
 }
 
@@ -295,20 +288,21 @@ export async function deleteItem(d: DriveContext, id: string): Promise<Deleted> 
  * concurrent move fails), records the delete in the usage cell, then finishes it (finishDelete).
  * A file whose pointer names another folder has moved: only the stale entry goes.
  */
-async function deleteFile(d: DriveContext, id: string, within: string, counts: Deleted): Promise<void> {
+async function deleteFile(d: DriveContext, id: string, within: string, counts: Deleted, known: Entry): Promise<void> {
   const row = filesRow(d.user);
   const atColumn = fileAtColumn(id);
   for (;;) {
     const at = await readCell(d.cluster, row, atColumn, textCodec);
     const home = at?.startsWith('-') ? at.slice(1) : at;
     if (home !== within) {
-      await removeEntry(d, within, id);
+      await removeEntry(d, within, id, known);
       return;
     }
     if (at === home && !(await d.cluster.cput(row, atColumn, home, `-${home}`))) continue;
     break;
   }
-  const entry = (await getFolder(d, within))?.entries[id];
+  // Read again under the tombstone: a delete cut short may have removed it already.
+  const entry = (await findEntry(d, within, id, known.name))?.entry;
   if (entry) await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => recordDelete(u, id, within, entry.size ?? 0, Date.now()));
   const removed = await finishDelete(d, id, within, entry);
   if (removed) {
@@ -328,20 +322,21 @@ async function deleteFile(d: DriveContext, id: string, within: string, counts: D
 export async function finishDelete(d: DriveContext, id: string, folder: string, entry: Entry | undefined): Promise<Entry | undefined> {
   const row = filesRow(d.user);
   await freeChunks(d.cluster, d.user, id, entry ? rowsOfFile(entry, d.config.drive) : 0);
-  const removed = await removeEntry(d, folder, id);
+  const removed = await removeEntry(d, folder, id, entry);
   await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => completeDelete(u, id));
   await d.cluster.delete(row, fileAtColumn(id));
   return removed;
 }
 
 /**
- * Deletes a folder listed in `within` and all it holds: marks it deleting (nothing more can be
- * added; a concurrent move of it fails), deletes its children, removes its entry, then its cell.
- * A delete cut short leaves the folder listed and marked; deleting it again finishes the job.
+ * Deletes a folder listed in `within` (as `known`) and all it holds: marks it deleting (nothing
+ * more can be added; a concurrent move of it fails), deletes its children until a read of all
+ * its buckets finds none, removes its entry, then its cells. A delete cut short leaves the
+ * folder listed and marked; deleting it again finishes the job.
  */
-async function deleteFolder(d: DriveContext, id: string, within: string, counts: Deleted): Promise<void> {
+async function deleteFolder(d: DriveContext, id: string, within: string, counts: Deleted, known: Entry): Promise<void> {
   const row = filesRow(d.user);
-  let marked: Folder | undefined;
+  let marked: FolderHead | undefined;
   try {
     marked = await updateCell(d.cluster, row, folderColumn(id), folderCodec, (f) => {
       if (!f || f.parent !== within) throw itemGone();
@@ -350,17 +345,17 @@ async function deleteFolder(d: DriveContext, id: string, within: string, counts:
   } catch (err) {
     // Gone, or moved elsewhere: only a stale entry in `within` remains to drop.
     if (err instanceof HttpError && err.status === 404) {
-      await removeEntry(d, within, id);
+      await removeEntry(d, within, id, known);
       return;
     }
     throw err;
   }
-  for (let folder = marked; folder && Object.keys(folder.entries).length > 0; folder = await getFolder(d, id)) {
+  for (let folder = await readFolder(d, id, marked); folder && Object.keys(folder.entries).length > 0; folder = await readFolder(d, id)) {
     for (const [childId, child] of Object.entries(folder.entries)) {
-      if (child.kind === 'file') await deleteFile(d, childId, id, counts);
-      else await deleteFolder(d, childId, id, counts);
+      if (child.kind === 'file') await deleteFile(d, childId, id, counts, child);
+      else await deleteFolder(d, childId, id, counts, child);
     }
   }
-  if (await removeEntry(d, within, id)) counts.folders++;
-  await d.cluster.delete(row, folderColumn(id));
+  if (await removeEntry(d, within, id, known)) counts.folders++;
+  await deleteFolderCells(d, id);
 }

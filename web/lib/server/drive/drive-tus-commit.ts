@@ -16,7 +16,8 @@ import type { DriveContext } from './drive-context';
 import { newFileEntry, viewOf, withEntry, withoutEntry, type Entry, type Folder } from './drive-model';
 import { chunkRowCount, fileAtColumn, filesRow, usageColumn } from './drive-names';
 import { replaceIntoTrash } from './drive-trash';
-import { getFolder, updateFolder } from './drive-tree';
+import { findEntry, roomOf } from './drive-folders';
+import { addEntry } from './drive-tree';
 import { tusColumn, tusStateCodec, type TusState } from './drive-tus-state';
 import { finish, markCommitting, release, usageCodec } from './drive-usage';
 
@@ -31,7 +32,7 @@ export async function commitTus(d: DriveContext, uploadId: string): Promise<Driv
   await t.cluster.put(row, fileAtColumn(state.fileId), state.folder);
   try {
     if (state.replace) await replaceEntry(t, state, entry);
-    else await updateFolder(t, state.folder, (f) => withEntry(f, state.fileId, entry, d.config.drive.folderEntriesMax));
+    else await addEntry(t, state.folder, state.fileId, entry);
   } catch (err) {
     // Refused for good (the name taken meanwhile, the folder gone or full): the upload is over.
     if (err instanceof HttpError && err.status < 500) await discardTus(t, uploadId, state, true);
@@ -45,22 +46,22 @@ export async function commitTus(d: DriveContext, uploadId: string): Promise<Driv
   return viewOf(state.fileId, entry);
 }
 
-/** The folder with `old` taken out and the new entry in, as one value; refuses what withEntry refuses. */
-export function swapped(folder: Folder, oldId: string, newId: string, entry: Entry, entriesMax: number): Folder | undefined {
+/** The folder (the bucket of the name) with `old` taken out and the new entry in, as one value; refuses what withEntry refuses. */
+export function swapped(folder: Folder, oldId: string, newId: string, entry: Entry, entriesMax: number, shownMax = entriesMax): Folder | undefined {
   const without = withoutEntry(folder, oldId) ?? folder;
-  return withEntry(without, newId, entry, entriesMax) ?? (without === folder ? undefined : without);
+  return withEntry(without, newId, entry, entriesMax, shownMax) ?? (without === folder ? undefined : without);
 }
 
 async function replaceEntry(t: DriveContext, state: TusState, entry: Entry): Promise<void> {
   const oldId = state.replace!;
   const folderId = state.folder;
-  const entriesMax = t.config.drive.folderEntriesMax;
-  const old = (await getFolder(t, folderId))?.entries[oldId];
+  const [bucketMax, shownMax] = roomOf(t);
+  const old = (await findEntry(t, folderId, oldId, state.name))?.entry;
   // Gone, renamed or moved since the upload began (or swapped by a commit cut short): a plain add,
   // which is refused if something else holds the name now.
-  const plain = () => updateFolder(t, folderId, (f) => withEntry(f, state.fileId, entry, entriesMax));
+  const plain = () => addEntry(t, folderId, state.fileId, entry);
   if (!old || old.kind !== 'file' || old.name !== state.name) return void (await plain());
-  if (!(await replaceIntoTrash(t, folderId, oldId, old, (f) => swapped(f, oldId, state.fileId, entry, entriesMax)))) await plain();
+  if (!(await replaceIntoTrash(t, folderId, oldId, old, (f) => swapped(f, oldId, state.fileId, entry, bucketMax, shownMax)))) await plain();
 }
 
 /**

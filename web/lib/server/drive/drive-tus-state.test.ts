@@ -83,7 +83,7 @@ test('staleness: a resumable record waits resumableTtlMs, a streamed one staleMs
 
 test('replace: one folder value swaps the entries', () => {
   const entry = (name: string): Entry => ({ kind: 'file', name, created: 1, modified: 1, size: 3 });
-  const folder = { ...newFolder(null, 0), entries: { fOld: entry('a.txt'), fOther: entry('b.txt') } };
+  const folder = { ...newFolder(null, 0, 1), entries: { fOld: entry('a.txt'), fOther: entry('b.txt') } };
   const after = swapped(folder, 'fOld', 'fNew', entry('a.txt'), 100);
   assert.deepEqual(Object.keys(after!.entries).sort(), ['fNew', 'fOther']);
   assert.equal(swapped(after!, 'fOld', 'fNew', entry('a.txt'), 100), undefined, 'a retry writes nothing');

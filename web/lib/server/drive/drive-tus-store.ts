@@ -18,10 +18,10 @@ import { HttpError } from '../errors';
 import { Pipeline, readChunk, writeChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
 import { mediaTypeOf } from './drive-media';
-import { findByName, folderGone } from './drive-model';
+import { folderGone } from './drive-model';
 import { checkName, filesRow, kindOfId, newId, rootId, usageColumn } from './drive-names';
 import { reclaimSoon } from './drive-reclaim';
-import { getFolder } from './drive-tree';
+import { getFolder, holderOf } from './drive-folders';
 import { advanced, isUploadId, OffsetBook, tusColumn, tusStateCodec, type TusState } from './drive-tus-state';
 import { discardTus } from './drive-tus-commit';
 import { release, reserve, touch, usageCodec } from './drive-usage';
@@ -78,9 +78,10 @@ export class KvsTusStore extends DataStore {
     const folder = await getFolder(this.d, folderId);
     if (!folder && folderId !== rootId) throw folderGone();
     if (folder?.deleting) throw new HttpError(409, 'failed_precondition', 'This folder is being deleted.');
-    const holder = folder ? findByName(folder, name) : undefined;
+    const held = folder ? await holderOf(this.d, folderId, name) : undefined;
+    const holder = held?.id;
     // Replace names the file that holds the name now; anything else holding it is a clash.
-    const replace = holder !== undefined && meta.replace === holder && folder?.entries[holder]?.kind === 'file' ? holder : undefined;
+    const replace = holder !== undefined && meta.replace === holder && held?.entry.kind === 'file' ? holder : undefined;
     if (holder !== undefined && replace === undefined) throw new HttpError(409, 'already_exists', `Something named "${name}" is already in this folder.`);
     reclaimSoon(this.d);
     const s = this.d.config.drive;

@@ -15,10 +15,11 @@ import { HttpError } from '../errors';
 import { updateCell } from '../cells';
 import { freeChunks, Pipeline, writeChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
-import { findByName, folderGone, newFileEntry, viewOf, withEntry, type Entry } from './drive-model';
+import { folderGone, newFileEntry, viewOf, type Entry } from './drive-model';
 import { checkName, fileAtColumn, filesRow, kindOfId, newId, rootId, usageColumn } from './drive-names';
 import { reclaimSoon } from './drive-reclaim';
-import { getFolder, updateFolder } from './drive-tree';
+import { getFolder, holderOf } from './drive-folders';
+import { addEntry } from './drive-tree';
 import { mediaTypeOf } from './drive-media';
 import { finish, grow, markCommitting, release, reserve, touch, usageCodec, type Limits } from './drive-usage';
 
@@ -40,7 +41,7 @@ export async function uploadFile(d: DriveContext, input: UploadInput): Promise<D
   const folder = await getFolder(d, folderId);
   if (!folder && folderId !== rootId) throw folderGone();
   if (folder?.deleting) throw new HttpError(409, 'failed_precondition', 'This folder is being deleted.');
-  if (folder && findByName(folder, name) !== undefined) {
+  if (folder && (await holderOf(d, folderId, name)) !== undefined) {
     throw new HttpError(409, 'already_exists', `Something named "${name}" is already in this folder.`);
   }
   reclaimSoon(d);
@@ -204,7 +205,7 @@ class Upload {
     await updateCell(this.t.cluster, this.row, usageColumn, usageCodec, (u) => markCommitting(u, this.uploadId, this.bytesReceived, now));
     this.pointerWritten = true;
     await this.t.cluster.put(this.row, fileAtColumn(this.fileId), this.folderId);
-    await updateFolder(this.t, this.folderId, (f) => withEntry(f, this.fileId, entry, this.d.config.drive.folderEntriesMax));
+    await addEntry(this.t, this.folderId, this.fileId, entry);
     return entry;
   }
 
