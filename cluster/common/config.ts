@@ -58,6 +58,20 @@ const kvsSchema = z
      * frontend's memory.
      */
     readColumnsBytesMax: z.number().int().min(64 * 1024).default(32 * MiB),
+    // Batch (proto/kvs.proto): the cluster client sends the operations bound for one node in one
+    // turn of its event loop as one call, within these bounds; a node refuses a larger batch.
+    /** Most operations in one Batch call. */
+    batchOpsMax: z.number().int().min(2).max(4096).default(256),
+    /**
+     * Most bytes of rows, columns, values and expected values in one Batch call; an operation
+     * larger than this alone goes as its own call (a large value gains nothing from company).
+     */
+    batchBytesMax: z.number().int().min(64 * 1024).max(8 * MiB).default(1 * MiB),
+    /**
+     * Most bytes of values the Gets of one Batch reply carry, under the 16 MiB a gRPC message may
+     * hold; a Get past it is answered "send alone" and the client asks for it with Get.
+     */
+    batchReplyBytesMax: z.number().int().min(64 * 1024).max(12 * MiB).default(8 * MiB),
   })
   .strict();
 

@@ -70,19 +70,18 @@ export function unary<Req, Res>(log: Logger, name: string, handler: AsyncHandler
 }
 
 export function toServiceError(log: Logger, name: string, err: unknown): grpc.ServiceError {
-  let penn: PennError;
-  if (err instanceof PennError) {
-    penn = err;
-  } else {
-    log.error(`${name} failed unexpectedly`, { err });
-    penn = new PennError('internal', `internal error in ${name}`);
-  }
-  const metadata = new grpc.Metadata();
-  return Object.assign(new Error(penn.message), {
-    code: toGrpcStatus(penn.code),
-    details: penn.message,
-    metadata,
-  }) as grpc.ServiceError;
+  const { code, details } = toStatus(log, name, err);
+  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() }) as grpc.ServiceError;
+}
+
+/**
+ * The status a failed handler answers: a PennError's own, anything else INTERNAL with the cause
+ * logged. Also for answers that carry a status per part (the store's Batch).
+ */
+export function toStatus(log: Logger, name: string, err: unknown): { code: grpc.status; details: string } {
+  if (err instanceof PennError) return { code: toGrpcStatus(err.code), details: err.message };
+  log.error(`${name} failed unexpectedly`, { err });
+  return { code: grpc.status.INTERNAL, details: `internal error in ${name}` };
 }
 
 /** Calls a unary method with a deadline and turns failures into PennError. */

@@ -6,6 +6,8 @@ import type { Config } from '../common/config.ts';
 import { channelOptions, callUnary } from '../common/grpc.ts';
 import { channelCredentials } from '../common/tls/credentials.ts';
 import { PennError } from '../common/errors.ts';
+import { BatchQueue, type BatchFigures } from './batch-queue.ts';
+import { operationBytes, type BatchLimits } from './core/batch.ts';
 import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
 import { checkColumnPageBytes, checkColumnPageLimit } from './core/validate.ts';
@@ -13,6 +15,9 @@ import {
   KeyValueClient,
   NodeAdminClient,
   forwardedHeader,
+  type BatchOperation,
+  type BatchReply__Output,
+  type BatchResult__Output,
   type CPutReply__Output,
   type CPutRequest,
   type DeleteReply__Output,
@@ -23,6 +28,9 @@ import {
   type ScanRowsReply__Output,
 } from './io/wire.ts';
 
+export type { BatchFigures } from './batch-queue.ts';
+export type { BatchOperation, BatchResult__Output } from './io/wire.ts';
+
 /** NodeAdmin.Status as it arrives (proto/kvs.proto's NodeStatus). */
 export type NodeStatusReply = NodeStatus__Output;
 
@@ -31,48 +39,77 @@ export class NodeClient {
   private readonly admin: grpc.Client;
   private readonly metadata = new grpc.Metadata();
   private readonly revivalMs: number;
+  private readonly queue: BatchQueue | undefined;
 
   /**
    * Reaches the node with this process's certificate (identityOf(config)), or `identity`'s (the
    * admin console's actions use `admin`). forwarded: set by a backup passing a call to its
-   * primary, so it is never passed on again.
+   * primary, so it is never passed on again. batch: Get, Put, CPut and Delete calls made in the
+   * same turn of the event loop go as one Batch within these limits (batch-queue.ts).
    */
   constructor(
     config: Readonly<Config>,
     readonly address: string,
     private readonly timeoutMs: number = config.timeouts.storageCallMs,
-    options: { forwarded?: boolean; identity?: string } = {},
+    options: { forwarded?: boolean; identity?: string; batch?: BatchLimits } = {},
   ) {
     this.revivalMs = config.timeouts.revivalMs;
+    if (options.batch) this.queue = new BatchQueue((ops, t) => this.batch(ops, t), options.batch);
     if (options.forwarded) this.metadata.set(forwardedHeader, '1');
     const credentials = channelCredentials(config, options.identity);
     this.kv = new KeyValueClient(address, credentials, channelOptions);
     this.admin = new NodeAdminClient(address, credentials, channelOptions);
   }
 
-  async get(row: string, column: string, timeoutMs = this.timeoutMs): Promise<Buffer | undefined> {
-    const r = await callUnary<GetReply__Output>(this.kv, 'Get', { row, column }, timeoutMs, this.metadata);
-    return r.found ? r.value : undefined;
+  get(row: string, column: string, timeoutMs = this.timeoutMs): Promise<Buffer | undefined> {
+    const alone = async (t: number) => found(await callUnary<GetReply__Output>(this.kv, 'Get', { row, column }, t, this.metadata));
+    if (!this.queue) return alone(timeoutMs);
+    return this.queue.run({ get: { row, column } }, operationBytes(row, column), timeoutMs, alone, (r) => found(replyOf(r, 'get')));
   }
 
   async put(row: string, column: string, value: Buffer | string, timeoutMs = this.timeoutMs): Promise<void> {
-    await callUnary(this.kv, 'Put', { row, column, value: toBuffer(value) }, timeoutMs, this.metadata);
+    const request = { row, column, value: toBuffer(value) };
+    const alone = async (t: number) => {
+      await callUnary(this.kv, 'Put', request, t, this.metadata);
+    };
+    if (!this.queue) return alone(timeoutMs);
+    return this.queue.run({ put: request }, operationBytes(row, column, request.value), timeoutMs, alone, (r) => {
+      replyOf(r, 'put');
+    });
   }
 
   /** Writes value only if the column holds expected (or is absent when expected is null). */
-  async cput(row: string, column: string, expected: Buffer | string | null, value: Buffer | string, timeoutMs = this.timeoutMs): Promise<boolean> {
-    const request: CPutRequest = {
+  cput(row: string, column: string, expected: Buffer | string | null, value: Buffer | string, timeoutMs = this.timeoutMs): Promise<boolean> {
+    const request = {
       row,
       column,
       expected: expected === null ? Buffer.alloc(0) : toBuffer(expected),
       value: toBuffer(value),
       expect_absent: expected === null,
-    };
-    return (await callUnary<CPutReply__Output>(this.kv, 'CPut', request, timeoutMs, this.metadata)).applied;
+    } satisfies CPutRequest;
+    const alone = async (t: number) => (await callUnary<CPutReply__Output>(this.kv, 'CPut', request, t, this.metadata)).applied;
+    if (!this.queue) return alone(timeoutMs);
+    const bytes = operationBytes(row, column, request.value, request.expected);
+    return this.queue.run({ cput: request }, bytes, timeoutMs, alone, (r) => replyOf(r, 'cput').applied);
   }
 
-  async delete(row: string, column: string, timeoutMs = this.timeoutMs): Promise<boolean> {
-    return (await callUnary<DeleteReply__Output>(this.kv, 'Delete', { row, column }, timeoutMs, this.metadata)).existed;
+  delete(row: string, column: string, timeoutMs = this.timeoutMs): Promise<boolean> {
+    const alone = async (t: number) => (await callUnary<DeleteReply__Output>(this.kv, 'Delete', { row, column }, t, this.metadata)).existed;
+    if (!this.queue) return alone(timeoutMs);
+    return this.queue.run({ delete: { row, column } }, operationBytes(row, column), timeoutMs, alone, (r) => replyOf(r, 'delete').existed);
+  }
+
+  /**
+   * One Batch call as it is (proto/kvs.proto): a result per operation, each with its own status.
+   * Callers of get/put/cput/delete on a batching client need not use it; tests and tools may.
+   */
+  async batch(ops: BatchOperation[], timeoutMs = this.timeoutMs): Promise<BatchResult__Output[]> {
+    return (await callUnary<BatchReply__Output>(this.kv, 'Batch', { ops }, timeoutMs, this.metadata)).results;
+  }
+
+  /** Calls this client made alone and in batches; all zero when it does not batch. */
+  batchFigures(): BatchFigures {
+    return { ...(this.queue?.figures ?? { alone: 0, batches: 0, batchedOps: 0 }) };
   }
 
   /**
@@ -179,6 +216,15 @@ export async function listAllColumns(fetchPage: (after: string) => Promise<Colum
     if (!last) throw new PennError('internal', 'a ListColumns reply said more but held no column');
     after = last.name;
   }
+}
+
+const found = (r: GetReply__Output): Buffer | undefined => (r.found ? r.value : undefined);
+
+/** The reply of the kind asked for, from one Batch result; anything else is a broken reply. */
+function replyOf<K extends 'get' | 'put' | 'cput' | 'delete'>(r: BatchResult__Output, kind: K): NonNullable<BatchResult__Output[K]> {
+  const reply = r[kind];
+  if (r.reply !== kind || !reply) throw new PennError('internal', `a Batch result for ${kind} held ${r.reply ?? 'no reply'}`);
+  return reply as NonNullable<BatchResult__Output[K]>;
 }
 
 function toBuffer(value: Buffer | string): Buffer {

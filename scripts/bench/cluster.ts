@@ -10,11 +10,17 @@
 // 1 KiB of one row (a mail search's summaries): through ListColumns pages with values
 // (ClusterClient.readColumns), against 10,000 Gets one after another and 64 at a time.
 //
-// "64 clients" is 64 concurrent callers over BENCH_CONNECTIONS cluster clients (default 64: each
-// caller its own client and connections). BENCH_CONNECTIONS=1 is the shape of the etcd anchor
-// (the etcd peer load of docs/PERFORMANCE.md, "Peers": one client object, 64 workers) and of a frontend. BENCH_PHASES (comma-separated, default
+// "64 clients" is 64 concurrent callers over BENCH_CONNECTIONS cluster clients (default 1: one
+// client, as a frontend or the mail daemon holds one for all its requests, and the shape of the
+// etcd anchor, one client object for 64 workers, docs/PERFORMANCE.md "Peers"). Callers of one
+// client have their operations to one node coalesced into Batch calls; BENCH_CONNECTIONS=64
+// gives each caller its own client, and BENCH_BATCH=0 turns coalescing off (every operation its
+// own call, as before Batch existed) for paired runs in one build. Each load phase also prints
+// the CPU time per operation summed over the bench and every node process, and the operations
+// per Batch call. BENCH_PHASES (comma-separated, default
 // all: load,big,cells,failover,catchup,idle,plain) runs only some phases: `BENCH_PHASES=load` measures
 // the 256-byte puts and gets alone, quickly.
+import { readFileSync } from 'node:fs';
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { startCluster, type TestCluster } from '../lib/cluster.ts';
 import { waitFor } from '../lib/processes.ts';
@@ -27,35 +33,66 @@ const failoverRuns = Number(process.env.FAILOVER_RUNS ?? 10);
 const catchUpMb = Number(process.env.CATCHUP_MB ?? 100);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 const clientsCount = 64;
-const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? clientsCount)));
+const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? 1)));
+const batch = process.env.BENCH_BATCH !== '0';
 const phases = new Set((process.env.BENCH_PHASES ?? 'load,big,cells,failover,catchup,idle,plain').split(',').map((p) => p.trim()));
 
-/** 256-byte puts, then gets of the same keys, from every client for `seconds` each. */
 /** clientsCount callers over `connections` cluster clients: caller c uses callers[c]. */
-function makeCallers(config: TestCluster['config']): { callers: ClusterClient[]; close: () => void } {
-  const pool = Array.from({ length: connections }, () => new ClusterClient(config, { callTimeoutMs: 30_000 }));
-  return { callers: Array.from({ length: clientsCount }, (_, c) => pool[c % connections]!), close: () => pool.forEach((c) => c.close()) };
+function makeCallers(config: TestCluster['config']): { callers: ClusterClient[]; pool: ClusterClient[]; close: () => void } {
+  const pool = Array.from({ length: connections }, () => new ClusterClient(config, { callTimeoutMs: 30_000, batch }));
+  return { callers: Array.from({ length: clientsCount }, (_, c) => pool[c % connections]!), pool, close: () => pool.forEach((c) => c.close()) };
 }
 
-async function smallPhases(clients: ClusterClient[], label: string): Promise<{ puts: LoadResult; gets: LoadResult }> {
+/** A process's CPU time (user + system) so far, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0; // a process that has exited
+  }
+}
+
+/** CPU ms of the bench and every storage node (coordinators left out: they are idle under load). */
+function clusterCpuMs(cluster: TestCluster): number {
+  const own = process.cpuUsage();
+  let ms = (own.user + own.system) / 1000;
+  for (const n of cluster.nodes) ms += cpuMsOf(cluster.services.get(n.id)?.child.pid);
+  return ms;
+}
+
+/** One load phase, with its CPU per operation and operations per Batch call printed beside it. */
+async function measuredLoad(cluster: TestCluster, pool: ClusterClient[], name: string, op: (c: number, n: number) => Promise<unknown>): Promise<LoadResult> {
+  const sum = () => pool.reduce((f, c) => ({ batches: f.batches + c.batchFigures().batches, ops: f.ops + c.batchFigures().batchedOps }), { batches: 0, ops: 0 });
+  const cpuBefore = clusterCpuMs(cluster);
+  const batchesBefore = sum();
+  const r = await runLoad(clientsCount, seconds, op);
+  const cpuPerOp = (clusterCpuMs(cluster) - cpuBefore) / Math.max(1, r.ops);
+  const b = sum();
+  const perBatch = (b.ops - batchesBefore.ops) / Math.max(1, b.batches - batchesBefore.batches);
+  console.log(formatLoad(name, r, `  cpu ${cpuPerOp.toFixed(3)} ms/op, ${perBatch.toFixed(1)} ops/Batch`));
+  return r;
+}
+
+/** 256-byte puts, then gets of the same keys, from every caller for `seconds` each. */
+async function smallPhases(cluster: TestCluster, clients: ClusterClient[], pool: ClusterClient[], label: string): Promise<{ puts: LoadResult; gets: LoadResult }> {
   const small = Buffer.alloc(256, 'x');
   const key = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
-  const puts = await runLoad(clients.length, seconds, (c, n) => clients[c]!.put(...key(c, n), small));
-  console.log(formatLoad(`put 256 B, ${label}`, puts));
-  const gets = await runLoad(clients.length, seconds, (c, n) => clients[c]!.get(...key(c, n)));
-  console.log(formatLoad(`get 256 B, ${label}`, gets));
+  const puts = await measuredLoad(cluster, pool, `put 256 B, ${label}`, (c, n) => clients[c]!.put(...key(c, n), small));
+  const gets = await measuredLoad(cluster, pool, `get 256 B, ${label}`, (c, n) => clients[c]!.get(...key(c, n)));
   return { puts, gets };
 }
 
 async function main(): Promise<void> {
   const cluster = await startCluster({ groups: 1, replicas: 3, kvs: { memoryBytesMax: 256 * 1024 * 1024 } });
-  const { callers: clients, close: closeClients } = makeCallers(cluster.config);
+  const { callers: clients, pool, close: closeClients } = makeCallers(cluster.config);
   try {
-    console.log(`bench:cluster — one group of 3 replicas, ${clientsCount} clients over ${connections} connection(s), ${seconds} s per phase`);
+    console.log(`bench:cluster — one group of 3 replicas, ${clientsCount} clients over ${connections} cluster client(s), batching ${batch ? 'on' : 'off'}, ${seconds} s per phase`);
     // Channel setup (TLS handshakes, the coordinator lookup) is not timed, as in the etcd anchor.
     await Promise.all(clients.map((c, i) => c.put(`bench#${i % 16}`, 'warm-up', 'x')));
     const epochBeforeLoad = await epochOf(cluster);
-    const tlsRun = phases.has('load') ? await smallPhases(clients, 'mutual TLS') : undefined;
+    const tlsRun = phases.has('load') ? await smallPhases(cluster, clients, pool, 'mutual TLS') : undefined;
     if (tlsRun) {
       loadFigures('cluster', 'put_256b', tlsRun.puts);
       loadFigures('cluster', 'get_256b', tlsRun.gets);
@@ -101,10 +138,10 @@ async function main(): Promise<void> {
     closeClients();
     await cluster.close();
     const plain = await startCluster({ groups: 1, replicas: 3, kvs: { memoryBytesMax: 256 * 1024 * 1024 }, config: { tls: { mode: 'plaintext' } } });
-    const { callers: plainClients, close: closePlain } = makeCallers(plain.config);
+    const { callers: plainClients, pool: plainPool, close: closePlain } = makeCallers(plain.config);
     try {
       await Promise.all(plainClients.map((c, i) => c.put(`bench#${i % 16}`, 'warm-up', 'x')));
-      const plainRun = await smallPhases(plainClients, 'plain text');
+      const plainRun = await smallPhases(plain, plainClients, plainPool, 'plain text');
       loadFigures('cluster', 'put_256b_plain', plainRun.puts);
       loadFigures('cluster', 'get_256b_plain', plainRun.gets);
       if (tlsRun) {

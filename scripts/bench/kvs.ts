@@ -5,7 +5,8 @@
 // prints the node's resident memory, the highest seen during the phase (sampled every 100 ms)
 // and at its end, against kvs.memoryBytesMax. BENCH_SECONDS sets each phase's length (default
 // 10); BENCH_CONNECTIONS (default 64, as redis-benchmark's -c) how many connections the 64
-// clients share.
+// clients share. With fewer connections than clients, the clients of one connection have their
+// operations coalesced into Batch calls (as the cluster client does) unless BENCH_BATCH=0.
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeClient } from '../../cluster/kvs/client.ts';
@@ -16,6 +17,7 @@ import { formatLoad, runLoad, type LoadResult } from './load.ts';
 const clientsCount = 64;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? clientsCount)));
+const batch = process.env.BENCH_BATCH !== '0';
 const memoryBytesMax = 256 * 1024 * 1024;
 const MiB = 2 ** 20;
 
@@ -64,10 +66,11 @@ async function phase(node: SingleNode, name: string, label: string, run: () => P
 
 async function main(): Promise<void> {
   const node = await startSingleNode({ memoryBytesMax });
-  const pool = Array.from({ length: connections }, () => new NodeClient(node.config, node.address, 30_000));
+  const limits = { opsMax: node.config.kvs.batchOpsMax, bytesMax: node.config.kvs.batchBytesMax };
+  const pool = Array.from({ length: connections }, () => new NodeClient(node.config, node.address, 30_000, batch ? { batch: limits } : {}));
   const clients = Array.from({ length: clientsCount }, (_, c) => pool[c % connections]!);
   try {
-    console.log(`bench:kvs — one node, ${clientsCount} clients over ${connections} connection(s), ${seconds} s per phase`);
+    console.log(`bench:kvs — one node, ${clientsCount} clients over ${connections} connection(s), batching ${batch ? 'on' : 'off'}, ${seconds} s per phase`);
     const raw = await rawAppendFsync(node.env.dir, Math.min(3, seconds));
     console.log(`raw 256 B append + fsync on this disk: ${raw.toFixed(0)} /s`);
     figure('kvs', 'raw_append_fsync', raw, 'ops/s');

@@ -11,6 +11,11 @@ export interface WorkloadOptions {
   /** Row every key lives in: keys are columns of a few rows so they spread over tablets. */
   rowOf: (key: string) => string;
   random: () => number;
+  /**
+   * The callers share this many cluster clients, so the operations of those on one client go to
+   * the primary as Batch calls, as a frontend's do (default: each caller its own client).
+   */
+  sharedClients?: number;
 }
 
 export class Workload {
@@ -26,12 +31,18 @@ export class Workload {
     config: Readonly<Config>,
     private readonly o: WorkloadOptions,
   ) {
-    this.clients = Array.from({ length: o.clients }, () => new ClusterClient(config, { retryDeadlineMs: 0, callTimeoutMs: 4000 }));
+    this.clients = Array.from({ length: o.sharedClients ?? o.clients }, () => new ClusterClient(config, { retryDeadlineMs: 0, callTimeoutMs: 4000 }));
   }
 
   start(): void {
     this.running = true;
-    this.loops = this.clients.map((client, id) => this.loop(client, id));
+    this.loops = Array.from({ length: this.o.clients }, (_, id) => this.loop(this.clients[id % this.clients.length]!, id));
+  }
+
+  /** Operations the clients sent in Batch calls, and those calls. */
+  batchFigures(): { batches: number; batchedOps: number } {
+    const figures = this.clients.map((c) => c.batchFigures());
+    return { batches: figures.reduce((n, f) => n + f.batches, 0), batchedOps: figures.reduce((n, f) => n + f.batchedOps, 0) };
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { BatchOperation as _penncloud_kvs_BatchOperation, BatchOperation__Output as _penncloud_kvs_BatchOperation__Output } from './penncloud/kvs/BatchOperation.ts';
+import type { BatchReply as _penncloud_kvs_BatchReply, BatchReply__Output as _penncloud_kvs_BatchReply__Output } from './penncloud/kvs/BatchReply.ts';
+import type { BatchRequest as _penncloud_kvs_BatchRequest, BatchRequest__Output as _penncloud_kvs_BatchRequest__Output } from './penncloud/kvs/BatchRequest.ts';
+import type { BatchResult as _penncloud_kvs_BatchResult, BatchResult__Output as _penncloud_kvs_BatchResult__Output } from './penncloud/kvs/BatchResult.ts';
 import type { CPutReply as _penncloud_kvs_CPutReply, CPutReply__Output as _penncloud_kvs_CPutReply__Output } from './penncloud/kvs/CPutReply.ts';
 import type { CPutRequest as _penncloud_kvs_CPutRequest, CPutRequest__Output as _penncloud_kvs_CPutRequest__Output } from './penncloud/kvs/CPutRequest.ts';
 import type { Column as _penncloud_kvs_Column, Column__Output as _penncloud_kvs_Column__Output } from './penncloud/kvs/Column.ts';
@@ -32,6 +36,10 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   penncloud: {
     kvs: {
+      BatchOperation: MessageTypeDefinition<_penncloud_kvs_BatchOperation, _penncloud_kvs_BatchOperation__Output>
+      BatchReply: MessageTypeDefinition<_penncloud_kvs_BatchReply, _penncloud_kvs_BatchReply__Output>
+      BatchRequest: MessageTypeDefinition<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchRequest__Output>
+      BatchResult: MessageTypeDefinition<_penncloud_kvs_BatchResult, _penncloud_kvs_BatchResult__Output>
       CPutReply: MessageTypeDefinition<_penncloud_kvs_CPutReply, _penncloud_kvs_CPutReply__Output>
       CPutRequest: MessageTypeDefinition<_penncloud_kvs_CPutRequest, _penncloud_kvs_CPutRequest__Output>
       Column: MessageTypeDefinition<_penncloud_kvs_Column, _penncloud_kvs_Column__Output>

@@ -97,6 +97,23 @@ export function requireCaller(call: { getAuthContext?: () => { sslPeerCertificat
   }
 }
 
+/**
+ * Why this caller may not call `method`, which `allowed` roles may call: the PERMISSION_DENIED
+ * details addGuardedService answers; null when it may (always, in plaintext mode). A call that
+ * carries several methods' work (the store's Batch) asks it once per operation.
+ */
+export function refusal(
+  config: Readonly<Config>,
+  call: { getAuthContext?: () => { sslPeerCertificate?: PeerCertificate } | null },
+  method: string,
+  allowed: readonly Role[],
+): string | null {
+  if (!tlsEnabled(config)) return null;
+  const caller = callerOf(call);
+  if (caller?.role && allowed.includes(caller.role)) return null;
+  return `${method} is not allowed for ${caller ? `${caller.name} (role ${caller.role ?? 'none'})` : 'a caller without a certificate'}; it needs one of: ${allowed.join(', ')}`;
+}
+
 /** Which roles may call each method of a service; every method must be listed. */
 export type AccessPolicy = Record<string, readonly Role[]>;
 
@@ -120,15 +137,12 @@ export function addGuardedService(
     const allowed = policy[method];
     if (!handler || !allowed) throw new PennError('internal', `service method ${method} has no handler or no access policy`);
     guarded[method] = (call, callback) => {
-      if (tlsEnabled(config)) {
-        const caller = callerOf(call);
-        if (!caller?.role || !allowed.includes(caller.role)) {
-          const details = `${method} is not allowed for ${caller ? `${caller.name} (role ${caller.role ?? 'none'})` : 'a caller without a certificate'}; it needs one of: ${allowed.join(', ')}`;
-          const err = { code: grpc.status.PERMISSION_DENIED, details, message: details, metadata: new grpc.Metadata() } as grpc.ServiceError;
-          if (def.responseStream) call.emit('error', err);
-          else callback?.(err, null);
-          return;
-        }
+      const details = refusal(config, call, method, allowed);
+      if (details !== null) {
+        const err = { code: grpc.status.PERMISSION_DENIED, details, message: details, metadata: new grpc.Metadata() } as grpc.ServiceError;
+        if (def.responseStream) call.emit('error', err);
+        else callback?.(err, null);
+        return;
       }
       handler(call, callback);
     };

@@ -264,7 +264,9 @@ export class KvsNode {
   private forwarder(primary: string): NodeClient {
     let client = this.forwarders.get(primary);
     if (!client) {
-      client = new NodeClient(this.config, nodeRef(this.config, primary).address, this.config.timeouts.forwardMs, { forwarded: true });
+      // Calls passed on in the same turn go to the primary as one Batch, as a cluster client's do.
+      const batch = { opsMax: this.config.kvs.batchOpsMax, bytesMax: this.config.kvs.batchBytesMax };
+      client = new NodeClient(this.config, nodeRef(this.config, primary).address, this.config.timeouts.forwardMs, { forwarded: true, batch });
       this.forwarders.set(primary, client);
     }
     return client;

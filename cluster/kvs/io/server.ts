@@ -5,9 +5,11 @@ import * as grpc from '@grpc/grpc-js';
 import { groupNodes, type Config } from '../../common/config.ts';
 import { toServiceError, unary } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
+import { roles } from '../../common/tls/cert-subject.ts';
 import { addGuardedService, callerOf, requireCaller, type AccessPolicy } from '../../common/tls/credentials.ts';
 import { configFromWire, type GroupConfig__Output } from '../../coordinator/client.ts';
 import type { GroupConfig } from '../replication/ports.ts';
+import { serveBatch, serveCPut, serveDelete, serveGet, servePut } from './key-value-calls.ts';
 import type { KvsNode } from './node.ts';
 import {
   ReplicaService,
@@ -29,9 +31,9 @@ import {
   NodeAdminClient,
   forwardedHeader,
   statusToWire,
+  type BatchRequest__Output,
   type CPutRequest__Output,
   type DeleteRequest__Output,
-  type GetReply,
   type GetRequest__Output,
   type ListColumnsReply,
   type ListColumnsRequest__Output,
@@ -48,7 +50,9 @@ const isForwarded = (call: Call) => call.metadata.get(forwardedHeader).length > 
 // exactly Get's roles); raw scans, Halt and Revive for
 // administrators only; replication for the group's nodes and the coordinators.
 const data = ['frontend', 'mail', 'admin', 'node'] as const;
-const keyValuePolicy: AccessPolicy = { Get: data, Put: data, CPut: data, Delete: data, ListColumns: data, ScanRows: ['admin'] };
+// A Batch is let in for any role: each of its operations is then held to its own call's roles
+// and, refused, answers exactly what that call would have (key-value-calls.ts).
+const keyValuePolicy: AccessPolicy = { Get: data, Put: data, CPut: data, Delete: data, ListColumns: data, ScanRows: ['admin'], Batch: roles };
 const adminPolicy: AccessPolicy = { Halt: ['admin'], Revive: ['admin'], Status: ['admin', 'coordinator', 'node', 'frontend', 'mail'] };
 const replicaPolicy: AccessPolicy = Object.fromEntries(
   ['Heartbeat', 'Probe', 'Truncate', 'Append', 'InstallSnapshot', 'Checkpoint', 'ReadSnapshot'].map((m) => [m, m === 'Heartbeat' ? ['coordinator'] : ['node']]),
@@ -56,18 +60,11 @@ const replicaPolicy: AccessPolicy = Object.fromEntries(
 
 export function addNodeServices(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): void {
   addGuardedService(server, config, KeyValueClient.service, keyValuePolicy, {
-    Get: unary(log, 'Get', async (r: GetRequest__Output, call): Promise<GetReply> => {
-      const value = await node.get(r.row, r.column, isForwarded(call));
-      return { found: value !== undefined, value: value ?? Buffer.alloc(0) };
-    }),
-    Put: unary(log, 'Put', async (r: PutRequest__Output, call) => {
-      await node.put(r.row, r.column, r.value, isForwarded(call));
-      return {};
-    }),
-    CPut: unary(log, 'CPut', async (r: CPutRequest__Output, call) => ({
-      applied: await node.cput(r.row, r.column, r.expected, r.value, r.expect_absent === true, isForwarded(call)),
-    })),
-    Delete: unary(log, 'Delete', async (r: DeleteRequest__Output, call) => ({ existed: await node.delete(r.row, r.column, isForwarded(call)) })),
+    Get: unary(log, 'Get', (r: GetRequest__Output, call) => serveGet(node, r, isForwarded(call))),
+    Put: unary(log, 'Put', (r: PutRequest__Output, call) => servePut(node, r, isForwarded(call))),
+    CPut: unary(log, 'CPut', (r: CPutRequest__Output, call) => serveCPut(node, r, isForwarded(call))),
+    Delete: unary(log, 'Delete', (r: DeleteRequest__Output, call) => serveDelete(node, r, isForwarded(call))),
+    Batch: unary(log, 'Batch', (r: BatchRequest__Output, call) => serveBatch({ node, config, log, policy: keyValuePolicy }, r, call, isForwarded(call))),
     ListColumns: unary(log, 'ListColumns', async (r: ListColumnsRequest__Output, call): Promise<ListColumnsReply> => {
       const request = { after: r.after, prefix: r.prefix, limit: r.limit, withValues: r.with_values, bytesMax: r.bytes_max };
       const page = await node.listColumnsPage(r.row, request, isForwarded(call));

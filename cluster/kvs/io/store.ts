@@ -2,6 +2,8 @@
 // - A write is applied to memory and queued for the log under the store's lock; it is durable,
 //   and may be acknowledged, only once waitDurable(lsn) resolves. Group commit: one flusher
 //   writes and fsyncs everything queued, outside the lock, so new writes keep arriving meanwhile.
+//   Proposals queued on the lock together (a Batch's) start no fsync until the last of them has
+//   been applied, so they share one; anyone waiting for durability starts it at once.
 // - Every other operation on tablets and the log runs under the same lock, one at a time.
 // - Recovery = MANIFEST + replay of wal.log; a torn or corrupt log tail is cut, never applied.
 // - A failed log write or fsync is fatal: the store refuses everything after with 'unavailable'.
@@ -272,12 +274,22 @@ export class Store {
         if (!decide(op, previous)) return { entry: null, previous };
         const base = { lsn: this.wal.lastLsn + 1, epoch, row: op.row, column: op.column };
         const entry: LogEntry = op.kind === 'put' ? { kind: 'put', ...base, value: owned(op.value) } : { kind: 'delete', ...base };
-        await this.applyAndQueue([entry], [this.frame(entry)]);
+        // Group commit takes a burst of proposals whole: while others wait behind this one (a
+        // Batch's operations queue here all at once), the log holds this entry for their fsync
+        // instead of starting one for it alone.
+        await this.applyAndQueue([entry], [this.frame(entry)], this.proposalsWaiting > 1);
         return { entry, previous };
       });
     } finally {
       this.proposalsWaiting--;
+      // The last of a burst (whatever it decided, even a throw) sends what it held to the log.
+      if (this.proposalsWaiting === 0) this.wal.flush();
     }
+  }
+
+  /** Proposals waiting for the lock or running under it; the replicator wakes its followers at 0. */
+  get proposing(): number {
+    return this.proposalsWaiting;
   }
 
   /**
@@ -306,11 +318,16 @@ export class Store {
     return frame;
   }
 
-  private async applyAndQueue(entries: LogEntry[], frames: Buffer[]): Promise<void> {
-    for (const [i, entry] of entries.entries()) {
-      await this.cache.apply(entry);
-      this.wal.append(entry.lsn, entry.epoch, frames[i] as Buffer);
-      this.lastEpoch = entry.epoch;
+  /** Applies entries and queues them for the log, all for one fsync; `hold` leaves it to a later flush. */
+  private async applyAndQueue(entries: LogEntry[], frames: Buffer[], hold = false): Promise<void> {
+    try {
+      for (const [i, entry] of entries.entries()) {
+        await this.cache.apply(entry);
+        this.wal.append(entry.lsn, entry.epoch, frames[i] as Buffer, true);
+        this.lastEpoch = entry.epoch;
+      }
+    } finally {
+      if (!hold) this.wal.flush();
     }
     this.writesSinceCheckpoint += entries.length;
     if (this.opts.autoCheckpoint && !this.autoCheckpointQueued && this.writesSinceCheckpoint >= this.opts.checkpointEveryWrites) {

@@ -121,8 +121,12 @@ export class WalWriter {
     this.lastLsn = this.durableLsn = position.firstLsn + position.offsets.length - 1;
   }
 
-  /** Queues a framed record; it is durable once waitDurable(lsn) resolves. */
-  append(lsn: number, epoch: number, frame: Buffer): void {
+  /**
+   * Queues a framed record; it is durable once waitDurable(lsn) resolves. With `hold`, no write
+   * starts for it yet: the caller promises a flush() soon (waitDurable and idle flush too, so
+   * nothing waits on a held record forever).
+   */
+  append(lsn: number, epoch: number, frame: Buffer, hold = false): void {
     if (this.failure) throw this.failure;
     assert.equal(lsn, this.lastLsn + 1, 'log records must be appended in lsn order');
     noteEpoch(this.epochs, lsn, epoch);
@@ -130,7 +134,12 @@ export class WalWriter {
     this.endBytes += frame.length;
     this.queue.push({ lsn, frame });
     this.lastLsn = lsn;
-    if (!this.running) void this.flushLoop();
+    if (!hold) this.flush();
+  }
+
+  /** Starts writing what is queued, unless a write is under way (it takes the rest when done). */
+  flush(): void {
+    if (!this.running && this.queue.length > 0 && !this.failure) void this.flushLoop();
   }
 
   /** Epoch of the record at lsn, if the log holds it. */
@@ -153,14 +162,17 @@ export class WalWriter {
     return undefined;
   }
 
+  /** Resolves once the log is durable through lsn; a record held back is written now that someone waits for it. */
   waitDurable(lsn: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (lsn <= this.durableLsn) return Promise.resolve();
+    this.flush();
     return new Promise((resolve, reject) => this.waiters.push({ lsn, resolve, reject }));
   }
 
-  /** Resolves once no flush is running. */
+  /** Resolves once nothing is queued and no flush is running. */
   idle(): Promise<void> {
+    this.flush();
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }

@@ -224,8 +224,19 @@ export class Replicator implements FollowerHost {
 
   async write(op: WriteOp): Promise<{ applied: boolean; previous: Buffer | undefined }> {
     this.requireServing();
-    const { entry, previous } = await this.store.propose(this.config.epoch, op);
-    if (entry) this.appended([entry]);
+    let proposed: Awaited<ReturnType<Store['propose']>>;
+    try {
+      proposed = await this.store.propose(this.config.epoch, op);
+      if (proposed.entry) this.appended([proposed.entry]);
+    } finally {
+      // Proposals that arrived together (a Batch) go to the log and to the backups together:
+      // once the last of them is applied, one fsync and one Append per backup carry them all.
+      if (this.store.proposing === 0) {
+        if (this.durableWanted > this.localDurable) this.watchLocalDurable(this.durableWanted);
+        this.wakeFollowers();
+      }
+    }
+    const { entry, previous } = proposed;
     await this.waitCommitted(entry ? entry.lsn : this.store.lastLsn);
     if (!this.leaseValid()) throw new PennError('unavailable', 'lease expired before the write was acknowledged; its outcome is unknown');
     if (entry && ++this.writesSinceCheckpoint >= this.o.checkpointEveryWrites) void this.checkpointGroup();
@@ -246,8 +257,7 @@ export class Replicator implements FollowerHost {
       this.recentBytes += entryBytes(e);
     }
     while (this.recentBytes > recentBytesMax && this.recent.length > 1) this.recentBytes -= entryBytes(this.recent.shift()!);
-    this.watchLocalDurable(entries.at(-1)!.lsn);
-    this.wakeFollowers();
+    this.durableWanted = Math.max(this.durableWanted, entries.at(-1)!.lsn);
   }
 
   /**

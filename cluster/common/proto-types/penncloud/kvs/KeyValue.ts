@@ -3,6 +3,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BatchReply as _penncloud_kvs_BatchReply, BatchReply__Output as _penncloud_kvs_BatchReply__Output } from '../../penncloud/kvs/BatchReply.ts';
+import type { BatchRequest as _penncloud_kvs_BatchRequest, BatchRequest__Output as _penncloud_kvs_BatchRequest__Output } from '../../penncloud/kvs/BatchRequest.ts';
 import type { CPutReply as _penncloud_kvs_CPutReply, CPutReply__Output as _penncloud_kvs_CPutReply__Output } from '../../penncloud/kvs/CPutReply.ts';
 import type { CPutRequest as _penncloud_kvs_CPutRequest, CPutRequest__Output as _penncloud_kvs_CPutRequest__Output } from '../../penncloud/kvs/CPutRequest.ts';
 import type { DeleteReply as _penncloud_kvs_DeleteReply, DeleteReply__Output as _penncloud_kvs_DeleteReply__Output } from '../../penncloud/kvs/DeleteReply.ts';
@@ -17,6 +19,31 @@ import type { ScanRowsReply as _penncloud_kvs_ScanRowsReply, ScanRowsReply__Outp
 import type { ScanRowsRequest as _penncloud_kvs_ScanRowsRequest, ScanRowsRequest__Output as _penncloud_kvs_ScanRowsRequest__Output } from '../../penncloud/kvs/ScanRowsRequest.ts';
 
 export interface KeyValueClient extends grpc.Client {
+  /**
+   * Many operations in one call: each is served exactly as its own RPC would be (roles, checks,
+   * the log, commit, linearizable reads), all at once so the writes share group commits, and each
+   * is answered with its own status. The request may hold at most kvs.batchOpsMax operations and
+   * kvs.batchBytesMax bytes of rows, columns, values and expected values; a larger one is refused
+   * whole with INVALID_ARGUMENT and nothing in it runs. Operations run in the order given, but a
+   * caller must treat them as concurrent: it sends only operations that could be in flight at once.
+   */
+  Batch(argument: _penncloud_kvs_BatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
+  Batch(argument: _penncloud_kvs_BatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
+  Batch(argument: _penncloud_kvs_BatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
+  Batch(argument: _penncloud_kvs_BatchRequest, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Many operations in one call: each is served exactly as its own RPC would be (roles, checks,
+   * the log, commit, linearizable reads), all at once so the writes share group commits, and each
+   * is answered with its own status. The request may hold at most kvs.batchOpsMax operations and
+   * kvs.batchBytesMax bytes of rows, columns, values and expected values; a larger one is refused
+   * whole with INVALID_ARGUMENT and nothing in it runs. Operations run in the order given, but a
+   * caller must treat them as concurrent: it sends only operations that could be in flight at once.
+   */
+  batch(argument: _penncloud_kvs_BatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
+  batch(argument: _penncloud_kvs_BatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
+  batch(argument: _penncloud_kvs_BatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
+  batch(argument: _penncloud_kvs_BatchRequest, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
+
   CPut(argument: _penncloud_kvs_CPutRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_CPutReply__Output>): grpc.ClientUnaryCall;
   CPut(argument: _penncloud_kvs_CPutRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_penncloud_kvs_CPutReply__Output>): grpc.ClientUnaryCall;
   CPut(argument: _penncloud_kvs_CPutRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_CPutReply__Output>): grpc.ClientUnaryCall;
@@ -74,6 +101,16 @@ export interface KeyValueClient extends grpc.Client {
 }
 
 export interface KeyValueHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Many operations in one call: each is served exactly as its own RPC would be (roles, checks,
+   * the log, commit, linearizable reads), all at once so the writes share group commits, and each
+   * is answered with its own status. The request may hold at most kvs.batchOpsMax operations and
+   * kvs.batchBytesMax bytes of rows, columns, values and expected values; a larger one is refused
+   * whole with INVALID_ARGUMENT and nothing in it runs. Operations run in the order given, but a
+   * caller must treat them as concurrent: it sends only operations that could be in flight at once.
+   */
+  Batch: grpc.handleUnaryCall<_penncloud_kvs_BatchRequest__Output, _penncloud_kvs_BatchReply>;
+
   CPut: grpc.handleUnaryCall<_penncloud_kvs_CPutRequest__Output, _penncloud_kvs_CPutReply>;
 
   Delete: grpc.handleUnaryCall<_penncloud_kvs_DeleteRequest__Output, _penncloud_kvs_DeleteReply>;
@@ -89,6 +126,7 @@ export interface KeyValueHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface KeyValueDefinition extends grpc.ServiceDefinition {
+  Batch: MethodDefinition<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchReply, _penncloud_kvs_BatchRequest__Output, _penncloud_kvs_BatchReply__Output>
   CPut: MethodDefinition<_penncloud_kvs_CPutRequest, _penncloud_kvs_CPutReply, _penncloud_kvs_CPutRequest__Output, _penncloud_kvs_CPutReply__Output>
   Delete: MethodDefinition<_penncloud_kvs_DeleteRequest, _penncloud_kvs_DeleteReply, _penncloud_kvs_DeleteRequest__Output, _penncloud_kvs_DeleteReply__Output>
   Get: MethodDefinition<_penncloud_kvs_GetRequest, _penncloud_kvs_GetReply, _penncloud_kvs_GetRequest__Output, _penncloud_kvs_GetReply__Output>

@@ -1,0 +1,27 @@
+// What bounds a Batch (proto/kvs.proto), counted the same way by the cluster client that fills
+// one and by the node that refuses one too large. Pure.
+import { PennError } from '../../common/errors.ts';
+
+export interface BatchLimits {
+  /** kvs.batchOpsMax */
+  opsMax: number;
+  /** kvs.batchBytesMax */
+  bytesMax: number;
+}
+
+/** What an operation counts against kvs.batchBytesMax: the bytes of its names and values. */
+export function operationBytes(row: string, column: string, ...values: Buffer[]): number {
+  let bytes = Buffer.byteLength(row, 'utf8') + Buffer.byteLength(column, 'utf8');
+  for (const v of values) bytes += v.length;
+  return bytes;
+}
+
+/** Refuses a whole batch over the limits, before any of it runs. */
+export function checkBatch(count: number, bytes: number, limits: BatchLimits): void {
+  if (count > limits.opsMax) {
+    throw new PennError('invalid_argument', `a Batch holds at most ${limits.opsMax} operations (kvs.batchOpsMax); this one holds ${count}`);
+  }
+  if (bytes > limits.bytesMax) {
+    throw new PennError('invalid_argument', `a Batch holds at most ${limits.bytesMax} bytes of rows, columns and values (kvs.batchBytesMax); this one holds ${bytes}`);
+  }
+}

@@ -1,0 +1,183 @@
+// Batch, the store's many-operations call (proto/kvs.proto, docs/ARCHITECTURE.md "The key-value
+// store"), on a real group of three over mutual TLS: each operation answers what its own call
+// would have (results, refusals, the role check), a batch over the limits is refused whole with
+// nothing in it applied, a backup passes a batch on, Gets past the reply budget are asked again
+// alone, and the cluster client sends concurrent operations as batches, each answered right.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { fromGrpcError, isPennError } from '../../cluster/common/errors.ts';
+import { NodeClient, type BatchOperation, type BatchResult__Output } from '../../cluster/kvs/client.ts';
+import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
+import { startCluster, type TestCluster } from '../../scripts/lib/cluster.ts';
+
+const replyBytesMax = 64 * 1024;
+const valueBytesMax = 64 * 1024;
+let cluster: TestCluster;
+let primary: NodeClient;
+let backup: NodeClient;
+
+before(async () => {
+  // A small reply budget, so a few 20 KiB values already go past it; a small value limit, so a
+  // value over it still fits in a batch (and is refused there, as alone).
+  cluster = await startCluster({ groups: 1, replicas: 3, kvs: { batchReplyBytesMax: replyBytesMax, valueBytesMax } });
+  const s = await cluster.waitHealthy(60_000);
+  const group = s.groups[0]!;
+  primary = cluster.node(group.primary);
+  backup = cluster.node(s.nodes.find((n) => n.group === 0 && n.id !== group.primary)!.id);
+});
+
+after(async () => {
+  cluster.client.close();
+  await cluster.close();
+});
+
+const b = (s: string) => Buffer.from(s);
+/** What the same operation answers as its own call: its value, or its error's code and message. */
+async function alone<T>(call: Promise<T>): Promise<{ ok: T } | { code: string; message: string }> {
+  try {
+    return { ok: await call };
+  } catch (err) {
+    assert.ok(isPennError(err), String(err));
+    return { code: err.code, message: err.message };
+  }
+}
+/** A batch result in the same shape. */
+function asAlone(r: BatchResult__Output): { ok: unknown } | { code: string; message: string } {
+  if (r.code !== GrpcStatus.OK) {
+    const err = fromGrpcError({ code: r.code, details: r.message });
+    return { code: err.code, message: err.message };
+  }
+  if (r.get) return { ok: r.get.found ? r.get.value : undefined };
+  if (r.put) return { ok: undefined };
+  if (r.cput) return { ok: r.cput.applied };
+  if (r.delete) return { ok: r.delete.existed };
+  throw new Error(`a result with no reply: ${JSON.stringify(r)}`);
+}
+
+test('mixed operations in one batch: each answers what its own call answers, a failing CPut among successes', async () => {
+  const row = 'mixed#1';
+  await cluster.client.put(row, 'b', 'B');
+  const tooBig = Buffer.alloc(valueBytesMax + 1);
+  const results = await primary.batch([
+    { put: { row, column: 'a', value: b('A') } },
+    { cput: { row, column: 'b', expected: b('B'), value: b('B2') } },
+    { cput: { row, column: 'a2', expected: b('nope'), value: b('x') } },
+    { cput: { row, column: '', value: b('x'), expect_absent: true } },
+    { put: { row, column: 'big', value: tooBig } },
+    { delete: { row, column: 'never' } },
+    { get: { row: '', column: 'a' } },
+    { get: { row, column: 'b' } },
+  ]);
+  const answers = results.map(asAlone);
+  assert.deepEqual(answers.slice(0, 3), [{ ok: undefined }, { ok: true }, { ok: false }]);
+  assert.deepEqual(answers[5], { ok: false });
+  // The refusals are word for word the single calls' (sent now, after the batch; they change nothing).
+  assert.deepEqual(answers[3], await alone(primary.cput(row, '', null, 'x')));
+  assert.deepEqual(answers[4], await alone(primary.put(row, 'big', tooBig)));
+  assert.deepEqual(answers[6], await alone(primary.get('', 'a')));
+  for (const i of [3, 4, 6]) assert.equal((answers[i] as { code: string }).code, 'invalid_argument', JSON.stringify(answers[i]));
+  // Concurrent with the CPut of b, the Get of b sees it before or after, never anything else.
+  assert.ok(['B', 'B2'].includes(String((answers[7] as { ok: Buffer }).ok)));
+  // Read back, through a backup, which passes a batch on to its primary.
+  const read = (await backup.batch([{ get: { row, column: 'a' } }, { get: { row, column: 'b' } }, { get: { row, column: 'a2' } }, { get: { row, column: 'big' } }])).map(asAlone);
+  assert.deepEqual(read, [{ ok: b('A') }, { ok: b('B2') }, { ok: undefined }, { ok: undefined }]);
+});
+
+test('a batch over kvs.batchOpsMax or kvs.batchBytesMax is refused whole, naming the limit, and none of it applied', async () => {
+  const { batchOpsMax, batchBytesMax } = cluster.config.kvs;
+  const row = 'limits#1';
+  const many = Array.from({ length: batchOpsMax + 1 }, (_, i): BatchOperation => ({ put: { row, column: `c${i}`, value: b('v') } }));
+  await assert.rejects(primary.batch(many), (err) => isPennError(err, 'invalid_argument') && err.message.includes(`at most ${batchOpsMax} operations`) && err.message.includes(`holds ${batchOpsMax + 1}`));
+  const half = Buffer.alloc(Math.ceil(batchBytesMax / 2));
+  const heavy: BatchOperation[] = [{ put: { row, column: 'h1', value: half } }, { put: { row, column: 'h2', value: half } }];
+  await assert.rejects(primary.batch(heavy), (err) => isPennError(err, 'invalid_argument') && err.message.includes(`at most ${batchBytesMax} bytes`));
+  const page = await cluster.client.listColumnsPage(row);
+  assert.deepEqual(page.columns, [], 'nothing of a refused batch was written');
+});
+
+test('a caller whose role may not call an operation is refused per operation, as its own call is', async () => {
+  const row = 'roles#1';
+  await cluster.client.put(row, 'secret', 'S');
+  const ops: BatchOperation[] = [
+    { get: { row, column: 'secret' } },
+    { put: { row, column: 'secret', value: b('stolen') } },
+    { cput: { row, column: 'secret', expected: b('S'), value: b('stolen') } },
+    { delete: { row, column: 'secret' } },
+  ];
+  for (const identity of ['c0', 'lb']) {
+    const outsider = new NodeClient(cluster.config, primary.address, 10_000, { identity });
+    try {
+      const answers = (await outsider.batch(ops)).map(asAlone);
+      const own = [
+        await alone(outsider.get(row, 'secret')),
+        await alone(outsider.put(row, 'secret', 'stolen')),
+        await alone(outsider.cput(row, 'secret', 'S', 'stolen')),
+        await alone(outsider.delete(row, 'secret')),
+      ];
+      assert.deepEqual(answers, own, `${identity}: a batch answers each refusal as its own call does`);
+      for (const a of answers) assert.equal((a as { code: string }).code, 'permission_denied');
+    } finally {
+      outsider.close();
+    }
+  }
+  assert.equal((await cluster.client.get(row, 'secret'))?.toString(), 'S', 'the refused operations changed nothing');
+});
+
+test('Gets past the reply budget are answered "send alone" and the client asks for them itself', async () => {
+  const row = 'large#1';
+  const values = Array.from({ length: 6 }, (_, i) => Buffer.alloc(20 * 1024, String(i)));
+  await Promise.all(values.map((v, i) => cluster.client.put(row, `v${i}`, v)));
+  const results = await primary.batch(values.map((_, i) => ({ get: { row, column: `v${i}` } })));
+  const fitted = results.filter((r) => r.get?.found).length;
+  assert.equal(fitted, Math.floor(replyBytesMax / (20 * 1024)), 'the reply holds what fits in kvs.batchReplyBytesMax');
+  assert.ok(results.slice(fitted).every((r) => r.send_alone && r.code === GrpcStatus.OK));
+  const client = new ClusterClient(cluster.config, { retryDeadlineMs: 20_000 });
+  try {
+    const read = await Promise.all(values.map((_, i) => client.get(row, `v${i}`)));
+    read.forEach((v, i) => assert.ok(v?.equals(values[i]!), `value ${i}`));
+    assert.ok(client.batchFigures().batches >= 1);
+  } finally {
+    client.close();
+  }
+});
+
+test('one cluster client sends concurrent operations as batches, each answered right, values read back', async () => {
+  const client = new ClusterClient(cluster.config, { retryDeadlineMs: 20_000 });
+  try {
+    const n = 600;
+    const rowOf = (i: number) => `coalesce#${i % 8}`;
+    const valueOf = (i: number, round: string) => `${round}-${i}-${'x'.repeat(i % 300)}`;
+    await Promise.all(Array.from({ length: n }, (_, i) => client.put(rowOf(i), `c${i}`, valueOf(i, 'first'))));
+    const afterPuts = client.batchFigures();
+    assert.ok(afterPuts.batches >= 1 && afterPuts.batchedOps >= n / 2, `puts went as batches: ${JSON.stringify(afterPuts)}`);
+    // CPuts: the even ones expect the value they find, the odd ones a wrong one.
+    const applied = await Promise.all(
+      Array.from({ length: n }, (_, i) => client.cput(rowOf(i), `c${i}`, i % 2 === 0 ? valueOf(i, 'first') : 'wrong', valueOf(i, 'second'))),
+    );
+    applied.forEach((a, i) => assert.equal(a, i % 2 === 0, `cput ${i}`));
+    const existed = await Promise.all(Array.from({ length: n }, (_, i) => (i % 3 === 0 ? client.delete(rowOf(i), `c${i}`) : client.delete(rowOf(i), `none${i}`))));
+    existed.forEach((e, i) => assert.equal(e, i % 3 === 0, `delete ${i}`));
+    const read = await Promise.all(Array.from({ length: n }, (_, i) => client.get(rowOf(i), `c${i}`)));
+    read.forEach((v, i) => {
+      const expected = i % 3 === 0 ? undefined : valueOf(i, i % 2 === 0 ? 'second' : 'first');
+      assert.equal(v?.toString(), expected, `get ${i}`);
+    });
+    // A fresh client reads the same through single calls (one at a time: nothing to coalesce).
+    const single = new ClusterClient(cluster.config, { retryDeadlineMs: 20_000, batch: false });
+    try {
+      for (let i = 0; i < n; i += 37) assert.equal((await single.get(rowOf(i), `c${i}`))?.toString(), read[i]?.toString(), `single get ${i}`);
+    } finally {
+      single.close();
+    }
+    // A lone operation goes as its own call.
+    const before = client.batchFigures();
+    await client.get(rowOf(1), 'c1');
+    const lone = client.batchFigures();
+    assert.deepEqual([lone.alone - before.alone, lone.batches - before.batches], [1, 0]);
+    const f = client.batchFigures();
+    console.log(`${f.batchedOps} operations in ${f.batches} batches (${(f.batchedOps / f.batches).toFixed(1)} each), ${f.alone} alone`);
+  } finally {
+    client.close();
+  }
+});
