@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
+import type { StoredEntry as Entry } from '../lib/drive-store.ts';
 import { httpText } from '../lib/http-text.ts';
 import { figure } from './figures.ts';
 import { benchOneFrontend } from './one-frontend.ts';
@@ -27,15 +28,6 @@ const extensions = ['pdf', 'xlsx', 'jpg', 'txt', 'md'];
 
 const newId = (kind: 'd' | 'f') => kind + randomBytes(12).toString('base64url');
 const indexColumn = (parent: string, id: string, name: string) => `${id.charCodeAt(id.length - 1) % 8}/${parent}/${id}/${name}`;
-
-interface Entry {
-  kind: 'file' | 'folder';
-  name: string;
-  created: number;
-  modified: number;
-  size?: number;
-  type?: string;
-}
 
 async function bounded(tasks: (() => Promise<unknown>)[], inFlight: number): Promise<void> {
   let next = 0;

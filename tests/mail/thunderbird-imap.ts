@@ -14,6 +14,7 @@ import type { MessageSummary } from '../../cluster/model/mail/mailbox.ts';
 import { waitFor } from '../../scripts/lib/processes.ts';
 import { password, type MailSystem } from './mail-system.ts';
 import type { Marionette } from './marionette.ts';
+import { accountSetupScript } from './thunderbird-account.ts';
 
 /** What every script starts with: its answer function and helpers over bob's IMAP account. */
 const prelude = `
@@ -37,30 +38,7 @@ const copyListener = (then) => ({
 });
 `;
 
-/** An IMAP account (and an SMTP server to send with) for user; answers the account's key. */
-const setupScript = `${prelude}
-const [imapPort, smtpPort, user, pw] = arguments;
-const server = MailServices.accounts.createIncomingServer(user, "127.0.0.1", "imap");
-server.port = imapPort;
-server.socketType = Ci.nsMsgSocketType.plain;
-server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-server.password = pw;
-const identity = MailServices.accounts.createIdentity();
-identity.email = user + "@localhost";
-identity.fullName = user;
-const smtp = MailServices.outgoingServer.createServer("smtp");
-smtp.QueryInterface(Ci.nsISmtpServer).hostname = "127.0.0.1";
-smtp.QueryInterface(Ci.nsISmtpServer).port = smtpPort;
-smtp.username = user;
-smtp.password = pw;
-smtp.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-smtp.socketType = Ci.nsMsgSocketType.plain;
-identity.smtpServerKey = smtp.key;
-const account = MailServices.accounts.createAccount();
-account.addIdentity(identity);
-account.incomingServer = server;
-resolve(account.key);
-`;
+const setupScript = accountSetupScript('imap', true);
 
 /**
  * Discovers the folders; answers the names Thunderbird shows and, for each special role, the

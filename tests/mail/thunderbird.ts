@@ -16,34 +16,10 @@ import nodemailer from 'nodemailer';
 import { freePorts, waitFor } from '../../scripts/lib/processes.ts';
 import { password, startMailSystem } from './mail-system.ts';
 import { Marionette } from './marionette.ts';
+import { accountSetupScript } from './thunderbird-account.ts';
 import { imapSubjects, runImapChecks } from './thunderbird-imap.ts';
 
-const setupScript = `
-const [pop3Port, smtpPort, user, pw] = arguments;
-const resolve = arguments[arguments.length - 1];
-const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
-const server = MailServices.accounts.createIncomingServer(user, "127.0.0.1", "pop3");
-server.port = pop3Port;
-server.socketType = Ci.nsMsgSocketType.plain;
-server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-server.password = pw;
-const identity = MailServices.accounts.createIdentity();
-identity.email = user + "@localhost";
-identity.fullName = user;
-identity.doFcc = false;
-const account = MailServices.accounts.createAccount();
-account.addIdentity(identity);
-account.incomingServer = server;
-const smtp = MailServices.outgoingServer.createServer("smtp");
-smtp.QueryInterface(Ci.nsISmtpServer).hostname = "127.0.0.1";
-smtp.QueryInterface(Ci.nsISmtpServer).port = smtpPort;
-smtp.username = user;
-smtp.password = pw;
-smtp.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-smtp.socketType = Ci.nsMsgSocketType.plain;
-identity.smtpServerKey = smtp.key;
-resolve(account.key);
-`;
+const setupScript = accountSetupScript('pop3', false);
 
 const fetchScript = `
 const [accountKey] = arguments;
