@@ -126,7 +126,7 @@ test('Trash: delete with Undo, restore, delete forever, Empty Trash', async ({ b
 
   // Delete from the message: back to the list, with Undo, which puts it back.
   await row(page, a).getByRole('link').click();
-  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page).toHaveURL(/\/mail\/inbox$/);
   await expect(row(page, a)).toHaveCount(0);
   const undo = page.getByRole('status');
@@ -143,12 +143,13 @@ test('Trash: delete with Undo, restore, delete forever, Empty Trash', async ({ b
   await expect(row(page, a)).toHaveCount(0);
   await folderLink(page, 'Kept').click();
   await row(page, a).getByRole('link').click();
-  await page.getByRole('button', { name: 'Delete' }).click();
+  // Exact: the folder's own Delete folder button, hidden while a message is open, matches too.
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(row(page, a)).toHaveCount(0);
   await folderLink(page, 'Trash').click();
   await expect(page).toHaveURL(/\/mail\/trash$/);
   await row(page, a).getByRole('link').click();
-  await page.getByRole('button', { name: 'Restore' }).click();
+  await page.getByRole('button', { name: 'Restore', exact: true }).click();
   await expect(page.getByRole('status')).toContainText('Message restored to Kept.');
   await expect(page.getByText('Trash is empty.')).toBeVisible();
   await folderLink(page, 'Kept').click();

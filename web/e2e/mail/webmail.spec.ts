@@ -83,7 +83,7 @@ test('compose to several users, read, reply, forward and delete', async ({ brows
   await expect(forward).toBeHidden();
 
   // Delete: back to the inbox, the message gone, and it stays gone.
-  await bob.page.getByRole('button', { name: 'Delete' }).click();
+  await bob.page.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(bob.page.getByText('Your inbox is empty.')).toBeVisible();
   await bob.page.reload();
   await expect(bob.page.getByText('Your inbox is empty.')).toBeVisible();
