@@ -247,6 +247,11 @@ const driveSchema = z
     trashSweepIntervalMs: z.number().int().min(1000).default(60_000),
     /** …and deletes at most this many expired items each time (the rest wait for the next run). */
     trashSweepItemsMax: z.number().int().min(1).max(1000).default(20),
+    /** The background sweep (web/lib/server/drive/drive-housekeeping.ts) runs on each frontend
+     *  about this often, and looks at most at this many drives with work due each run: Trash
+     *  past trashRetentionMs, uploads and deletes whose frontend died. */
+    housekeepingIntervalMs: z.number().int().min(200).default(60_000),
+    housekeepingDrivesMax: z.number().int().min(1).max(10_000).default(100),
     /** Matches one search answers (web/lib/server/drive/drive-search.ts); it says when there were more. */
     searchHitsMax: z.number().int().min(1).max(1000).default(100),
     /** Thumbnails (web/lib/server/drive/drive-thumbnail.ts): the longest side of one, in pixels… */

@@ -108,11 +108,11 @@ function PasswordForm({ token }: { token: string }) {
 
 export function Gone({ error }: { error: Error }) {
   const status = error instanceof ApiError ? error.status : 0;
-  const title = status === 410 ? 'This link has expired' : status === 404 ? 'This link is not available' : status === 429 ? 'Too many attempts' : 'Cannot open this link';
+  const title = status === 404 ? 'This link is not available' : status === 429 ? 'Too many attempts' : 'Cannot open this link';
   return (
     <Message negative role="alert">
       <Message.Header>{title}</Message.Header>
-      <p>{status === 404 ? 'It was revoked by its owner, what it shared was removed, or it never existed.' : error.message}</p>
+      <p>{status === 404 ? 'It was revoked by its owner, it has expired, what it shared was removed, or it never existed.' : error.message}</p>
     </Message>
   );
 }

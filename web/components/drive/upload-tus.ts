@@ -19,6 +19,8 @@ export interface TusCallbacks {
   onProgress(sent: number, total: number): void;
   /** The upload continues one begun earlier, from this offset. */
   onResumed(offset: number): void;
+  /** The server holds the upload now, and has set its room aside. */
+  onCreated(): void;
 }
 
 export interface TusHandle {
@@ -147,6 +149,7 @@ export function startTusUpload(file: File, target: TusTarget, callbacks: TusCall
       // an address to delete (so does one that came as start() was on its way to the POST).
       onUploadUrlAvailable: () => {
         if (cancelling) discard();
+        else callbacks.onCreated();
       },
       onSuccess: () => resolve(),
       onError: (err) => {

@@ -158,6 +158,8 @@ export function useUploads(freeBytes: number | undefined) {
         {
           onProgress: (sent, total) => update(upload.key, { sent, state: sent >= total ? 'saving' : 'sending' }),
           onResumed: (offset) => update(upload.key, { resumedAt: offset, sent: offset }),
+          // The room shown counts what the server has set aside for the upload.
+          onCreated: () => void queryClient.invalidateQueries({ queryKey: folderQueryKey(upload.folder) }),
         },
       );
       handles.current.set(upload.key, handle);

@@ -161,6 +161,8 @@ test.describe('drive page', () => {
       .poll(async () => Number(await bar.getAttribute('data-percent')), { timeout: 60_000 })
       .toBeGreaterThan(2);
     await expect(upload).toContainText(/Uploading · [\d.]+ MiB of 300 MiB/);
+    // The server has set the file's room aside, and the page says so.
+    await expect(page.getByLabel('Storage used')).toContainText('300 MiB of 10.0 GiB used');
     await page.getByRole('button', { name: 'Cancel upload of large.bin' }).click();
     await expect(upload).toHaveAttribute('data-state', 'cancelled');
     // The room comes back on the page as soon as the server has let the upload go.

@@ -3,7 +3,8 @@
 // file is added again — through the balancer, on whichever frontend the page lands — and the
 // file downloads byte for byte (SHA-256). Through the API: an upload continues on another
 // frontend from an offset inside a chunk; another user's session never finds it; no session,
-// another site and a size past the quota are refused; one left unfinished is reclaimed.
+// another site and a size past the quota are refused; one left unfinished is reclaimed; a cancel
+// cut short midway is finished by its DELETE sent again.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
@@ -128,6 +129,23 @@ test.describe('resumable uploads', () => {
     } finally {
       await stop();
     }
+  });
+
+  test('a cancel cut short after the state went is finished by the DELETE sent again: chunks and room freed', async ({ cloud }) => {
+    const alice = await signUp(cloud.frontendUrl(1), 'tus');
+    const created = await create(alice, 'cut.bin', 6 * MiB);
+    const url = created.headers.get('location')!;
+    expect((await patch(alice, url, 0, randomBytes(3 * MiB))).status).toBe(204);
+    expect(await chunkCount(cloud, alice.name)).toBe(3);
+    // What a DELETE that failed (503) after its first step leaves: the state gone, chunks and room held.
+    expect(await cloud.cluster.client.delete(`${alice.name}#files`, `tus:${url.split('/').at(-1)}`)).toBe(true);
+    expect((await list(alice)).usage.usedBytes).toBe(6 * MiB);
+    const again = await fetch(`${alice.origin}${url}`, { method: 'DELETE', headers: tusHeaders(alice) });
+    expect(again.status).toBe(204);
+    expect((await list(alice)).usage.usedBytes).toBe(0);
+    expect(await chunkCount(cloud, alice.name)).toBe(0);
+    // Once done, it is gone.
+    expect((await fetch(`${alice.origin}${url}`, { method: 'DELETE', headers: tusHeaders(alice) })).status).toBe(404);
   });
 
   /** A file on disk (a re-picked file keeps its modification time, part of its fingerprint). */

@@ -82,10 +82,16 @@ test.describe('drive search', () => {
     const folder = await mkdir(user, 'root', 'Keep');
     await uploadOk(user, folder.id, 'needle.bin', 'n');
     const store = cloud.cluster.client;
-    const row = `${user.name}#search`;
-    for (const column of await store.listColumns(row)) await store.delete(row, column.name);
+    const row = `${user.name}#names`;
+    const cells = await store.listColumns(row);
+    // Written with each folder change: the cells of the folder and the file.
+    expect(cells.filter((c) => c.name.startsWith('n/')).length).toBeGreaterThan(0);
+    for (const column of cells) await store.delete(row, column.name);
     expect(await store.listColumns(row)).toEqual([]);
 
     expect(await search(user, 'NEEDLE')).toEqual([{ name: 'needle.bin', path: 'My Drive / Keep' }]);
+    // Indexed again: the mark and the cells of the folder and the file.
+    expect((await store.listColumns(row)).map((c) => c.name)).toContain('~built');
+    expect((await store.listColumns(row)).filter((c) => c.name.startsWith('n/')).length).toBeGreaterThan(0);
   });
 });

@@ -19,7 +19,7 @@ export default async function SharedLinkPage({ params }: { params: Promise<{ tok
   try {
     await openLink(serverContext(), token, address);
   } catch (err) {
-    if (err instanceof HttpError && (err.status === 404 || err.status === 410)) notFound();
+    if (err instanceof HttpError && err.status === 404) notFound();
     // Too many misses: the view shows the API's own answer.
     if (!(err instanceof HttpError)) throw err;
   }

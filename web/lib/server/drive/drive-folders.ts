@@ -20,8 +20,8 @@ import { HttpError } from '../errors';
 import { bucketCountFor, bucketFor, bucketOfColumn, encodeBucket, mergeBuckets, splitIntoBuckets, type Bucket, type StaleCopy } from './drive-buckets';
 import { bucketCodec, folderCodec, type DriveContext } from './drive-context';
 import { folderGone, folderView, newFolder, withoutEntry, type Entry, type Folder, type FolderHead } from './drive-model';
-import { bucketColumn, bucketPrefix, filesRow, folderColumn, rootId, searchRow, trashId } from './drive-names';
-import { indexColumn, indexDelta, parseIndexColumn } from './drive-search-index';
+import { bucketColumn, bucketPrefix, filesRow, folderColumn, namesRow, rootId, trashId } from './drive-names';
+import { indexDelta, nameBucketOf, nameCell, namesCodec } from './drive-search-index';
 import { runBounded, writeIndexDelta } from './drive-search-writes';
 import { forget } from './drive-snapshots';
 
@@ -155,8 +155,8 @@ export async function findEntry(d: DriveContext, folderId: string, id: string, n
   }
   const hints = nameHint !== undefined ? [nameHint] : [];
   if (nameHint === undefined) {
-    const listed = await d.cluster.listColumnsPage(searchRow(d.user), { prefix: indexColumn(folderId, id, ''), limit: 4 });
-    for (const c of listed.columns) hints.push(parseIndexColumn(c.name)?.name ?? '');
+    const record = (await readCell(d.cluster, namesRow(d.user), nameCell(nameBucketOf(id)), namesCodec))?.get(id);
+    if (record?.parent === folderId) hints.push(record.name);
   }
   // A rename cut short may hold two copies; only the whole read tells which is newer.
   const found = (await Promise.all(hints.map((name) => inBucket(bucketFor(head, id, name))))).filter((e) => e !== undefined);

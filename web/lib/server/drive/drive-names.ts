@@ -8,7 +8,7 @@
 //                              lock:tree     held while a folder moves, so two moves cannot make a cycle
 //                              folder:trash  Trash: a folder no id names, its entries marked with where they came from
 //   <user>#file#<fileId>#<n>   c/<index>     chunk <index> of the file (n = index / chunksPerRow)
-//   <user>#search              <b>/<parent>/<id>/<name>   the name index (drive-search-index.ts)
+//   <user>#names               n/<k>         the name index, packed (drive-search-index.ts)
 import { randomBytes } from 'node:crypto';
 import { HttpError } from '../errors';
 
@@ -48,7 +48,9 @@ export const bucketPrefix = (id: string) => `folder:${id}/`;
 export const fileAtColumn = (fileId: string) => `at:${fileId}`;
 export const usageColumn = 'usage';
 export const treeLockColumn = 'lock:tree';
-export const searchRow = (user: string) => `${user}#search`;
+export const namesRow = (user: string) => `${user}#names`;
+/** The name index as drives before the packed one kept it (a column per item): dropped by the first build. */
+export const oldSearchRow = (user: string) => `${user}#search`;
 
 export function chunkRow(user: string, fileId: string, index: number, chunksPerRow: number): string {
   return chunkRowByNumber(user, fileId, Math.floor(index / chunksPerRow));

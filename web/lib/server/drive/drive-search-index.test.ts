@@ -1,32 +1,53 @@
-// The name index, pure: its columns, the change a folder write makes to it, and matching with paths.
+// The name index, pure: its cells, the change a folder write makes to them, and matching with paths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newFolder, type Entry, type Folder } from './drive-model.ts';
-import { findMatches, indexColumn, indexDelta, parseIndexColumn, type IndexRecord } from './drive-search-index.ts';
+import { newId } from './drive-names.ts';
+import { applyDelta, deltaByCell, findMatches, indexDelta, nameBucketOf, nameBuckets, namesCodec, type IndexRecord } from './drive-search-index.ts';
 
 const entry = (kind: Entry['kind'], name: string): Entry => ({ kind, name, created: 1, modified: 1 });
 const withEntries = (entries: Record<string, Entry>): Folder => ({ ...newFolder(null, 0, 1), entries });
 
-test('index column: parent, id and name come back, whatever the name holds', () => {
-  for (const name of ['a.txt', 'Ünïcödé report (1).pdf', 'has spaces and dots...x', '#hash:colon']) {
-    const column = indexColumn('dParentAAAAAAAAAAA', 'fChildBBBBBBBBBBBB', name);
-    assert.deepEqual(parseIndexColumn(column), { parent: 'dParentAAAAAAAAAAA', id: 'fChildBBBBBBBBBBBB', name });
-    assert.match(column, /^[0-7]\//);
-  }
-  assert.equal(parseIndexColumn('~built'), undefined);
-  assert.equal(indexColumn('root', 'fX', 'bad\uFFFDname').endsWith('bad?name'), true);
+test('index cells: records come back whatever the name holds; a stamped value still reads; ids spread over every cell', () => {
+  const names = ['a.txt', 'Ünïcödé report (1).pdf', 'has spaces and dots...x', '#hash:colon', 'quote " and \\ backslash', 'bad\uFFFDname'];
+  const cell = new Map(names.map((name, i) => [`fChild${i}BBBBBBBBBBB`, { parent: 'dParentAAAAAAAAAAA', id: `fChild${i}BBBBBBBBBBB`, name }]));
+  const encoded = namesCodec.encode(cell);
+  assert.deepEqual(namesCodec.decode(encoded), cell);
+  // updateCell (cells.ts) ends every value it writes with a stamp of JSON whitespace.
+  assert.deepEqual(namesCodec.decode(Buffer.concat([encoded, Buffer.from(' \t\n\r \n')])), cell);
+  assert.deepEqual(namesCodec.decode(Buffer.from('[["fOnly1234567890ab","root","x"],"junk",[1,2,3]]')).size, 1);
+  const cells = new Set(Array.from({ length: 20_000 }, () => nameBucketOf(newId('file'))));
+  assert.equal(cells.size, nameBuckets);
 });
 
-test('index delta: an add, a rename and a removal each change only their own columns', () => {
+test('index delta: an add, a rename and a removal each change only their own records', () => {
   const a = entry('file', 'a.txt');
   const before = withEntries({ fA: a, fB: entry('file', 'b.txt'), fC: entry('file', 'c.txt') });
   const after = withEntries({ fA: a, fB: { ...entry('file', 'B2.txt'), modified: 2 }, fD: entry('folder', 'new') });
   const delta = indexDelta('dP', before, after);
-  assert.deepEqual(delta.put.sort(), [indexColumn('dP', 'fB', 'B2.txt'), indexColumn('dP', 'fD', 'new')].sort());
-  assert.deepEqual(delta.remove.sort(), [indexColumn('dP', 'fB', 'b.txt'), indexColumn('dP', 'fC', 'c.txt')].sort());
+  const byId = (list: IndexRecord[]) => [...list].sort((x, y) => x.id.localeCompare(y.id));
+  assert.deepEqual(byId(delta.put), [{ parent: 'dP', id: 'fB', name: 'B2.txt' }, { parent: 'dP', id: 'fD', name: 'new' }]);
+  assert.deepEqual(byId(delta.remove), [{ parent: 'dP', id: 'fC', name: 'c.txt' }]);
   // A change that keeps names (a size, a date) writes nothing.
   const touched = withEntries({ ...after.entries, fA: { ...a, modified: 9 } });
   assert.deepEqual(indexDelta('dP', after, touched), { put: [], remove: [] });
+});
+
+test("index cells: a move's two folder writes leave the new record in either order; a delta already applied changes nothing", () => {
+  const old = { parent: 'dFrom', id: 'fMoved', name: 'm.txt' };
+  const moved = { parent: 'dTo', id: 'fMoved', name: 'm.txt' };
+  const start = new Map([[old.id, old]]);
+  const addFirst = applyDelta(applyDelta(start, { put: [moved], remove: [] }), { put: [], remove: [old] });
+  assert.equal(addFirst, undefined); // the removal finds the new record, not the old: nothing to write
+  const added = applyDelta(start, { put: [moved], remove: [] })!;
+  assert.deepEqual([...added.values()], [moved]);
+  assert.equal(applyDelta(added, { put: [], remove: [old] }), undefined);
+  const dropFirst = applyDelta(applyDelta(start, { put: [], remove: [old] }), { put: [moved], remove: [] })!;
+  assert.deepEqual([...dropFirst.values()], [moved]);
+  assert.equal(applyDelta(dropFirst, { put: [moved], remove: [] }), undefined);
+  // Split by cell: each record goes to the cell of its id.
+  const split = deltaByCell({ put: [moved], remove: [old] });
+  assert.deepEqual([...split.keys()], [nameBucketOf('fMoved')]);
 });
 
 function records(...rows: [string, string, string][]): IndexRecord[] {

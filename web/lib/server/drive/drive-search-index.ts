@@ -1,19 +1,23 @@
-// The drive's name index, pure: one column per item in `<user>#search`, named
-// `<bucket>/<parent>/<id>/<name>` with an empty value. Everything a search needs is in the
-// column names, which ListColumns answers without values: a search lists the row (in
-// `searchBuckets` slices at once, by the bucket prefix, each a few pages) and matches names in
-// memory, and the same listing gives every folder's parent and name, so a hit's path is built
-// without reading a folder. A substring match cannot use the row's order, so the row is not
-// sorted by name; it is split by the item id's last character, which is random, so the slices
-// are even. Names cannot hold "/", ids neither: the name is everything after the third "/".
+// The drive's name index, pure: every file and folder as a record (id, parent, name) in
+// `<user>#names`, packed by the item's id into nameBuckets cells `n/<k>`, each a JSON array of
+// [id, parent, name] triples. A search reads every cell (ListColumns with values: a few replies
+// of plain bytes, not a column per item) and matches names in memory, and the same records give
+// every folder's parent and name, so a hit's path is built without reading a folder. A substring
+// match cannot use any order, so the cells are split by the id's random last characters and stay
+// even; a folder change rewrites the cells of the items it touched, by CPut (cells.ts), one
+// small cell each. A record is keyed by its id: a put replaces the item's record, a removal
+// takes it only while it is still the record removed (a move's two folder writes, in either
+// order, leave the new one).
 import type { Crumb } from '../../drive-api';
 import type { SearchHit } from '../../drive-trash-api';
+import type { CellCodec } from '../cells';
 import type { Folder } from './drive-model';
 import { rootId, trashId } from './drive-names';
 
-export const searchBuckets = 8;
+export const nameBuckets = 512;
 /** Present once the index of a drive is complete (drive-search.ts builds it on the first search). */
 export const builtColumn = '~built';
+export const namesPrefix = 'n/';
 
 export interface IndexRecord {
   parent: string;
@@ -21,29 +25,40 @@ export interface IndexRecord {
   name: string;
 }
 
-export function bucketOf(id: string): string {
-  return String(id.charCodeAt(id.length - 1) % searchBuckets);
+const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The cell an item's record is in: its id's last two characters are random base64url (drive-names.ts, newId), 12 bits. */
+export function nameBucketOf(id: string): number {
+  const n = id.length;
+  return (Math.max(0, base64url.indexOf(id[n - 1] ?? '')) * 64 + Math.max(0, base64url.indexOf(id[n - 2] ?? ''))) % nameBuckets;
 }
 
-/** The store refuses U+FFFD in a column name (it marks bad UTF-8), so the index shows such a character as "?". */
-export function indexColumn(parent: string, id: string, name: string): string {
-  return `${bucketOf(id)}/${parent}/${id}/${name.replaceAll('\uFFFD', '?')}`;
-}
+export const nameCell = (k: number) => `${namesPrefix}${k}`;
 
-export function parseIndexColumn(column: string): IndexRecord | undefined {
-  const a = column.indexOf('/');
-  const b = column.indexOf('/', a + 1);
-  const c = column.indexOf('/', b + 1);
-  if (a < 0 || b < 0 || c < 0) return undefined;
-  return { parent: column.slice(a + 1, b), id: column.slice(b + 1, c), name: column.slice(c + 1) };
-}
+/** A cell's records by id. Anything but a triple of strings is skipped: the cell is only ever written here. */
+export const namesCodec: CellCodec<Map<string, IndexRecord>> = {
+  decode(value) {
+    const out = new Map<string, IndexRecord>();
+    const parsed: unknown = JSON.parse(value.toString('utf8'));
+    if (!Array.isArray(parsed)) return out;
+    for (const t of parsed as unknown[]) {
+      if (Array.isArray(t) && typeof t[0] === 'string' && typeof t[1] === 'string' && typeof t[2] === 'string') out.set(t[0], { id: t[0], parent: t[1], name: t[2] });
+    }
+    return out;
+  },
+  encode(records) {
+    return Buffer.from(JSON.stringify([...records.values()].map((r) => [r.id, r.parent, r.name])), 'utf8');
+  },
+};
 
 export interface IndexDelta {
-  put: string[];
-  remove: string[];
+  put: IndexRecord[];
+  remove: IndexRecord[];
 }
 
-/** The index columns to add and drop when folder `folderId` changed from `before` to `after`. */
+const same = (a: IndexRecord | undefined, b: IndexRecord) => a !== undefined && a.parent === b.parent && a.name === b.name;
+
+/** The records to write and drop when folder `folderId` changed from `before` to `after`. */
 export function indexDelta(folderId: string, before: Folder, after: Folder): IndexDelta {
   const delta: IndexDelta = { put: [], remove: [] };
   if (before.entries === after.entries) return delta;
@@ -51,13 +66,45 @@ export function indexDelta(folderId: string, before: Folder, after: Folder): Ind
     const old = before.entries[id];
     if (old === entry) continue;
     if (old && old.name === entry.name) continue;
-    if (old) delta.remove.push(indexColumn(folderId, id, old.name));
-    delta.put.push(indexColumn(folderId, id, entry.name));
+    delta.put.push({ parent: folderId, id, name: entry.name });
   }
   for (const [id, entry] of Object.entries(before.entries)) {
-    if (!(id in after.entries)) delta.remove.push(indexColumn(folderId, id, entry.name));
+    if (!(id in after.entries)) delta.remove.push({ parent: folderId, id, name: entry.name });
   }
   return delta;
+}
+
+/** The delta split by cell. */
+export function deltaByCell(delta: IndexDelta): Map<number, IndexDelta> {
+  const out = new Map<number, IndexDelta>();
+  const of = (id: string) => {
+    const k = nameBucketOf(id);
+    let cell = out.get(k);
+    if (!cell) out.set(k, (cell = { put: [], remove: [] }));
+    return cell;
+  };
+  for (const r of delta.remove) of(r.id).remove.push(r);
+  for (const r of delta.put) of(r.id).put.push(r);
+  return out;
+}
+
+/** One cell with a delta applied (removals first, each only while its record is the one there); undefined when nothing changes. */
+export function applyDelta(current: Map<string, IndexRecord> | undefined, delta: IndexDelta): Map<string, IndexRecord> | undefined {
+  const next = new Map(current ?? []);
+  let changed = false;
+  for (const r of delta.remove) {
+    if (same(next.get(r.id), r)) {
+      next.delete(r.id);
+      changed = true;
+    }
+  }
+  for (const r of delta.put) {
+    if (!same(next.get(r.id), r)) {
+      next.set(r.id, r);
+      changed = true;
+    }
+  }
+  return changed ? next : undefined;
 }
 
 /** Case- and normalization-blind form of a name or a query. */

@@ -1,7 +1,8 @@
 // A link as its visitor reaches it (the public routes under /api/shared/<token> and the page
 // /s/<token>): the guess limit first, then the link, then its password. Answers the owner's
 // drive and the shared item, or throws: 429 (too many misses from the address), 404 (no such
-// link: never made, or revoked), 410 (expired), 401 `password_required` (no valid cookie).
+// link: never made, revoked or expired — one answer for all three, so it tells a guesser nothing
+// about which tokens once existed), 401 `password_required` (no valid cookie).
 import { z } from 'zod';
 import type { ServerContext } from '../context';
 import { HttpError } from '../errors';
@@ -25,16 +26,15 @@ export function linkPath(req: Request): z.infer<typeof linkPathSchema> {
   return parsed.data;
 }
 
-export const linkGoneText = 'This link does not exist: it was revoked, or it never did.';
-export const linkExpiredText = 'This link has expired.';
+export const linkGoneText = 'This link is not available: it was revoked, it has expired, or it never existed.';
 
-/** The link, before its password: 429, 404 or 410 as above. */
+/** The link, before its password: 429 or 404 as above. */
 export async function openLink(ctx: ServerContext, token: string, address: string): Promise<LinkRecord> {
   await refuseGuesser(ctx, address);
   const found = await findLink(ctx, token);
   if (found.found) return found.record;
-  if (found.expired) throw new HttpError(410, 'expired', linkExpiredText);
-  await recordMiss(ctx, address);
+  // An expired link is no guess: it is not counted against the address.
+  if (!found.expired) await recordMiss(ctx, address);
   throw new HttpError(404, 'not_found', linkGoneText);
 }
 

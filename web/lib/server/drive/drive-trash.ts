@@ -6,15 +6,17 @@
 // to the folder it came from, or to the top when that folder is gone, deleted or itself in
 // Trash, under a free name ("name (1).ext") when its own is taken there.
 //
-// The sweep runs lazily: when the user opens their drive or Trash, at most once per
+// The sweep runs when the user opens their drive or Trash, at most once per
 // drive.trashSweepIntervalMs per user and frontend, and it deletes at most
-// drive.trashSweepItemsMax items a run, so no request carries an unbounded purge; a user who
-// never opens the drive keeps their expired items (they count against their own quota only).
+// drive.trashSweepItemsMax items a run, so no request carries an unbounded purge. For a user who
+// never opens the drive again, the background sweep (drive-housekeeping.ts) runs it: a move to
+// Trash marks the drive (drive-due.ts).
 import type { Crumb, DriveItem } from '../../drive-api';
 import type { Restored, TrashListing } from '../../drive-trash-api';
 import { readCell } from '../cells';
 import { HttpError } from '../errors';
 import { textCodec, type DriveContext } from './drive-context';
+import { markDue } from './drive-due';
 import { findEntry, getFolder, readFolder, removeEntry, roomOf, updateFolder } from './drive-folders';
 import { viewOf, withEntry, type Entry, type Folder, type FolderHead } from './drive-model';
 import { fileAtColumn, filesRow, kindOfId, rootId, trashId, usageColumn } from './drive-names';
@@ -42,6 +44,7 @@ export async function trashItem(d: DriveContext, id: string): Promise<DriveItem>
   const fromPath = (await pathOf(d, item.parent)).map((c) => c.name).join(' / ');
   const trashed = { from: item.parent, fromPath, at: Date.now() };
   await relink(d, item, trashId, () => addToTrash(d, id, item.entry, trashed), movePointer(d, item, trashId));
+  await markDue(d);
   return viewOf(id, item.entry);
 }
 

@@ -14,6 +14,7 @@ import type { Crumb, DriveItem, FolderListing } from '../../drive-api';
 import { HttpError } from '../errors';
 import { readCell, updateCell } from '../cells';
 import { folderCodec, textCodec, type DriveContext } from './drive-context';
+import { markDue } from './drive-due';
 import { deleteFolderCells, findEntry, getFolder, headForChange, newBucketCount, readFolder, readPairs, removeEntry, roomOf, updateFolder } from './drive-folders';
 import { folderGone, itemGone, newFolder, viewOf, withEntry, withName, withoutEntry, type Entry, type Folder, type FolderHead } from './drive-model';
 import { checkName, fileAtColumn, filesRow, folderColumn, kindOfId, newId, rootId, trashId, treeLockColumn, usageColumn } from './drive-names';
@@ -275,6 +276,9 @@ export interface Deleted {
   bytes: number;
 }
 
+/** The delete requests (by their counts) that have marked their drive for the sweep. */
+const markedDeletes = new WeakSet<Deleted>();
+
 export async function deleteItem(d: DriveContext, id: string): Promise<Deleted> {
   const item = await locate(d, id, { deleting: true });
   const counts: Deleted = { files: 0, folders: 0, bytes: 0 };
@@ -303,7 +307,14 @@ async function deleteFile(d: DriveContext, id: string, within: string, counts: D
   }
   // Read again under the tombstone: a delete cut short may have removed it already.
   const entry = (await findEntry(d, within, id, known.name))?.entry;
-  if (entry) await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => recordDelete(u, id, within, entry.size ?? 0, Date.now()));
+  if (entry) {
+    await updateCell(d.cluster, row, usageColumn, usageCodec, (u) => recordDelete(u, id, within, entry.size ?? 0, Date.now()));
+    // Once per delete request: should this frontend die midway, the sweep finishes it.
+    if (!markedDeletes.has(counts)) {
+      markedDeletes.add(counts);
+      await markDue(d);
+    }
+  }
   const removed = await finishDelete(d, id, within, entry);
   if (removed) {
     counts.files++;

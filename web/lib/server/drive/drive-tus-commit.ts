@@ -35,7 +35,11 @@ export async function commitTus(d: DriveContext, uploadId: string): Promise<Driv
     else await addEntry(t, state.folder, state.fileId, entry);
   } catch (err) {
     // Refused for good (the name taken meanwhile, the folder gone or full): the upload is over.
-    if (err instanceof HttpError && err.status < 500) await discardTus(t, uploadId, state, true);
+    if (err instanceof HttpError && err.status < 500) {
+      await discardTus(t, uploadId, state, true).catch((failed: unknown) =>
+        t.log.warn(`drive: discarding upload ${uploadId} failed, left for reclaim: ${(failed as Error).message}`),
+      );
+    }
     throw err;
   }
   // Visible now; what fails below is left to drive-reclaim.ts, which sees the file.
@@ -67,16 +71,29 @@ async function replaceEntry(t: DriveContext, state: TusState, entry: Entry): Pro
 /**
  * Ends an upload that will not become a file: the state first (so no client resumes onto freed
  * chunks), then its chunks, its pointer when a commit had written it, then its record and room.
- * Failures are logged and left to drive-reclaim.ts, which finds the record.
+ * A failure is thrown; what is left is finished by the same call again, by discardRecord once
+ * the state is gone, or by drive-reclaim.ts, which finds the record.
  */
 export async function discardTus(t: DriveContext, uploadId: string, state: TusState, pointerWritten = false): Promise<void> {
   const row = filesRow(t.user);
   await t.cluster.delete(row, tusColumn(uploadId));
-  try {
-    await freeChunks(t.cluster, t.user, state.fileId, chunkRowCount(state.length, state.chunkBytes, state.chunksPerRow));
-    if (pointerWritten) await t.cluster.delete(row, fileAtColumn(state.fileId));
-    await updateCell(t.cluster, row, usageColumn, usageCodec, (u) => release(u, uploadId));
-  } catch (err) {
-    t.log.warn(`drive: discarding upload ${uploadId} failed, left for reclaim: ${(err as Error).message}`);
-  }
+  await freeChunks(t.cluster, t.user, state.fileId, chunkRowCount(state.length, state.chunkBytes, state.chunksPerRow));
+  if (pointerWritten) await t.cluster.delete(row, fileAtColumn(state.fileId));
+  await updateCell(t.cluster, row, usageColumn, usageCodec, (u) => release(u, uploadId));
+}
+
+/**
+ * A cancel cut short after the state went (its DELETE timed out under load, and the client sent
+ * it again): the upload's record still holds its room. Frees its chunks — their rows known from
+ * the reserved size, in the drive's chunk layout — then the record. False when there is no such
+ * record (nothing to do: the upload is unknown, finished or fully discarded).
+ */
+export async function discardRecord(t: DriveContext, uploadId: string): Promise<boolean> {
+  const row = filesRow(t.user);
+  const upload = (await readCell(t.cluster, row, usageColumn, usageCodec))?.uploads[uploadId];
+  if (!upload?.resumable || upload.committing) return false;
+  const s = t.config.drive;
+  await freeChunks(t.cluster, t.user, upload.fileId, chunkRowCount(upload.reservedBytes, s.chunkBytes, s.chunksPerRow));
+  await updateCell(t.cluster, row, usageColumn, usageCodec, (u) => release(u, uploadId));
+  return true;
 }

@@ -17,13 +17,14 @@ import { readCell, updateCell } from '../cells';
 import { HttpError } from '../errors';
 import { Pipeline, readChunk, writeChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
+import { markDue } from './drive-due';
 import { mediaTypeOf } from './drive-media';
 import { folderGone } from './drive-model';
 import { checkName, filesRow, kindOfId, newId, rootId, usageColumn } from './drive-names';
 import { reclaimSoon } from './drive-reclaim';
 import { getFolder, holderOf } from './drive-folders';
 import { advanced, isUploadId, OffsetBook, tusColumn, tusStateCodec, type TusState } from './drive-tus-state';
-import { discardTus } from './drive-tus-commit';
+import { discardRecord, discardTus } from './drive-tus-commit';
 import { release, reserve, touch, usageCodec } from './drive-usage';
 
 /** Metadata a client may send (tus Upload-Metadata), each value at most this long. */
@@ -113,6 +114,7 @@ export class KvsTusStore extends DataStore {
       await updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) => release(u, upload.id)).catch(() => {});
       throw err;
     }
+    await markDue(this.d);
     upload.creation_date = new Date(now).toISOString();
     return upload;
   }
@@ -130,10 +132,18 @@ export class KvsTusStore extends DataStore {
     });
   }
 
-  /** DELETE: the client gave up; its chunks, state and room are freed. */
+  /**
+   * DELETE: the client gave up; its chunks, state and room are freed. A DELETE sent again after
+   * one that failed midway (503 past the state) finishes from the upload's record.
+   */
   override async remove(id: string): Promise<void> {
     await settled(id);
-    await discardTus(this.t, id, await this.state(id));
+    const state = await this.state(id).catch((err: unknown) => {
+      if (err !== ERRORS.FILE_NOT_FOUND) throw err;
+      return undefined;
+    });
+    if (state) return discardTus(this.t, id, state);
+    if (!isUploadId(id) || !(await discardRecord(this.t, id))) throw ERRORS.FILE_NOT_FOUND;
   }
 
   override async write(stream: Readable, id: string, offset: number): Promise<number> {

@@ -15,6 +15,7 @@ import { HttpError } from '../errors';
 import { updateCell } from '../cells';
 import { freeChunks, Pipeline, writeChunk, type ChunkLayout } from './drive-chunks';
 import type { DriveContext } from './drive-context';
+import { markDue } from './drive-due';
 import { folderGone, newFileEntry, viewOf, type Entry } from './drive-model';
 import { checkName, fileAtColumn, filesRow, kindOfId, newId, rootId, usageColumn } from './drive-names';
 import { reclaimSoon } from './drive-reclaim';
@@ -92,6 +93,7 @@ class Upload {
     await updateCell(this.d.cluster, this.row, usageColumn, usageCodec, (u) =>
       reserve(u, this.uploadId, { fileId: this.fileId, folder: this.folderId, touchedAt: Date.now() }, this.reservedBytes, this.limits),
     );
+    await markDue(this.d);
     let entry: Entry | undefined;
     try {
       await this.receive(reader);

@@ -1,5 +1,5 @@
 // GET /api/shared/<token> → {"owner", "item", "expires"}: what a link leads to, for a visitor
-// without an account. 404 no such link (never made, or revoked), 410 expired, 401
+// without an account. 404 no such link (never made, revoked or expired, one answer for all), 401
 // `password_required` until the password is given, 429 after too many misses from the address.
 import { clientAddress, queryRoute } from '../../../../lib/server/route';
 import { linkPath, unlockedLink } from '../../../../lib/server/drive/drive-share-link';
