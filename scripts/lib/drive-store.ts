@@ -2,7 +2,7 @@
 // layouts"), for benches and tests that build large folders straight in the store: a folder's
 // head `folder:<id>` in `<user>#files` names its bucket count, and an entry lives in bucket
 // `folder:<id>/<k>`, k the FNV-1a hash (32 bits, of the UTF-8 bytes) of its folded name (NFC,
-// lower case) mod that count. Not the web's code: scripts and tests use the web only through
+// lower case) mod that count — in Trash (`folder:trash`), the hash of its id instead. Not the web's code: scripts and tests use the web only through
 // its build and its API, so this is a second reading of the same description.
 import { randomBytes } from 'node:crypto';
 import type { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
@@ -14,6 +14,8 @@ export interface StoredEntry {
   modified: number;
   size?: number;
   type?: string;
+  /** In Trash only: the folder it came from, that folder's path then, and when (ms). */
+  trashed?: { from: string; fromPath: string; at: number };
 }
 
 export const filesRow = (user: string) => `${user}#files`;
@@ -50,7 +52,7 @@ export async function writeBuckets(cluster: ClusterClient, user: string, folderI
   const count = await bucketCount(cluster, user, folderId);
   const buckets = new Map<number, Record<string, StoredEntry>>();
   for (const [id, entry] of Object.entries(entries)) {
-    const k = bucketOfName(entry.name, count);
+    const k = folderId === 'trash' ? fnv1a(id) % count : bucketOfName(entry.name, count);
     if (!buckets.has(k)) buckets.set(k, {});
     buckets.get(k)![id] = entry;
   }

@@ -12,9 +12,13 @@ export interface TrashItem extends DriveItem {
   purgeAt: string;
 }
 
-/** `GET /api/drive/trash`: newest first. */
+/** `GET /api/drive/trash[?cursor=&limit=]`: one page, newest first. */
 export interface TrashListing {
   items: TrashItem[];
+  /** Items in all of Trash. */
+  total: number;
+  /** The cursor of the next page, or null on the last. */
+  next: string | null;
   usage: { usedBytes: number; quotaBytes: number };
   retentionDays: number;
 }

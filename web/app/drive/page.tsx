@@ -24,7 +24,7 @@ export default async function DrivePage({ searchParams }: { searchParams: Promis
   const d = driveContext(serverContext(), user.username);
   const queryClient = new QueryClient();
   if (view.kind === 'folder') await queryClient.prefetchInfiniteQuery({ ...folderQuery(view.id), queryFn: ({ pageParam }) => listFolder(d, view.id, { cursor: pageParam ?? undefined }) });
-  if (view.kind === 'trash') await queryClient.prefetchQuery({ ...trashQuery, queryFn: () => listTrash(d) });
+  if (view.kind === 'trash') await queryClient.prefetchInfiniteQuery({ ...trashQuery, queryFn: ({ pageParam }) => listTrash(d, { cursor: pageParam ?? undefined }) });
   return (
     <WithMe user={user}>
       <HydrationBoundary state={dehydrate(queryClient)}>

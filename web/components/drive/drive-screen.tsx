@@ -203,6 +203,7 @@ export function DriveScreen({ initialView }: { initialView: DriveView }) {
             />
             {listing.hasNextPage && (
               <ShowMore
+                sortNote
                 shown={items.length}
                 total={last?.total ?? items.length}
                 loading={listing.isFetchingNextPage}

@@ -5,14 +5,14 @@
 // folders inside it (the folder in the URL's ?folder=); a file of the folder named in the URL's
 // ?preview= opens in the viewer's dialog. The file's bytes come from the link's own routes,
 // inline only for images and media, always nosniff and sandboxed (drive-preview.ts).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Button, Form, Header, Icon, Message, Segment } from 'semantic-ui-react';
 import { ApiError } from '../../lib/api-client';
 import { usePreviewParam } from './preview-url';
 import { FilePreview, PreviewModal } from './preview-viewer';
 import { ShareListing } from './share-listing';
-import { giveLinkPassword, linkFileUrl, linkFolderQuery, linkInfoQuery } from './share-queries';
+import { giveLinkPassword, joinedListing, linkFileUrl, linkFolderQuery, linkInfoQuery } from './share-queries';
 
 function folderInUrl(): string | undefined {
   return new URLSearchParams(window.location.search).get('folder') ?? undefined;
@@ -54,7 +54,7 @@ function SharedFolder({ token, rootId }: { token: string; rootId: string }) {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, [rootId]);
-  const listing = useQuery(linkFolderQuery(token, folder));
+  const listing = useInfiniteQuery(linkFolderQuery(token, folder));
   const [previewId, preview] = usePreviewParam();
   const open = (id: string) => {
     setFolder(id);
@@ -62,7 +62,8 @@ function SharedFolder({ token, rootId }: { token: string; rootId: string }) {
   };
   if (listing.isPending) return <Segment basic loading aria-label="Loading the folder" />;
   if (listing.error) return <Message error role="alert" content={listing.error.message} />;
-  const files = listing.data.items.filter((i) => i.kind === 'file');
+  const joined = joinedListing(listing.data.pages);
+  const files = joined.items.filter((i) => i.kind === 'file');
   const shown = files.findIndex((i) => i.id === previewId);
   const stepTo = (index: number) => {
     const next = files[index];
@@ -70,7 +71,13 @@ function SharedFolder({ token, rootId }: { token: string; rootId: string }) {
   };
   return (
     <>
-      <ShareListing listing={listing.data} onOpen={open} fileUrl={(id) => linkFileUrl(token, id)} onPreview={preview.open} />
+      <ShareListing
+        listing={joined}
+        onOpen={open}
+        fileUrl={(id) => linkFileUrl(token, id)}
+        onPreview={preview.open}
+        more={{ loading: listing.isFetchingNextPage, onMore: () => void (!listing.isFetchingNextPage && listing.fetchNextPage()) }}
+      />
       {shown >= 0 && (
         <PreviewModal item={files[shown]!} url={linkFileUrl(token, files[shown]!.id)} onClose={preview.close} onPrevious={stepTo(shown - 1)} onNext={stepTo(shown + 1)} />
       )}

@@ -1,22 +1,27 @@
 'use client';
 // A folder inside a share, read-only: breadcrumbs from the shared folder down (each opens its
 // folder), then its folders (open on click) and files (download links; with `onPreview`, a click
-// opens the viewer instead and the link stays for "open in new tab"). Used by a link's public
+// opens the viewer instead and the link stays for "open in new tab"), a page at a time. Used by a link's public
 // page and by "Shared with me".
 import { Breadcrumb, Icon, Table } from 'semantic-ui-react';
 import { formatBytes } from '../../lib/format-bytes';
 import type { SharedListing } from './share-queries';
+import { ShowMore } from './show-more';
 
 export function ShareListing({
   listing,
   onOpen,
   fileUrl,
   onPreview,
+  more,
 }: {
+  /** The pages loaded so far, as one (share-queries.ts, joinedListing). */
   listing: SharedListing;
   onOpen: (folderId: string) => void;
   fileUrl: (fileId: string) => string;
   onPreview?: (fileId: string) => void;
+  /** The next page, while there is one. */
+  more?: { loading: boolean; onMore: () => void };
 }) {
   return (
     <>
@@ -64,6 +69,7 @@ export function ShareListing({
           </Table.Body>
         </Table>
       )}
+      {listing.next && more && <ShowMore shown={listing.items.length} total={listing.total} loading={more.loading} onMore={more.onMore} />}
     </>
   );
 }

@@ -1,6 +1,6 @@
 // Sharing for the pages: queryOptions for the owner's shares, "Shared with me" and a link's
 // public view, and the mutations as plain functions (docs/API.md, "Sharing").
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { apiRequest } from '../../lib/api-client';
 import type { IncomingShare, LinkInfo, OwnedShare, SharedListing } from '../../lib/server/drive/drive-share-api';
 
@@ -19,11 +19,22 @@ export const incomingSharesQuery = queryOptions({
   queryFn: ({ signal }) => apiRequest<{ shares: IncomingShare[] }>('GET', '/api/drive/shares/with-me', undefined, signal),
 });
 
-export const incomingFolderQuery = (share: string, folder: string) =>
-  queryOptions({
-    queryKey: ['shares', 'incoming', share, folder] as const,
-    queryFn: ({ signal }) => apiRequest<SharedListing>('GET', `/api/drive/shares/with-me/${enc(share)}/folders/${enc(folder)}`, undefined, signal),
+/** A shared folder page by page (each page's `next` asks for the one after). */
+const sharedFolderPages = (queryKey: readonly string[], url: string) =>
+  infiniteQueryOptions({
+    queryKey,
+    queryFn: ({ pageParam, signal }) => apiRequest<SharedListing>('GET', pageParam ? `${url}?${new URLSearchParams({ cursor: pageParam })}` : url, undefined, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
   });
+
+/** The pages loaded so far, as one listing. */
+export function joinedListing(pages: SharedListing[]): SharedListing {
+  return { ...pages[pages.length - 1]!, items: pages.flatMap((p) => p.items) };
+}
+
+export const incomingFolderQuery = (share: string, folder: string) =>
+  sharedFolderPages(['shares', 'incoming', share, folder], `/api/drive/shares/with-me/${enc(share)}/folders/${enc(folder)}`);
 
 export const incomingFileUrl = (share: string, file: string) => `/api/drive/shares/with-me/${enc(share)}/files/${enc(file)}`;
 
@@ -33,11 +44,7 @@ export const linkInfoQuery = (token: string) =>
     queryFn: ({ signal }) => apiRequest<LinkInfo>('GET', `/api/shared/${enc(token)}`, undefined, signal),
   });
 
-export const linkFolderQuery = (token: string, folder: string) =>
-  queryOptions({
-    queryKey: ['link', token, folder] as const,
-    queryFn: ({ signal }) => apiRequest<SharedListing>('GET', `/api/shared/${enc(token)}/folders/${enc(folder)}`, undefined, signal),
-  });
+export const linkFolderQuery = (token: string, folder: string) => sharedFolderPages(['link', token, folder], `/api/shared/${enc(token)}/folders/${enc(folder)}`);
 
 export const linkFileUrl = (token: string, file: string) => `/api/shared/${enc(token)}/files/${enc(file)}`;
 

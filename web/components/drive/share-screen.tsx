@@ -3,13 +3,13 @@
 // nothing more) and "Shared by me" (my links and shares, each with Revoke). The view is in the
 // URL: ?view=mine, ?share=<id>&folder=<id> for a folder shared with me, and ?item=<id>&name=<name>
 // opens the Share dialog of one of my items (how the drive's item menu reaches it).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type MouseEvent } from 'react';
 import { Button, Header, Icon, Menu, Message, Segment, Table } from 'semantic-ui-react';
 import { formatBytes } from '../../lib/format-bytes';
 import { ShareDialog, linkAddress, type ShareTarget } from './share-dialog';
 import { ShareListing } from './share-listing';
-import { incomingFileUrl, incomingFolderQuery, incomingSharesQuery, ownedSharesQuery, revokeShare, type IncomingShare } from './share-queries';
+import { incomingFileUrl, incomingFolderQuery, joinedListing, incomingSharesQuery, ownedSharesQuery, revokeShare, type IncomingShare } from './share-queries';
 
 type View = { kind: 'with-me' } | { kind: 'folder'; share: string; folder: string } | { kind: 'mine' };
 
@@ -99,7 +99,7 @@ function SharedWithMe({ onOpen }: { onOpen: (share: string, folder: string) => v
 }
 
 function IncomingFolder({ share, folder, onOpen }: { share: string; folder: string; onOpen: (folder: string) => void }) {
-  const listing = useQuery(incomingFolderQuery(share, folder));
+  const listing = useInfiniteQuery(incomingFolderQuery(share, folder));
   if (listing.isPending) return <Segment basic loading aria-label="Loading the folder" />;
   if (listing.error) return <Message error role="alert" content={listing.error.message} />;
   return (
@@ -107,7 +107,12 @@ function IncomingFolder({ share, folder, onOpen }: { share: string; folder: stri
       <Header as="h2" size="small">
         Shared by {share.split(':')[0]}
       </Header>
-      <ShareListing listing={listing.data} onOpen={onOpen} fileUrl={(id) => incomingFileUrl(share, id)} />
+      <ShareListing
+        listing={joinedListing(listing.data.pages)}
+        onOpen={onOpen}
+        fileUrl={(id) => incomingFileUrl(share, id)}
+        more={{ loading: listing.isFetchingNextPage, onMore: () => void (!listing.isFetchingNextPage && listing.fetchNextPage()) }}
+      />
     </>
   );
 }

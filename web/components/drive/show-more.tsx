@@ -5,7 +5,8 @@
 import { useEffect, useRef } from 'react';
 import { Button } from 'semantic-ui-react';
 
-export function ShowMore({ shown, total, loading, onMore }: { shown: number; total: number; loading: boolean; onMore: () => void }) {
+/** `sortNote`: say that sorting by a column orders only the items shown (a folder's table sorts them). */
+export function ShowMore({ shown, total, loading, onMore, sortNote = false }: { shown: number; total: number; loading: boolean; onMore: () => void; sortNote?: boolean }) {
   const foot = useRef<HTMLDivElement>(null);
   const more = useRef(onMore);
   more.current = onMore;
@@ -19,7 +20,7 @@ export function ShowMore({ shown, total, loading, onMore }: { shown: number; tot
   return (
     <div ref={foot} className="pc-show-more" style={{ textAlign: 'center', margin: '1em 0' }}>
       <p className="pc-muted" aria-live="polite">
-        Showing {shown.toLocaleString('en')} of {total.toLocaleString('en')} items. Sorting by size or date orders the items shown.
+        Showing {shown.toLocaleString('en')} of {total.toLocaleString('en')} items.{sortNote && ' Sorting by size or date orders the items shown.'}
       </p>
       <Button basic content="Show more" icon="angle down" loading={loading} disabled={loading} onClick={onMore} />
     </div>

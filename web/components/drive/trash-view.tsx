@@ -1,20 +1,22 @@
 'use client';
-// Trash: what was deleted from the drive, newest first, with the folder each came from and when;
+// Trash: what was deleted from the drive, newest first and a page at a time (Show more, or by
+// scrolling), with the folder each came from and when;
 // Restore puts one back (the answer says where, and under which name), Delete for good and Empty
 // Trash free its room, after a confirm. The room used is shown here too: Trash counts.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Header, Icon, Message, Modal, Segment, Table } from 'semantic-ui-react';
 import { formatBytes } from '../../lib/format-bytes';
 import { deleteItem } from '../../lib/queries/drive';
 import { emptyTrash, restoreFromTrash, trashQuery, type TrashItem } from '../../lib/queries/drive-trash';
 import { DeleteDialog } from './dialogs';
+import { ShowMore } from './show-more';
 import { UsageBar } from './usage-bar';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function TrashView({ onOpenFolder }: { onOpenFolder: (id: string) => void }) {
-  const trash = useQuery(trashQuery);
+  const trash = useInfiniteQuery(trashQuery);
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['drive'] });
   const [note, setNote] = useState<{ text: string; folder?: string }>();
@@ -26,7 +28,10 @@ export function TrashView({ onOpenFolder }: { onOpenFolder: (id: string) => void
       return refresh();
     },
   });
-  const items = trash.data?.items ?? [];
+  const pages = trash.data?.pages ?? [];
+  const items = pages.flatMap((p) => p.items);
+  const first = pages[0];
+  const total = pages.at(-1)?.total ?? items.length;
 
   return (
     <>
@@ -36,11 +41,11 @@ export function TrashView({ onOpenFolder }: { onOpenFolder: (id: string) => void
           <Header.Content>Trash</Header.Content>
         </Header>
         <div className="pc-toolbar">
-          <Button basic color="red" icon="trash" content="Empty Trash" disabled={items.length === 0} onClick={() => setConfirm({ kind: 'empty' })} />
+          <Button basic color="red" icon="trash" content="Empty Trash" disabled={total === 0} onClick={() => setConfirm({ kind: 'empty' })} />
         </div>
       </div>
-      {trash.data && <UsageBar usage={trash.data.usage} />}
-      <p className="pc-muted">Items in Trash still count against your storage. They are deleted for good after {trash.data?.retentionDays ?? 30} days.</p>
+      {first && <UsageBar usage={first.usage} />}
+      <p className="pc-muted">Items in Trash still count against your storage. They are deleted for good after {first?.retentionDays ?? 30} days.</p>
       {note && (
         <Message positive role="status" onDismiss={() => setNote(undefined)}>
           {note.text}{' '}
@@ -109,8 +114,11 @@ export function TrashView({ onOpenFolder }: { onOpenFolder: (id: string) => void
           </Table.Body>
         </Table>
       )}
+      {trash.hasNextPage && items.length > 0 && (
+        <ShowMore shown={items.length} total={total} loading={trash.isFetchingNextPage} onMore={() => void (!trash.isFetchingNextPage && trash.fetchNextPage())} />
+      )}
       {confirm?.kind === 'delete' && <DeleteDialog item={confirm.item} onDelete={() => deleteItem(confirm.item.id).then(refresh)} onClose={() => setConfirm(undefined)} />}
-      {confirm?.kind === 'empty' && <EmptyTrashDialog count={items.length} onEmpty={() => emptyTrash().then(refresh)} onClose={() => setConfirm(undefined)} />}
+      {confirm?.kind === 'empty' && <EmptyTrashDialog count={total} onEmpty={() => emptyTrash().then(refresh)} onClose={() => setConfirm(undefined)} />}
     </>
   );
 }

@@ -1,12 +1,13 @@
 // Sharing as its people use it: a link opened in a browser that never logged in (a file
 // downloads with the same bytes; a folder lists and downloads what is inside it, and nothing
-// outside it), a password link, a link that expires, a link revoked (gone at once, on every
+// outside it, a long one a page at a time), a password link, a link that expires, a link revoked (gone at once, on every
 // frontend), an item shared with another user (in their Shared with me, downloadable, never
 // changeable), the Share dialog, and guessing tokens from one address (429).
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from '@playwright/test';
 import { expect, formAlert, logInThroughUi, test } from '../fixtures';
+import { newItemId, writeBuckets, type StoredEntry } from '../../../scripts/lib/drive-store.ts';
 import { call, mkdir, signUp, uploadOk, type DriveUser } from './drive-helpers';
 
 interface Share {
@@ -134,6 +135,39 @@ test.describe('drive sharing', () => {
     // And the whole folder, once in Trash.
     expect((await call(alice, 'POST', '/api/drive/trash', { id: shared.id })).status).toBe(200);
     expect(await statusOf(origin, `/api/shared/${token}/folders/${shared.id}`)).toBe(404);
+  });
+
+  test('a long linked folder comes a page at a time, through the API and on the page', async ({ browser, cloud }) => {
+    const shared = await mkdir(alice, 'root', 'Archive');
+    const now = Date.now();
+    const entries: Record<string, StoredEntry> = {};
+    for (let i = 0; i < 450; i++) entries[newItemId('file')] = { kind: 'file', name: `scan ${String(i).padStart(3, '0')}.pdf`, created: now, modified: now, size: 0, type: 'application/pdf' };
+    await writeBuckets(cloud.cluster.client, alice.name, shared.id, entries);
+    const share = await makeLink(alice, shared.id);
+
+    const names: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer = await visit(cloud.frontendUrl(1), `/api/shared/${share.link!.token}/folders/${shared.id}${cursor ? `?cursor=${cursor}` : ''}`);
+      expect(answer.status).toBe(200);
+      const listing = JSON.parse(answer.body.toString()) as { items: { name: string }[]; total: number; next: string | null };
+      expect(listing.total).toBe(450);
+      expect(listing.items.length).toBeLessThanOrEqual(200);
+      names.push(...listing.items.map((i) => i.name));
+      cursor = listing.next;
+    } while (cursor);
+    expect(names).toEqual(Array.from({ length: 450 }, (_, i) => `scan ${String(i).padStart(3, '0')}.pdf`));
+
+    const page = await freshPage(browser, `${cloud.lbUrl}${share.link!.path}`);
+    const rows = page.getByRole('table', { name: 'Shared files and folders' }).locator('tbody tr');
+    await expect(rows).toHaveCount(200);
+    await expect(page.getByText('Showing 200 of 450 items.', { exact: true })).toBeVisible();
+    await rows.last().scrollIntoViewIfNeeded();
+    await expect(rows).toHaveCount(400);
+    await rows.last().scrollIntoViewIfNeeded();
+    await expect(rows).toHaveCount(450);
+    await expect(rows.last()).toContainText('scan 449.pdf');
+    await page.context().close();
   });
 
   test('a password link asks for the password, refuses a wrong one, and remembers the right one', async ({ browser, cloud }) => {

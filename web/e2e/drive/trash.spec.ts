@@ -2,11 +2,12 @@
 // there; Trash lists what was deleted, from where and when; Restore puts an item back where it
 // was, or at the top when that folder is gone, under "name (1).ext" when its name is taken
 // there; Empty Trash deletes everything in it for good and gives the room back, as the page
-// shows. Through the API: a DELETE of an item in Trash is final, and an item in Trash cannot be
+// shows; a long Trash comes a page at a time. Through the API: a DELETE of an item in Trash is final, and an item in Trash cannot be
 // renamed, moved or added to.
 import type { Page } from '@playwright/test';
 import { expect, logInThroughUi, test } from '../fixtures';
-import { call, chunkCount, list, mkdir, signUp, uploadOk, type DriveUser } from './drive-helpers';
+import { newItemId, writeBuckets, type StoredEntry } from '../../../scripts/lib/drive-store.ts';
+import { call, chunkCount, list, mkdir, signUp, uploadOk, type Answer, type DriveUser } from './drive-helpers';
 
 const MiB = 1024 * 1024;
 
@@ -30,6 +31,51 @@ async function openAs(page: Page, user: DriveUser, path = '/drive'): Promise<voi
 }
 
 test.describe('drive Trash', () => {
+  test('a long Trash comes a page at a time, newest first, through the API and on the page', async ({ page, cloud }) => {
+    const user = await signUp(cloud.frontendUrl(1), 'longtrash');
+    const real = await uploadOk(user, 'root', 'real.txt', 'real');
+    expect((await call(user, 'POST', '/api/drive/trash', { id: real.id })).status).toBe(200);
+    // 450 more, written straight into Trash's buckets (its head now exists), each trashed a second apart.
+    const base = Date.now() - 3600_000;
+    const entries: Record<string, StoredEntry> = {};
+    const cells = (await cloud.cluster.client.readColumns(`${user.name}#files`, { prefix: 'folder:trash/' })).columns;
+    const realEntry = cells.map((c) => (JSON.parse(c.value.toString('utf8')) as { entries: Record<string, StoredEntry> }).entries[real.id]).find((e) => e !== undefined);
+    expect(realEntry?.name).toBe('real.txt');
+    entries[real.id] = realEntry!;
+    for (let i = 0; i < 450; i++) {
+      entries[newItemId('file')] = { kind: 'file', name: `old ${String(i).padStart(3, '0')}.txt`, created: base, modified: base, size: 0, type: 'text/plain', trashed: { from: 'root', fromPath: 'My Drive', at: base + i * 1000 } };
+    }
+    await writeBuckets(cloud.cluster.client, user.name, 'trash', entries);
+
+    // Through the API: pages of 200, every item once, newest first.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer: Answer<{ items: { name: string }[]; total: number; next: string | null }> = await call(user, 'GET', `/api/drive/trash${cursor ? `?cursor=${cursor}` : ''}`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.total).toBe(451);
+      expect(answer.body.items.length).toBeLessThanOrEqual(200);
+      seen.push(...answer.body.items.map((i) => i.name));
+      cursor = answer.body.next;
+    } while (cursor);
+    expect(seen).toEqual(['real.txt', ...Array.from({ length: 450 }, (_, i) => `old ${String(449 - i).padStart(3, '0')}.txt`)]);
+    expect((await call(user, 'GET', '/api/drive/trash?cursor=made-up')).status).toBe(400);
+
+    // On the page: the first 200, then a page more each time the list is scrolled to its end
+    // (the same Show more as a folder's: big-folder.spec clicks it).
+    await openAs(page, user, '/drive?view=trash');
+    const rows = page.getByRole('table', { name: 'Items in Trash' }).locator('tbody tr');
+    await expect(rows).toHaveCount(200);
+    await expect(rows.first()).toHaveAccessibleName('real.txt');
+    await expect(page.getByText('Showing 200 of 451 items.', { exact: true })).toBeVisible();
+    await rows.last().scrollIntoViewIfNeeded();
+    await expect(rows).toHaveCount(400);
+    await rows.last().scrollIntoViewIfNeeded();
+    await expect(rows).toHaveCount(451);
+    await expect(rows.last()).toHaveAccessibleName('old 000.txt');
+    await expect(page.getByRole('button', { name: 'Show more' })).toHaveCount(0);
+  });
+
   test('Send to Trash, then Undo: the file is back where it was', async ({ page, cloud }) => {
     const user = await signUp(cloud.frontendUrl(1), 'trasher');
     await uploadOk(user, 'root', 'keep me.txt', 'kept');

@@ -19,16 +19,21 @@ export function encodeCursor(place: Place): string {
   return Buffer.from(JSON.stringify([place.kind === 'folder' ? 'd' : 'f', place.name, place.id]), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(text: string): Place {
-  const bad = () => new HttpError(400, 'invalid_argument', 'That page cursor is not one this listing gave; start from the first page.');
-  if (text.length > cursorCharsMax || !/^[A-Za-z0-9_-]+$/.test(text)) throw bad();
-  let parsed: unknown;
+export const badCursor = () => new HttpError(400, 'invalid_argument', 'That page cursor is not one this listing gave; start from the first page.');
+
+/** A cursor's JSON (base64url, bounded); its shape is the listing's to check. */
+export function cursorJson(text: string): unknown {
+  if (text.length > cursorCharsMax || !/^[A-Za-z0-9_-]+$/.test(text)) throw badCursor();
   try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    throw bad();
+    throw badCursor();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || !['d', 'f'].includes(parsed[0] as string) || typeof parsed[1] !== 'string' || typeof parsed[2] !== 'string') throw bad();
+}
+
+export function decodeCursor(text: string): Place {
+  const parsed = cursorJson(text);
+  if (!Array.isArray(parsed) || parsed.length !== 3 || !['d', 'f'].includes(parsed[0] as string) || typeof parsed[1] !== 'string' || typeof parsed[2] !== 'string') throw badCursor();
   return { kind: parsed[0] === 'd' ? 'folder' : 'file', name: parsed[1], id: parsed[2] };
 }
 

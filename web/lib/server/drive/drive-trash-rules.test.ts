@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpError } from '../errors.ts';
 import { newFolder, withEntry, withName, type Entry, type Folder } from './drive-model.ts';
-import { expiredInTrash, freeName, restoredEntry, trashViews, withTrashed } from './drive-trash-rules.ts';
+import { expiredInTrash, freeName, restoredEntry, trashPage, withTrashed } from './drive-trash-rules.ts';
 
 const file = (name: string, extra: Partial<Entry> = {}): Entry => ({ kind: 'file', name, created: 1, modified: 1, size: 10, ...extra });
 const folderOf = (...names: string[]): Folder => ({ ...newFolder(null, 0, 1), entries: Object.fromEntries(names.map((n, i) => [`f${i}`, file(n)])) });
@@ -96,12 +96,39 @@ test('trash views: newest first, with where from and when the sweep takes them',
       f2: file('two', { trashed: { from: 'root', fromPath: 'My Drive', at: Date.UTC(2026, 0, 2) } }),
     },
   };
-  const views = trashViews(trash, 30 * dayMs);
+  const page = trashPage(trash, 30 * dayMs, undefined, 10);
+  assert.deepEqual([page.total, page.next], [2, null]);
   assert.deepEqual(
-    views.map((v) => [v.id, v.from.path, v.trashedAt, v.purgeAt]),
+    page.items.map((v) => [v.id, v.from.path, v.trashedAt, v.purgeAt]),
     [
       ['f2', 'My Drive', '2026-01-02T00:00:00.000Z', '2026-02-01T00:00:00.000Z'],
       ['f1', 'My Drive / A', '2026-01-01T00:00:00.000Z', '2026-01-31T00:00:00.000Z'],
     ],
   );
+});
+
+test('trash pages: every item once, newest first (then by name), whatever is trashed or restored between pages', () => {
+  const entries: Record<string, Entry> = {};
+  for (let i = 0; i < 23; i++) entries[`f${String(i).padStart(2, '0')}`] = file(`n${i % 5}`, { trashed: { from: 'root', fromPath: 'My Drive', at: 1000 + Math.floor(i / 3) } });
+  let trash: Folder = { ...newFolder(null, 0, 1), trash: true, entries };
+  const whole = trashPage(trash, dayMs, undefined, 1000).items.map((i) => i.id);
+  assert.equal(whole.length, 23);
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; ; pages++) {
+    const page = trashPage(trash, dayMs, cursor, 5);
+    assert.equal(page.total, Object.keys(trash.entries).length);
+    seen.push(...page.items.map((i) => i.id));
+    if (pages === 1) {
+      // Between pages: one item already shown is restored, one new is trashed (newest: it is on page one, not shown again).
+      const rest = { ...trash.entries };
+      delete rest[seen[0]!];
+      trash = { ...trash, entries: { ...rest, fNew: file('new', { trashed: { from: 'root', fromPath: 'My Drive', at: 9999 } }) } };
+    }
+    if (!page.next) break;
+    cursor = page.next;
+  }
+  assert.deepEqual(seen, whole);
+  assert.throws(() => trashPage(trash, dayMs, 'not-a-cursor!', 5), (err: unknown) => err instanceof HttpError && err.status === 400);
+  assert.throws(() => trashPage(trash, dayMs, Buffer.from('[1,2]').toString('base64url'), 5), (err: unknown) => err instanceof HttpError && err.status === 400);
 });

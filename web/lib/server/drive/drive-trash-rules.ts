@@ -6,6 +6,7 @@ import type { TrashItem } from '../../drive-trash-api';
 import { HttpError } from '../errors';
 import { findByName, viewOf, type Entry, type Folder } from './drive-model';
 import { nameBytesMax } from './drive-names';
+import { badCursor, cursorJson } from './drive-paging';
 
 export interface Trashed {
   from: string;
@@ -80,18 +81,52 @@ export function expiredInTrash(trash: Folder | undefined, nowMs: number, retenti
     .map(([id]) => id);
 }
 
-/** Trash's items as the API lists them, newest first. */
-export function trashViews(trash: Folder | undefined, retentionMs: number): TrashItem[] {
-  if (!trash) return [];
-  return Object.entries(trash.entries)
-    .map(([id, e]): TrashItem => {
-      const at = e.trashed?.at ?? e.modified;
-      return {
-        ...viewOf(id, e),
-        from: { id: e.trashed?.from ?? 'root', path: e.trashed?.fromPath ?? '' },
-        trashedAt: new Date(at).toISOString(),
-        purgeAt: new Date(at + retentionMs).toISOString(),
-      };
-    })
-    .sort((a, b) => b.trashedAt.localeCompare(a.trashedAt) || a.name.localeCompare(b.name));
+/** Where a Trash page ends: the last item shown, by when it was trashed, its name and its id. */
+interface TrashPlace {
+  at: number;
+  name: string;
+  id: string;
+}
+
+function encodeTrashCursor(place: TrashPlace): string {
+  return Buffer.from(JSON.stringify([place.at, place.name, place.id]), 'utf8').toString('base64url');
+}
+
+function decodeTrashCursor(text: string): TrashPlace {
+  const parsed = cursorJson(text);
+  if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'number' || typeof parsed[1] !== 'string' || typeof parsed[2] !== 'string') throw badCursor();
+  return { at: parsed[0], name: parsed[1], id: parsed[2] };
+}
+
+/** Newest first, then by name and id: plain order of the strings (a collator over Trash's 100,000 costs too much). */
+function compareTrash(a: TrashPlace, b: TrashPlace): number {
+  return b.at - a.at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export interface TrashPage {
+  items: TrashItem[];
+  /** Items in all of Trash. */
+  total: number;
+  next: string | null;
+}
+
+/**
+ * One page of Trash as the API lists it: the `limit` items after `cursor` (the `next` of the page
+ * before), newest first. The cursor names the last item shown, not a position, so an item
+ * restored or trashed meanwhile neither repeats nor skips the ones after it.
+ */
+export function trashPage(trash: Folder | undefined, retentionMs: number, cursor: string | undefined, limit: number): TrashPage {
+  const after = cursor === undefined ? undefined : decodeTrashCursor(cursor);
+  const places = Object.entries(trash?.entries ?? {}).map(([id, e]) => ({ at: e.trashed?.at ?? e.modified, name: e.name, id, entry: e }));
+  const total = places.length;
+  const sorted = (after ? places.filter((p) => compareTrash(after, p) < 0) : places).sort(compareTrash);
+  const shown = sorted.slice(0, limit);
+  const items = shown.map(({ at, id, entry: e }): TrashItem => ({
+    ...viewOf(id, e),
+    from: { id: e.trashed?.from ?? 'root', path: e.trashed?.fromPath ?? '' },
+    trashedAt: new Date(at).toISOString(),
+    purgeAt: new Date(at + retentionMs).toISOString(),
+  }));
+  const last = shown.at(-1);
+  return { items, total, next: sorted.length > limit && last ? encodeTrashCursor(last) : null };
 }

@@ -20,8 +20,8 @@ import { markDue } from './drive-due';
 import { findEntry, getFolder, readFolder, removeEntry, roomOf, updateFolder } from './drive-folders';
 import { viewOf, withEntry, type Entry, type Folder, type FolderHead } from './drive-model';
 import { fileAtColumn, filesRow, kindOfId, rootId, trashId, usageColumn } from './drive-names';
-import { expiredInTrash, nameCandidate, restoredEntry, trashViews, withTrashed, type Trashed } from './drive-trash-rules';
-import { breadcrumbs, deleteItem, locate, moveFilePointer, moveFolderPointer, refuseCycle, relink, withTreeLock, type Deleted, type Located } from './drive-tree';
+import { expiredInTrash, nameCandidate, restoredEntry, trashPage, withTrashed, type Trashed } from './drive-trash-rules';
+import { breadcrumbs, deleteItem, locate, moveFilePointer, moveFolderPointer, refuseCycle, relink, withTreeLock, type Deleted, type Located, type PageRequest } from './drive-tree';
 import { usageCodec } from './drive-usage';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -156,11 +156,12 @@ async function addUnderFreeName(d: DriveContext, target: string, id: string, ent
   throw new HttpError(409, 'already_exists', `"${entry.name}" and the next ${restoreNamesMax - 1} names like it are taken there; rename some first.`);
 }
 
-export async function listTrash(d: DriveContext): Promise<TrashListing> {
+export async function listTrash(d: DriveContext, request: PageRequest = {}): Promise<TrashListing> {
   const [trash, usage] = await Promise.all([readFolder(d, trashId), readCell(d.cluster, filesRow(d.user), usageColumn, usageCodec)]);
   const retentionMs = d.config.drive.trashRetentionMs;
+  const limit = Math.min(request.limit ?? d.config.drive.folderPageItems, d.config.drive.folderPageItemsMax);
   return {
-    items: trashViews(trash, retentionMs),
+    ...trashPage(trash, retentionMs, request.cursor, limit),
     usage: { usedBytes: usage?.usedBytes ?? 0, quotaBytes: d.config.web.quotaBytes },
     retentionDays: Math.round(retentionMs / dayMs),
   };
