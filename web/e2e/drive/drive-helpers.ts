@@ -2,6 +2,7 @@
 // Node's http (for streamed bodies), the drive API in a few calls, and counts taken from the
 // store itself — the chunk rows and columns of a user, read with ScanRows from the group's primary.
 import http from 'node:http';
+import type { Locator } from '@playwright/test';
 import { groupOfRow } from '../../../cluster/common/config.ts';
 import { httpText } from '../../../scripts/lib/http-text.ts';
 import { startService, waitFor, type Service } from '../../../scripts/lib/processes.ts';
@@ -192,4 +193,12 @@ async function waitServing(cloud: WebCluster, n: number, service: Service): Prom
     },
     { timeoutMs: 60_000, what: `frontend ${n} to serve` },
   );
+}
+
+/** A list that loads a page more each time it is scrolled to its end: these row counts, in turn, the first before any scroll. */
+export async function scrollThrough(rows: Locator, counts: number[]): Promise<void> {
+  for (const [i, count] of counts.entries()) {
+    if (i > 0) await rows.last().scrollIntoViewIfNeeded();
+    await expect(rows).toHaveCount(count);
+  }
 }

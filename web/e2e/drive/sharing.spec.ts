@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from '@playwright/test';
 import { expect, formAlert, logInThroughUi, test } from '../fixtures';
 import { newItemId, writeBuckets, type StoredEntry } from '../../../scripts/lib/drive-store.ts';
-import { call, mkdir, signUp, uploadOk, type DriveUser } from './drive-helpers';
+import { call, mkdir, scrollThrough, signUp, uploadOk, type DriveUser } from './drive-helpers';
 
 interface Share {
   id: string;
@@ -160,12 +160,8 @@ test.describe('drive sharing', () => {
 
     const page = await freshPage(browser, `${cloud.lbUrl}${share.link!.path}`);
     const rows = page.getByRole('table', { name: 'Shared files and folders' }).locator('tbody tr');
-    await expect(rows).toHaveCount(200);
     await expect(page.getByText('Showing 200 of 450 items.', { exact: true })).toBeVisible();
-    await rows.last().scrollIntoViewIfNeeded();
-    await expect(rows).toHaveCount(400);
-    await rows.last().scrollIntoViewIfNeeded();
-    await expect(rows).toHaveCount(450);
+    await scrollThrough(rows, [200, 400, 450]);
     await expect(rows.last()).toContainText('scan 449.pdf');
     await page.context().close();
   });

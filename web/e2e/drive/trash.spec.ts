@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { expect, logInThroughUi, test } from '../fixtures';
 import { newItemId, writeBuckets, type StoredEntry } from '../../../scripts/lib/drive-store.ts';
-import { call, chunkCount, list, mkdir, signUp, uploadOk, type Answer, type DriveUser } from './drive-helpers';
+import { call, chunkCount, list, mkdir, scrollThrough, signUp, uploadOk, type Answer, type DriveUser } from './drive-helpers';
 
 const MiB = 1024 * 1024;
 
@@ -65,13 +65,9 @@ test.describe('drive Trash', () => {
     // (the same Show more as a folder's: big-folder.spec clicks it).
     await openAs(page, user, '/drive?view=trash');
     const rows = page.getByRole('table', { name: 'Items in Trash' }).locator('tbody tr');
-    await expect(rows).toHaveCount(200);
     await expect(rows.first()).toHaveAccessibleName('real.txt');
     await expect(page.getByText('Showing 200 of 451 items.', { exact: true })).toBeVisible();
-    await rows.last().scrollIntoViewIfNeeded();
-    await expect(rows).toHaveCount(400);
-    await rows.last().scrollIntoViewIfNeeded();
-    await expect(rows).toHaveCount(451);
+    await scrollThrough(rows, [200, 400, 451]);
     await expect(rows.last()).toHaveAccessibleName('old 000.txt');
     await expect(page.getByRole('button', { name: 'Show more' })).toHaveCount(0);
   });

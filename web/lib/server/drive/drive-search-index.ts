@@ -56,7 +56,8 @@ export interface IndexDelta {
   remove: IndexRecord[];
 }
 
-const same = (a: IndexRecord | undefined, b: IndexRecord) => a !== undefined && a.parent === b.parent && a.name === b.name;
+/** The same item at the same place under the same name. */
+export const sameRecord = (a: IndexRecord | undefined, b: IndexRecord) => a !== undefined && a.parent === b.parent && a.name === b.name;
 
 /** The records to write and drop when folder `folderId` changed from `before` to `after`. */
 export function indexDelta(folderId: string, before: Folder, after: Folder): IndexDelta {
@@ -93,13 +94,13 @@ export function applyDelta(current: Map<string, IndexRecord> | undefined, delta:
   const next = new Map(current ?? []);
   let changed = false;
   for (const r of delta.remove) {
-    if (same(next.get(r.id), r)) {
+    if (sameRecord(next.get(r.id), r)) {
       next.delete(r.id);
       changed = true;
     }
   }
   for (const r of delta.put) {
-    if (!same(next.get(r.id), r)) {
+    if (!sameRecord(next.get(r.id), r)) {
       next.set(r.id, r);
       changed = true;
     }

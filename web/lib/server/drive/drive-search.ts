@@ -8,7 +8,7 @@ import type { SearchResults } from '../../drive-trash-api';
 import { HttpError } from '../errors';
 import type { DriveContext } from './drive-context';
 import { namesRow, oldSearchRow, rootId, trashId } from './drive-names';
-import { builtColumn, findMatches, namesCodec, namesPrefix, type IndexDelta, type IndexRecord } from './drive-search-index';
+import { builtColumn, findMatches, namesCodec, namesPrefix, sameRecord, type IndexDelta, type IndexRecord } from './drive-search-index';
 import { runBounded, writeCells } from './drive-search-writes';
 import { readFolder } from './drive-folders';
 import { rootName } from './drive-tree';
@@ -78,9 +78,8 @@ export async function buildIndex(d: DriveContext): Promise<{ written: number; dr
     });
   }
   const present = await readIndex(d);
-  const same = (a: IndexRecord | undefined, b: IndexRecord) => a !== undefined && a.parent === b.parent && a.name === b.name;
   const delta: IndexDelta = {
-    put: [...wanted.values()].filter((r) => !same(present.get(r.id), r)),
+    put: [...wanted.values()].filter((r) => !sameRecord(present.get(r.id), r)),
     // A record the walk did not find (or found elsewhere: then the put replaces it).
     remove: await stillStale(
       d,
