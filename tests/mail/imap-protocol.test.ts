@@ -32,7 +32,7 @@ describe('IMAP', () => {
   let port: number;
   const clients: ImapFlow[] = [];
   before(async () => {
-    sys = await startMailSystem({ users: ['alice', 'bob', 'carol', 'dave', 'erin', 'gina', 'hank', 'ivan'], mail: { host: '0.0.0.0' } });
+    sys = await startMailSystem({ users: ['alice', 'bob', 'carol', 'dave', 'erin', 'gina', 'hank', 'ivan', 'kate'], mail: { host: '0.0.0.0' } });
     port = sys.ports.imapPort;
   });
   after(async () => {
@@ -251,6 +251,40 @@ describe('IMAP', () => {
     await waitFor(() => events.includes('expunge'), { timeoutMs: 10_000, what: 'IDLE to report the other client\'s expunge' });
     await watcher.noop();
     await idling;
+  });
+
+  test('a message a poll looked for between its delivery\'s two steps is still reported', async () => {
+    // A delivery counts the message into the folder, then writes its entry. The delivery here
+    // is held between the two while the client polls, so that poll lists the folder without it.
+    const watcher = await connect('kate');
+    await deliver('kate', 'first');
+    await watcher.mailboxOpen('INBOX');
+    const events: string[] = [];
+    watcher.on('exists', (e: { count: number }) => events.push(`exists ${e.count}`));
+    const store = sys.mailbox;
+    const commit = store.commit.bind(store);
+    let reachCommit!: () => void;
+    const atCommit = new Promise<void>((resolve) => (reachCommit = resolve));
+    let releaseCommit!: () => void;
+    const commitAllowed = new Promise<void>((resolve) => (releaseCommit = resolve));
+    store.commit = async (...args) => {
+      reachCommit();
+      await commitAllowed;
+      return commit(...args);
+    };
+    try {
+      const delivery = deliver('kate', 'second');
+      await atCommit;
+      await watcher.noop();
+      assert.deepEqual(events, [], 'nothing to report before the entry is written');
+      releaseCommit();
+      await delivery;
+    } finally {
+      store.commit = commit;
+    }
+    await watcher.noop();
+    assert.deepEqual(events, ['exists 2']);
+    await watcher.logout();
   });
 
   test('Python imaplib: list, select, search, fetch and append', async () => {

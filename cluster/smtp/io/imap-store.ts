@@ -13,6 +13,12 @@
 // this session's own flag changes and expunges, the cached listing is patched instead, when the
 // counter moved by exactly as many steps as those changes took (nobody else wrote meanwhile).
 //
+// A delivery counts its message into the folder (moving the counter) before it writes the
+// message's entry, so a listing taken between the two misses a message the counter already
+// covers. Such a listing is short of the folder's total: it is not cached, and `changes`
+// answers a new value at each probe until a listing comes out whole (or settleMs passes, for a
+// total a crash left too high), so the session lists again and reports the message.
+//
 // An APPEND to Sent of a message the daemon already saved there when it went out over SMTP
 // (the same Message-ID among the newest of Sent) stores nothing and answers that copy's UID:
 // clients that save their own Sent copy, as Thunderbird does, would otherwise keep two.
@@ -40,16 +46,24 @@ interface Listing {
 /** How many of the newest messages of Sent an APPEND to Sent looks through for the daemon's own copy. */
 const sentCopyLookback = 20;
 
+/** How long a folder whose listing stays short of its total is listed again at every probe. */
+const settleMs = 10_000;
+
 const searchedFields: ReadonlySet<string> = new Set<SearchField>(['from', 'to', 'cc', 'subject', 'body', 'text']);
 
 export class ImapMailStore implements ImapStore {
   private listing: Listing | null = null;
+  /** The folder whose last listing was short of its total (see above), since when. */
+  private unsettled: { folderId: string; sinceMs: number } | null = null;
+  /** Distinct answers of `changes` while unsettled: negative, so never a real counter. */
+  private probes = 0;
 
   constructor(
     private readonly folders_: MailFolders,
     private readonly search: MailSearch,
     private readonly user: string,
     private readonly messageBytesMax: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async folders(): Promise<FolderInfo[]> {
@@ -142,7 +156,8 @@ export class ImapMailStore implements ImapStore {
   }
 
   async changes(folder: string): Promise<number> {
-    return (await this.folder(folder)).changes;
+    const f = await this.folder(folder);
+    return this.settling(f.id) ? -++this.probes : f.changes;
   }
 
   async searchText(folder: string, criterion: TextCriterion, uids: readonly number[]): Promise<ReadonlySet<number> | undefined> {
@@ -185,9 +200,19 @@ export class ImapMailStore implements ImapStore {
         ids.set(m.uid, m.id);
       }
     }
-    // The counter read before the listing: a change made meanwhile shows as a moved counter next time.
-    this.listing = { name: f.name, folderId: f.id, uidValidity: f.uidValidity, changes: f.changes, metas, ids };
-    return this.listing;
+    // The counter read before the listing: a change made meanwhile shows as a moved counter next
+    // time. A listing short of the total is used once and not kept (see above).
+    const listing = { name: f.name, folderId: f.id, uidValidity: f.uidValidity, changes: f.changes, metas, ids };
+    const u = this.unsettled;
+    this.unsettled = metas.length < f.total ? { folderId: f.id, sinceMs: u?.folderId === f.id ? u.sinceMs : this.now() } : null;
+    this.listing = this.settling(f.id) ? null : listing;
+    return listing;
+  }
+
+  /** Whether this folder's last listing was short of its total, less than settleMs ago. */
+  private settling(folderId: string): boolean {
+    const u = this.unsettled;
+    return u !== null && u.folderId === folderId && this.now() - u.sinceMs < settleMs;
   }
 
   /**

@@ -42,10 +42,14 @@ export function folderLink(page: Page, name: string) {
   return page.getByRole('navigation', { name: 'Mail folders' }).getByRole('link', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(, \\d+ unread)?$`) });
 }
 
-/** A folder's unread count as the sidebar shows it ('' for none). */
+/**
+ * A folder's unread count as the sidebar shows it ('' for none). Read in one look that does not
+ * wait: a count that goes away between "is there one?" and "what does it say?" would otherwise
+ * hold a poll on a locator that no longer matches.
+ */
 export async function unreadCount(page: Page, name: string): Promise<string> {
-  const count = folderLink(page, name).locator('.pc-count');
-  return (await count.count()) === 0 ? '' : ((await count.textContent()) ?? '').trim();
+  const [count] = await folderLink(page, name).locator('.pc-count').allTextContents();
+  return (count ?? '').trim();
 }
 
 /** A row of the list shown, by its subject. */
