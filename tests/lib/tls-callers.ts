@@ -79,9 +79,20 @@ export async function callWith(
 ): Promise<{ ok: true; reply: unknown } | { ok: false; error: PennError }> {
   const client = new service(address, credentials, { 'grpc.use_local_subchannel_pool': 1 });
   try {
-    if (!service.service[method]?.responseStream) return { ok: true, reply: await callUnary(client, method, request, timeoutMs) };
-    const open = (client as unknown as Record<string, (r: unknown, o: grpc.CallOptions) => grpc.ClientReadableStream<unknown>>)[method]!;
-    const stream = open.call(client, request, { deadline: Date.now() + timeoutMs });
+    const definition = service.service[method];
+    if (!definition?.responseStream) return { ok: true, reply: await callUnary(client, method, request, timeoutMs) };
+    let stream: grpc.ClientReadableStream<unknown>;
+    if (definition.requestStream) {
+      // Both ways: the request as the stream's one message, then the end of what we send.
+      const open = (client as unknown as Record<string, (o: grpc.CallOptions) => grpc.ClientDuplexStream<unknown, unknown>>)[method]!;
+      const duplex = open.call(client, { deadline: Date.now() + timeoutMs });
+      duplex.write(request);
+      duplex.end();
+      stream = duplex;
+    } else {
+      const open = (client as unknown as Record<string, (r: unknown, o: grpc.CallOptions) => grpc.ClientReadableStream<unknown>>)[method]!;
+      stream = open.call(client, request, { deadline: Date.now() + timeoutMs });
+    }
     const messages: unknown[] = [];
     return await new Promise((resolve) => {
       stream.on('data', (m: unknown) => messages.push(m));

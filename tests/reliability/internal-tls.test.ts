@@ -110,6 +110,7 @@ function policySpecs(at: { node: string; coordinator: string; lb: string; mail: 
         Probe: replica(['node']),
         Truncate: replica(['node']),
         Append: replica(['node']),
+        AppendStream: replica(['node']),
         InstallSnapshot: replica(['node']),
         Checkpoint: replica(['node']),
         ReadSnapshot: replica(['node']),
@@ -704,6 +705,11 @@ describe('internal gRPC behind mutual TLS', () => {
   }
 
   const forgedHash = 'scrypt$15$8$1$ZXZpbA$hash-of-hunter2';
+  const forgedAppendRequest: ReplicaAttack['request'] = ({ group, victim }) => ({
+    config: toWireConfig(group),
+    prev_lsn: victim.logPosition,
+    entries: [{ lsn: victim.logPosition + 1, epoch: group.epoch, kind: 'put', row: 'victim#account', column: 'password', value: Buffer.from(forgedHash) }],
+  });
   const replicaAttacks: ReplicaAttack[] = [
     { name: "Truncate another in-sync backup's log to nothing", method: 'Truncate', verb: 'truncate', request: ({ group }) => ({ config: toWireConfig(group), after_lsn: 0 }) },
     {
@@ -717,11 +723,13 @@ describe('internal gRPC behind mutual TLS', () => {
       name: "Append a forged password hash for victim#account to another backup's log",
       method: 'Append',
       verb: 'append',
-      request: ({ group, victim }) => ({
-        config: toWireConfig(group),
-        prev_lsn: victim.logPosition,
-        entries: [{ lsn: victim.logPosition + 1, epoch: group.epoch, kind: 'put', row: 'victim#account', column: 'password', value: Buffer.from(forgedHash) }],
-      }),
+      request: forgedAppendRequest,
+    },
+    {
+      name: "Append a forged password hash for victim#account to another backup's log, on the append stream",
+      method: 'AppendStream',
+      verb: 'append',
+      request: forgedAppendRequest,
     },
     { name: 'Probe another backup', method: 'Probe', verb: 'probe', request: ({ group }) => ({ config: toWireConfig(group) }) },
     {

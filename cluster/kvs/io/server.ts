@@ -55,7 +55,7 @@ const data = ['frontend', 'mail', 'admin', 'node'] as const;
 const keyValuePolicy: AccessPolicy = { Get: data, Put: data, CPut: data, Delete: data, ListColumns: data, ScanRows: ['admin'], Batch: roles };
 const adminPolicy: AccessPolicy = { Halt: ['admin'], Revive: ['admin'], Status: ['admin', 'coordinator', 'node', 'frontend', 'mail'] };
 const replicaPolicy: AccessPolicy = Object.fromEntries(
-  ['Heartbeat', 'Probe', 'Truncate', 'Append', 'InstallSnapshot', 'Checkpoint', 'ReadSnapshot'].map((m) => [m, m === 'Heartbeat' ? ['coordinator'] : ['node']]),
+  ['Heartbeat', 'Probe', 'Truncate', 'Append', 'AppendStream', 'InstallSnapshot', 'Checkpoint', 'ReadSnapshot'].map((m) => [m, m === 'Heartbeat' ? ['coordinator'] : ['node']]),
 );
 
 export function addNodeServices(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): void {
@@ -99,7 +99,7 @@ function configOf(r: { config: GroupConfig__Output | null }): GroupConfig {
  * A replication message's config, sent by the primary it names (its certificate says so), and
  * that config the true one (KvsNode.checkPeerConfig).
  */
-async function fromPrimary(node: KvsNode, r: Parameters<typeof configOf>[0], call: grpc.ServerUnaryCall<unknown, unknown>, what: string) {
+async function fromPrimary(node: KvsNode, r: Parameters<typeof configOf>[0], call: Parameters<typeof requireCaller>[0], what: string) {
   const config = configOf(r);
   requireCaller(call, [config.primary], `${what} as the primary of group ${config.group} (the message names ${config.primary || 'none'})`);
   if (callerOf(call)) await node.checkPeerConfig(config);
@@ -115,10 +115,36 @@ function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: 
     Truncate: unary(log, 'Truncate', async (r: TruncateRequest__Output, call) =>
       positionToWire(await node.replica().onTruncate(await fromPrimary(node, r, call, 'truncate'), Number(r.after_lsn))),
     ),
-    Append: unary(log, 'Append', async (r: AppendRequest__Output, call): Promise<AppendReply> => {
-      const reply = await node.replica().onAppend(await fromPrimary(node, r, call, 'append'), Number(r.prev_lsn), r.entries.map(entryFromWire));
-      return { durable_lsn: reply.durableLsn };
-    }),
+    Append: unary(log, 'Append', (r: AppendRequest__Output, call) => serveAppend(node, r, call)),
+    AppendStream: (call: grpc.ServerDuplexStream<AppendRequest__Output, AppendReply>) => {
+      // Served one after another in the order they came, each exactly as Append; the first
+      // failure ends the stream with its status, and nothing sent after it is served.
+      let served = Promise.resolve();
+      let ended = false;
+      const fail = (err: unknown) => {
+        if (ended) return;
+        ended = true;
+        call.emit('error', toServiceError(log, 'AppendStream', err));
+      };
+      call.on('data', (r: AppendRequest__Output) => {
+        served = served.then(async () => {
+          if (ended || call.cancelled) return;
+          try {
+            call.write(await serveAppend(node, r, call));
+          } catch (err) {
+            fail(err);
+          }
+        });
+      });
+      call.on('end', () => {
+        void served.then(() => {
+          if (ended) return;
+          ended = true;
+          call.end();
+        });
+      });
+      call.on('cancelled', () => (ended = true));
+    },
     InstallSnapshot: unary(log, 'InstallSnapshot', async (r: InstallSnapshotRequest__Output, call) =>
       positionToWire(await node.replica().onInstallSnapshot(await fromPrimary(node, r, call, 'install a snapshot'))),
     ),
@@ -144,4 +170,9 @@ function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: 
       })();
     },
   });
+}
+
+async function serveAppend(node: KvsNode, r: AppendRequest__Output, call: Parameters<typeof requireCaller>[0]): Promise<AppendReply> {
+  const reply = await node.replica().onAppend(await fromPrimary(node, r, call, 'append'), Number(r.prev_lsn), r.entries.map(entryFromWire));
+  return { durable_lsn: reply.durableLsn };
 }

@@ -26,6 +26,21 @@ export interface ReplicaClient extends grpc.Client {
   append(argument: _penncloud_replica_AppendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_replica_AppendReply__Output>): grpc.ClientUnaryCall;
   append(argument: _penncloud_replica_AppendRequest, callback: grpc.requestCallback<_penncloud_replica_AppendReply__Output>): grpc.ClientUnaryCall;
 
+  /**
+   * The same as Append, as messages on one long-lived stream per backup: each request is
+   * answered in order by one reply, or the stream ends with the status Append would have
+   * answered. Saves a call's set-up (headers, call state) on every group commit.
+   */
+  AppendStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_replica_AppendRequest, _penncloud_replica_AppendReply__Output>;
+  AppendStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_replica_AppendRequest, _penncloud_replica_AppendReply__Output>;
+  /**
+   * The same as Append, as messages on one long-lived stream per backup: each request is
+   * answered in order by one reply, or the stream ends with the status Append would have
+   * answered. Saves a call's set-up (headers, call state) on every group commit.
+   */
+  appendStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_replica_AppendRequest, _penncloud_replica_AppendReply__Output>;
+  appendStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_replica_AppendRequest, _penncloud_replica_AppendReply__Output>;
+
   Checkpoint(argument: _penncloud_replica_CheckpointRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_replica_CheckpointReply__Output>): grpc.ClientUnaryCall;
   Checkpoint(argument: _penncloud_replica_CheckpointRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_penncloud_replica_CheckpointReply__Output>): grpc.ClientUnaryCall;
   Checkpoint(argument: _penncloud_replica_CheckpointRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_replica_CheckpointReply__Output>): grpc.ClientUnaryCall;
@@ -101,6 +116,13 @@ export interface ReplicaClient extends grpc.Client {
 export interface ReplicaHandlers extends grpc.UntypedServiceImplementation {
   Append: grpc.handleUnaryCall<_penncloud_replica_AppendRequest__Output, _penncloud_replica_AppendReply>;
 
+  /**
+   * The same as Append, as messages on one long-lived stream per backup: each request is
+   * answered in order by one reply, or the stream ends with the status Append would have
+   * answered. Saves a call's set-up (headers, call state) on every group commit.
+   */
+  AppendStream: grpc.handleBidiStreamingCall<_penncloud_replica_AppendRequest__Output, _penncloud_replica_AppendReply>;
+
   Checkpoint: grpc.handleUnaryCall<_penncloud_replica_CheckpointRequest__Output, _penncloud_replica_CheckpointReply>;
 
   /**
@@ -127,6 +149,7 @@ export interface ReplicaHandlers extends grpc.UntypedServiceImplementation {
 
 export interface ReplicaDefinition extends grpc.ServiceDefinition {
   Append: MethodDefinition<_penncloud_replica_AppendRequest, _penncloud_replica_AppendReply, _penncloud_replica_AppendRequest__Output, _penncloud_replica_AppendReply__Output>
+  AppendStream: MethodDefinition<_penncloud_replica_AppendRequest, _penncloud_replica_AppendReply, _penncloud_replica_AppendRequest__Output, _penncloud_replica_AppendReply__Output>
   Checkpoint: MethodDefinition<_penncloud_replica_CheckpointRequest, _penncloud_replica_CheckpointReply, _penncloud_replica_CheckpointRequest__Output, _penncloud_replica_CheckpointReply__Output>
   Heartbeat: MethodDefinition<_penncloud_replica_HeartbeatRequest, _penncloud_replica_HeartbeatReply, _penncloud_replica_HeartbeatRequest__Output, _penncloud_replica_HeartbeatReply__Output>
   InstallSnapshot: MethodDefinition<_penncloud_replica_InstallSnapshotRequest, _penncloud_replica_ProbeReply, _penncloud_replica_InstallSnapshotRequest__Output, _penncloud_replica_ProbeReply__Output>
