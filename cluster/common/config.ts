@@ -72,6 +72,11 @@ const kvsSchema = z
      * hold; a Get past it is answered "send alone" and the client asks for it with Get.
      */
     batchReplyBytesMax: z.number().int().min(64 * 1024).max(12 * MiB).default(8 * MiB),
+    /**
+     * Batches one BatchStream may have a node serving at once; past it the node reads no more
+     * of that stream until one is answered (HTTP/2 flow control then holds the sender back).
+     */
+    batchStreamInFlightMax: z.number().int().min(1).max(4096).default(64),
   })
   .strict();
 

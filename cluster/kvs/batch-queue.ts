@@ -5,7 +5,8 @@
 //
 // Contract, per operation, the same as its own call's:
 // - a lone operation (the only one in its turn, or too large to share: over kvs.batchBytesMax)
-//   goes as its own RPC, at once: no added latency when idle;
+//   goes as its own RPC, at once: no added latency when idle (on a stream, the one in its turn
+//   goes as a batch of one, which costs no more);
 // - its answer is its own result in the batch, its own status included; a failure of the whole
 //   Batch call (node down, connection lost, deadline) fails each of its operations with that
 //   error, so the caller's retries and failover handle each one as they would its own call;
@@ -46,9 +47,14 @@ export class BatchQueue {
   private scheduled = false;
   readonly figures: BatchFigures = { alone: 0, batches: 0, batchedOps: 0 };
 
+  /**
+   * `streamed`: batches go as messages on a stream (batch-stream.ts), where one operation costs
+   * no more as a batch of one than as its own call: a lone operation goes that way too.
+   */
   constructor(
     private readonly send: SendBatch,
     private readonly limits: BatchLimits,
+    private readonly streamed = false,
   ) {}
 
   /**
@@ -83,7 +89,7 @@ export class BatchQueue {
     this.pending = [];
     this.pendingBytes = 0;
     if (batch.length === 0) return;
-    if (batch.length === 1) {
+    if (batch.length === 1 && !this.streamed) {
       this.figures.alone++;
       sendAlone(batch[0]!);
       return;

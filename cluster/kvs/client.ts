@@ -7,6 +7,7 @@ import { channelOptions, callUnary } from '../common/grpc.ts';
 import { channelCredentials } from '../common/tls/credentials.ts';
 import { PennError } from '../common/errors.ts';
 import { BatchQueue, type BatchFigures } from './batch-queue.ts';
+import { BatchStream, type BatchCall } from './batch-stream.ts';
 import { operationBytes, type BatchLimits } from './core/batch.ts';
 import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
@@ -40,6 +41,7 @@ export class NodeClient {
   private readonly metadata = new grpc.Metadata();
   private readonly revivalMs: number;
   private readonly queue: BatchQueue | undefined;
+  private readonly stream: BatchStream | undefined;
 
   /**
    * Reaches the node with this process's certificate (identityOf(config)), or `identity`'s (the
@@ -54,10 +56,15 @@ export class NodeClient {
     options: { forwarded?: boolean; identity?: string; batch?: BatchLimits } = {},
   ) {
     this.revivalMs = config.timeouts.revivalMs;
-    if (options.batch) this.queue = new BatchQueue((ops, t) => this.batch(ops, t), options.batch);
     if (options.forwarded) this.metadata.set(forwardedHeader, '1');
     const credentials = channelCredentials(config, options.identity);
     this.kv = new KeyValueClient(address, credentials, channelOptions);
+    if (options.batch) {
+      const kv = this.kv as unknown as { BatchStream: (metadata: grpc.Metadata) => BatchCall };
+      const stream = new BatchStream(() => kv.BatchStream(this.metadata));
+      this.stream = stream;
+      this.queue = new BatchQueue((ops, t) => stream.send(ops, t), options.batch, true);
+    }
     this.admin = new NodeAdminClient(address, credentials, channelOptions);
   }
 
@@ -181,6 +188,7 @@ export class NodeClient {
   }
 
   close(): void {
+    this.stream?.close();
     this.kv.close();
     this.admin.close();
   }

@@ -32,11 +32,12 @@ async function main(): Promise<void> {
   });
   await node.start();
   const server = new grpc.Server(channelOptions);
-  addNodeServices(server, config, node, log);
+  const streams = addNodeServices(server, config, node, log);
   await bindServer(server, ref.address, config);
   log.info(`${ref.id} listening on ${ref.address}`);
 
   stopOnSignals(log, ref.id, async () => {
+    streams.endAll();
     await shutdownServer(server);
     await node.close();
     lock.release();

@@ -89,6 +89,7 @@ function policySpecs(at: { node: string; coordinator: string; lb: string; mail: 
         // Let in for every role: each operation in it is held to its own method's roles and
         // refused as that call is (tests/reliability/kvs-batch.test.ts).
         Batch: { needs: [...roles], request: { ops: [] } },
+        BatchStream: { needs: [...roles], request: { ops: [] } },
       },
     },
     {

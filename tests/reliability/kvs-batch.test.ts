@@ -3,16 +3,24 @@
 // would have (results, refusals, the role check), a batch over the limits is refused whole with
 // nothing in it applied, a backup passes a batch on, Gets past the reply budget are asked again
 // alone, and the cluster client sends concurrent operations as batches, each answered right.
+// BatchStream, the same batches as messages on one stream: many at once past the node's bound
+// on one stream, each answered by its id; one refused whole says so on every operation.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { fromGrpcError, isPennError } from '../../cluster/common/errors.ts';
 import { NodeClient, type BatchOperation, type BatchResult__Output } from '../../cluster/kvs/client.ts';
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
+import { BatchStream, type BatchCall } from '../../cluster/kvs/batch-stream.ts';
+import { KeyValueClient } from '../../cluster/kvs/io/wire.ts';
+import { channelOptions } from '../../cluster/common/grpc.ts';
+import { channelCredentials } from '../../cluster/common/tls/credentials.ts';
 import { startCluster, type TestCluster } from '../../scripts/lib/cluster.ts';
 
 const replyBytesMax = 64 * 1024;
 const valueBytesMax = 64 * 1024;
+const streamInFlightMax = 4;
 let cluster: TestCluster;
 let primary: NodeClient;
 let backup: NodeClient;
@@ -20,7 +28,8 @@ let backup: NodeClient;
 before(async () => {
   // A small reply budget, so a few 20 KiB values already go past it; a small value limit, so a
   // value over it still fits in a batch (and is refused there, as alone).
-  cluster = await startCluster({ groups: 1, replicas: 3, kvs: { batchReplyBytesMax: replyBytesMax, valueBytesMax } });
+  // A small in-flight bound per BatchStream, so a burst of batches on one stream passes it.
+  cluster = await startCluster({ groups: 1, replicas: 3, kvs: { batchReplyBytesMax: replyBytesMax, valueBytesMax, batchStreamInFlightMax: streamInFlightMax } });
   const s = await cluster.waitHealthy(60_000);
   const group = s.groups[0]!;
   primary = cluster.node(group.primary);
@@ -170,14 +179,42 @@ test('one cluster client sends concurrent operations as batches, each answered r
     } finally {
       single.close();
     }
-    // A lone operation goes as its own call.
+    // A lone operation goes on the stream as a batch of one.
     const before = client.batchFigures();
     await client.get(rowOf(1), 'c1');
     const lone = client.batchFigures();
-    assert.deepEqual([lone.alone - before.alone, lone.batches - before.batches], [1, 0]);
+    assert.deepEqual([lone.alone - before.alone, lone.batches - before.batches, lone.batchedOps - before.batchedOps], [0, 1, 1]);
     const f = client.batchFigures();
     console.log(`${f.batchedOps} operations in ${f.batches} batches (${(f.batchedOps / f.batches).toFixed(1)} each), ${f.alone} alone`);
   } finally {
     client.close();
+  }
+});
+
+test('BatchStream: 200 batches at once on one stream, past the node\'s in-flight bound, each answered by its own id; one refused whole says so on every operation', async () => {
+  const kv = new KeyValueClient(primary.address, channelCredentials(cluster.config), channelOptions) as unknown as { BatchStream: (m: grpc.Metadata) => BatchCall } & grpc.Client;
+  const stream = new BatchStream(() => kv.BatchStream(new grpc.Metadata()));
+  try {
+    const row = 'stream#1';
+    const batches = Array.from({ length: 200 }, (_, i): BatchOperation[] => [
+      { put: { row, column: `p${i}`, value: b(`v${i}`) } },
+      { cput: { row, column: `q${i}`, value: b(`w${i}`), expect_absent: true } },
+      { get: { row, column: `never${i}` } },
+    ]);
+    const answers = await Promise.all(batches.map((ops) => stream.send(ops, 20_000)));
+    answers.forEach((results, i) => assert.deepEqual(results.map(asAlone), [{ ok: undefined }, { ok: true }, { ok: undefined }], `batch ${i}`));
+    const page = await cluster.client.listColumnsPage(row, { withValues: true });
+    assert.equal(page.columns.length, 400);
+    for (let i = 0; i < 200; i += 17) assert.equal((await cluster.client.get(row, `q${i}`))?.toString(), `w${i}`);
+    const many = Array.from({ length: cluster.config.kvs.batchOpsMax + 1 }, (_, i): BatchOperation => ({ put: { row: 'stream#2', column: `c${i}`, value: b('v') } }));
+    const refused = (await stream.send(many, 20_000)).map(asAlone);
+    assert.equal(refused.length, many.length);
+    for (const r of refused) assert.ok('code' in r && r.code === 'invalid_argument' && r.message.includes(`at most ${cluster.config.kvs.batchOpsMax} operations`), JSON.stringify(r));
+    assert.deepEqual((await cluster.client.listColumnsPage('stream#2')).columns, [], 'nothing of the refused batch was written');
+    // The stream is still open and serving.
+    assert.deepEqual((await stream.send([{ get: { row, column: 'p0' } }], 20_000)).map(asAlone), [{ ok: b('v0') }]);
+  } finally {
+    stream.close();
+    kv.close();
   }
 });

@@ -10,6 +10,7 @@ import { addGuardedService, callerOf, requireCaller, type AccessPolicy } from '.
 import { configFromWire, type GroupConfig__Output } from '../../coordinator/client.ts';
 import type { GroupConfig } from '../replication/ports.ts';
 import { serveBatch, serveCPut, serveDelete, serveGet, servePut } from './key-value-calls.ts';
+import { OpenStreams, serveAppendStream, serveBatchStream } from './stream-calls.ts';
 import type { KvsNode } from './node.ts';
 import {
   ReplicaService,
@@ -31,6 +32,7 @@ import {
   NodeAdminClient,
   forwardedHeader,
   statusToWire,
+  type BatchReply,
   type BatchRequest__Output,
   type CPutRequest__Output,
   type DeleteRequest__Output,
@@ -52,19 +54,23 @@ const isForwarded = (call: Call) => call.metadata.get(forwardedHeader).length > 
 const data = ['frontend', 'mail', 'admin', 'node'] as const;
 // A Batch is let in for any role: each of its operations is then held to its own call's roles
 // and, refused, answers exactly what that call would have (key-value-calls.ts).
-const keyValuePolicy: AccessPolicy = { Get: data, Put: data, CPut: data, Delete: data, ListColumns: data, ScanRows: ['admin'], Batch: roles };
+const keyValuePolicy: AccessPolicy = { Get: data, Put: data, CPut: data, Delete: data, ListColumns: data, ScanRows: ['admin'], Batch: roles, BatchStream: roles };
 const adminPolicy: AccessPolicy = { Halt: ['admin'], Revive: ['admin'], Status: ['admin', 'coordinator', 'node', 'frontend', 'mail'] };
 const replicaPolicy: AccessPolicy = Object.fromEntries(
   ['Heartbeat', 'Probe', 'Truncate', 'Append', 'AppendStream', 'InstallSnapshot', 'Checkpoint', 'ReadSnapshot'].map((m) => [m, m === 'Heartbeat' ? ['coordinator'] : ['node']]),
 );
 
-export function addNodeServices(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): void {
+/** Adds the node's services; answers its open streams, for the shutdown to end them. */
+export function addNodeServices(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): OpenStreams {
+  const streams = new OpenStreams();
   addGuardedService(server, config, KeyValueClient.service, keyValuePolicy, {
     Get: unary(log, 'Get', (r: GetRequest__Output, call) => serveGet(node, r, isForwarded(call))),
     Put: unary(log, 'Put', (r: PutRequest__Output, call) => servePut(node, r, isForwarded(call))),
     CPut: unary(log, 'CPut', (r: CPutRequest__Output, call) => serveCPut(node, r, isForwarded(call))),
     Delete: unary(log, 'Delete', (r: DeleteRequest__Output, call) => serveDelete(node, r, isForwarded(call))),
     Batch: unary(log, 'Batch', (r: BatchRequest__Output, call) => serveBatch({ node, config, log, policy: keyValuePolicy }, r, call, isForwarded(call))),
+    BatchStream: (call: grpc.ServerDuplexStream<BatchRequest__Output, BatchReply>) =>
+      serveBatchStream({ node, config, log, policy: keyValuePolicy }, call, call.metadata.get(forwardedHeader).length > 0, streams),
     ListColumns: unary(log, 'ListColumns', async (r: ListColumnsRequest__Output, call): Promise<ListColumnsReply> => {
       const request = { after: r.after, prefix: r.prefix, limit: r.limit, withValues: r.with_values, bytesMax: r.bytes_max };
       const page = await node.listColumnsPage(r.row, request, isForwarded(call));
@@ -86,7 +92,8 @@ export function addNodeServices(server: grpc.Server, config: Readonly<Config>, n
     }),
     Status: unary(log, 'Status', () => statusToWire(node.status())),
   });
-  addReplicaService(server, config, node, log);
+  addReplicaService(server, config, node, log, streams);
+  return streams;
 }
 
 /** The config every message from a primary carries; one without it is malformed. */
@@ -106,7 +113,7 @@ async function fromPrimary(node: KvsNode, r: Parameters<typeof configOf>[0], cal
   return config;
 }
 
-function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger): void {
+function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger, streams: OpenStreams): void {
   addGuardedService(server, config, ReplicaService.service, replicaPolicy, {
     Heartbeat: unary(log, 'Heartbeat', (r: HeartbeatRequest__Output) =>
       figuresToWire(node.heartbeat(r.has_config && r.config ? configFromWire(r.config) : null)),
@@ -116,35 +123,7 @@ function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: 
       positionToWire(await node.replica().onTruncate(await fromPrimary(node, r, call, 'truncate'), Number(r.after_lsn))),
     ),
     Append: unary(log, 'Append', (r: AppendRequest__Output, call) => serveAppend(node, r, call)),
-    AppendStream: (call: grpc.ServerDuplexStream<AppendRequest__Output, AppendReply>) => {
-      // Served one after another in the order they came, each exactly as Append; the first
-      // failure ends the stream with its status, and nothing sent after it is served.
-      let served = Promise.resolve();
-      let ended = false;
-      const fail = (err: unknown) => {
-        if (ended) return;
-        ended = true;
-        call.emit('error', toServiceError(log, 'AppendStream', err));
-      };
-      call.on('data', (r: AppendRequest__Output) => {
-        served = served.then(async () => {
-          if (ended || call.cancelled) return;
-          try {
-            call.write(await serveAppend(node, r, call));
-          } catch (err) {
-            fail(err);
-          }
-        });
-      });
-      call.on('end', () => {
-        void served.then(() => {
-          if (ended) return;
-          ended = true;
-          call.end();
-        });
-      });
-      call.on('cancelled', () => (ended = true));
-    },
+    AppendStream: (call: grpc.ServerDuplexStream<AppendRequest__Output, AppendReply>) => serveAppendStream(log, call, streams, (r) => serveAppend(node, r, call)),
     InstallSnapshot: unary(log, 'InstallSnapshot', async (r: InstallSnapshotRequest__Output, call) =>
       positionToWire(await node.replica().onInstallSnapshot(await fromPrimary(node, r, call, 'install a snapshot'))),
     ),

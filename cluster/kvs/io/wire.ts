@@ -8,7 +8,7 @@ import type { NodeStatusFigures } from '../core/types.ts';
 
 export type { BatchOperation, BatchOperation__Output } from '../../common/proto-types/penncloud/kvs/BatchOperation.ts';
 export type { BatchReply, BatchReply__Output } from '../../common/proto-types/penncloud/kvs/BatchReply.ts';
-export type { BatchRequest__Output } from '../../common/proto-types/penncloud/kvs/BatchRequest.ts';
+export type { BatchRequest, BatchRequest__Output } from '../../common/proto-types/penncloud/kvs/BatchRequest.ts';
 export type { BatchResult, BatchResult__Output } from '../../common/proto-types/penncloud/kvs/BatchResult.ts';
 export type { CPutReply, CPutReply__Output } from '../../common/proto-types/penncloud/kvs/CPutReply.ts';
 export type { CPutRequest, CPutRequest__Output } from '../../common/proto-types/penncloud/kvs/CPutRequest.ts';

@@ -2,12 +2,14 @@
 // Original file: proto/kvs.proto
 
 import type { BatchResult as _penncloud_kvs_BatchResult, BatchResult__Output as _penncloud_kvs_BatchResult__Output } from '../../penncloud/kvs/BatchResult.ts';
+import type { Long } from '@grpc/proto-loader';
 
 /**
  * One result per operation, in the order of the request.
  */
 export interface BatchReply {
   'results'?: (_penncloud_kvs_BatchResult)[];
+  'id'?: (number | string | Long);
 }
 
 /**
@@ -15,4 +17,5 @@ export interface BatchReply {
  */
 export interface BatchReply__Output {
   'results': (_penncloud_kvs_BatchResult__Output)[];
+  'id': (number);
 }

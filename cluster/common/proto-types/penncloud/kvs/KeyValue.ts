@@ -44,6 +44,23 @@ export interface KeyValueClient extends grpc.Client {
   batch(argument: _penncloud_kvs_BatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
   batch(argument: _penncloud_kvs_BatchRequest, callback: grpc.requestCallback<_penncloud_kvs_BatchReply__Output>): grpc.ClientUnaryCall;
 
+  /**
+   * The same as Batch, as messages on one long-lived stream per client and node: a request's id
+   * comes back on its reply; requests are served at once, side by side, and answered as each
+   * finishes. A request the node refuses whole is answered with that status on every operation.
+   * The stream ends with UNAVAILABLE when the node shuts down. Saves a call's set-up per batch.
+   */
+  BatchStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchReply__Output>;
+  BatchStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchReply__Output>;
+  /**
+   * The same as Batch, as messages on one long-lived stream per client and node: a request's id
+   * comes back on its reply; requests are served at once, side by side, and answered as each
+   * finishes. A request the node refuses whole is answered with that status on every operation.
+   * The stream ends with UNAVAILABLE when the node shuts down. Saves a call's set-up per batch.
+   */
+  batchStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchReply__Output>;
+  batchStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchReply__Output>;
+
   CPut(argument: _penncloud_kvs_CPutRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_CPutReply__Output>): grpc.ClientUnaryCall;
   CPut(argument: _penncloud_kvs_CPutRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_penncloud_kvs_CPutReply__Output>): grpc.ClientUnaryCall;
   CPut(argument: _penncloud_kvs_CPutRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_kvs_CPutReply__Output>): grpc.ClientUnaryCall;
@@ -111,6 +128,14 @@ export interface KeyValueHandlers extends grpc.UntypedServiceImplementation {
    */
   Batch: grpc.handleUnaryCall<_penncloud_kvs_BatchRequest__Output, _penncloud_kvs_BatchReply>;
 
+  /**
+   * The same as Batch, as messages on one long-lived stream per client and node: a request's id
+   * comes back on its reply; requests are served at once, side by side, and answered as each
+   * finishes. A request the node refuses whole is answered with that status on every operation.
+   * The stream ends with UNAVAILABLE when the node shuts down. Saves a call's set-up per batch.
+   */
+  BatchStream: grpc.handleBidiStreamingCall<_penncloud_kvs_BatchRequest__Output, _penncloud_kvs_BatchReply>;
+
   CPut: grpc.handleUnaryCall<_penncloud_kvs_CPutRequest__Output, _penncloud_kvs_CPutReply>;
 
   Delete: grpc.handleUnaryCall<_penncloud_kvs_DeleteRequest__Output, _penncloud_kvs_DeleteReply>;
@@ -127,6 +152,7 @@ export interface KeyValueHandlers extends grpc.UntypedServiceImplementation {
 
 export interface KeyValueDefinition extends grpc.ServiceDefinition {
   Batch: MethodDefinition<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchReply, _penncloud_kvs_BatchRequest__Output, _penncloud_kvs_BatchReply__Output>
+  BatchStream: MethodDefinition<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchReply, _penncloud_kvs_BatchRequest__Output, _penncloud_kvs_BatchReply__Output>
   CPut: MethodDefinition<_penncloud_kvs_CPutRequest, _penncloud_kvs_CPutReply, _penncloud_kvs_CPutRequest__Output, _penncloud_kvs_CPutReply__Output>
   Delete: MethodDefinition<_penncloud_kvs_DeleteRequest, _penncloud_kvs_DeleteReply, _penncloud_kvs_DeleteRequest__Output, _penncloud_kvs_DeleteReply__Output>
   Get: MethodDefinition<_penncloud_kvs_GetRequest, _penncloud_kvs_GetReply, _penncloud_kvs_GetRequest__Output, _penncloud_kvs_GetReply__Output>
