@@ -44,7 +44,8 @@ import {
   type ScanRowsRequest__Output,
 } from './wire.ts';
 
-type Call = grpc.ServerUnaryCall<unknown, unknown>;
+// Any call, a stream's included: its metadata came with its start.
+type Call = { metadata: grpc.Metadata };
 const isForwarded = (call: Call) => call.metadata.get(forwardedHeader).length > 0;
 
 // Who may call what (docs/DEPLOY.md, "Roles"): the store's data for the services built on it,
@@ -70,7 +71,7 @@ export function addNodeServices(server: grpc.Server, config: Readonly<Config>, n
     Delete: unary(log, 'Delete', (r: DeleteRequest__Output, call) => serveDelete(node, r, isForwarded(call))),
     Batch: unary(log, 'Batch', (r: BatchRequest__Output, call) => serveBatch({ node, config, log, policy: keyValuePolicy }, r, call, isForwarded(call))),
     BatchStream: (call: grpc.ServerDuplexStream<BatchRequest__Output, BatchReply>) =>
-      serveBatchStream({ node, config, log, policy: keyValuePolicy }, call, call.metadata.get(forwardedHeader).length > 0, streams),
+      serveBatchStream({ node, config, log, policy: keyValuePolicy }, call, isForwarded(call), streams),
     ListColumns: unary(log, 'ListColumns', async (r: ListColumnsRequest__Output, call): Promise<ListColumnsReply> => {
       const request = { after: r.after, prefix: r.prefix, limit: r.limit, withValues: r.with_values, bytesMax: r.bytes_max };
       const page = await node.listColumnsPage(r.row, request, isForwarded(call));

@@ -2,7 +2,8 @@
 // as each finishes) and AppendStream (a primary's Appends, answered in order). Each message is
 // served exactly as its own call would be; what a stream adds is its bounds and its end:
 // - BatchStream serves at most kvs.batchStreamInFlightMax batches of one stream at once and reads
-//   no more of it until one is answered, so a sender cannot pile up work in the node;
+//   no more of it until one is answered, so a sender cannot pile up work in the node (an
+//   AppendStream likewise past appendsQueuedMax waiting appends);
 // - when the node shuts down, every open stream ends with UNAVAILABLE at once (OpenStreams),
 //   rather than holding the server's graceful shutdown until its grace runs out.
 import * as grpc from '@grpc/grpc-js';
@@ -12,6 +13,9 @@ import type { Logger } from '../../common/log.ts';
 import { serveBatch, type BatchContext } from './key-value-calls.ts';
 import type { AppendReply, AppendRequest__Output } from './replica-wire.ts';
 import type { BatchReply, BatchRequest__Output } from './wire.ts';
+
+/** Appends one AppendStream may have waiting to be served before the node stops reading it. */
+const appendsQueuedMax = 4;
 
 /** The streams a node has open, so its shutdown can end them. */
 export class OpenStreams {
@@ -99,13 +103,17 @@ export function serveAppendStream(
 ): void {
   const end = streamEnd(log, 'AppendStream', call, streams);
   let served = Promise.resolve();
+  let queued = 0;
   call.on('data', (request: AppendRequest__Output) => {
+    // A primary sends one batch at a time; a sender that sends more waits to be read.
+    if (++queued >= appendsQueuedMax) call.pause();
     served = served.then(async () => {
-      if (end.ended) return;
       try {
-        call.write(await serve(request));
+        if (!end.ended) call.write(await serve(request));
       } catch (err) {
         end.fail(err);
+      } finally {
+        if (--queued < appendsQueuedMax && call.isPaused()) call.resume();
       }
     });
   });
