@@ -1,6 +1,7 @@
 // gRPC plumbing every service shares: loading a proto with the same options everywhere, one
 // adapter that turns an async handler into a unary handler answering exactly once, and
 // promise-returning calls with a deadline.
+import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -15,12 +16,25 @@ const protoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 /** Messages up to this size cross the wire: a 4 MiB value plus framing, and checkpoint chunks. */
 export const grpcMessageBytesMax = 16 * 1024 * 1024;
 
+/**
+ * HTTP/2 flow-control window, per stream and per connection, that every channel and server of
+ * ours advertises. HTTP/2's default, 64 KiB, made a 1 MiB value wait for 16 window updates, each
+ * a turn of both event loops, on every hop (client to primary, primary to backup): the store took
+ * 1 MiB puts at ~35 MB/s with its processes half idle, ~47 MB/s with 2 MiB (4 and 8 MiB gained
+ * nothing more; docs/PERFORMANCE.md, "Drive: transfers"). It also bounds what a peer sends
+ * ahead of a reader that has paused (a BatchStream at its in-flight bound): at most this much
+ * per connection sits unread.
+ */
+export const flowControlWindowBytes = 2 * 1024 * 1024;
+
 export const channelOptions: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': grpcMessageBytesMax,
   'grpc.max_send_message_length': grpcMessageBytesMax,
   // Reconnect quickly after a peer restarts instead of backing off for seconds.
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 1000,
+  // What this side, as a client, lets the server send ahead: the stream's and the connection's window.
+  'grpc-node.flow_control_window': flowControlWindowBytes,
 };
 
 /**
@@ -116,12 +130,46 @@ export function bindServer(server: grpc.Server, address: string, config: Readonl
       new PennError('failed_precondition', `refusing to serve ${address} without TLS: tls.mode is "plaintext", which is only for loopback addresses; set tls.mode to "mutual" (docs/DEPLOY.md) or bind to 127.0.0.1`),
     );
   }
+  const widen = widenServerWindows(server);
   return new Promise((resolve, reject) => {
     server.bindAsync(address, serverCredentials(config), (err, port) => {
-      if (err) reject(err);
-      else resolve(port);
+      if (err) return reject(err);
+      widen();
+      resolve(port);
     });
   });
+}
+
+/**
+ * grpc-js has no server option for the flow-control window (its client has
+ * 'grpc-node.flow_control_window'), so this reaches into two of its fields: the HTTP/2 settings
+ * its listeners are made with (the per-stream window) and its listeners, whose every new session
+ * gets the connection window. Call before bindAsync; call what it returns after. A grpc-js
+ * without those fields keeps the default windows: slower, not wrong; grpc-window.test.ts fails then.
+ */
+function widenServerWindows(server: grpc.Server): () => void {
+  const internals = server as unknown as {
+    commonServerOptions?: { settings?: Record<string, unknown> };
+    http2Servers?: Map<Http2Server, unknown>;
+  };
+  if (internals.commonServerOptions) {
+    internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, initialWindowSize: flowControlWindowBytes };
+  }
+  return () => {
+    for (const listener of internals.http2Servers?.keys() ?? []) {
+      if (listener.listeners('session').some((l) => l === widenSession)) continue;
+      listener.on('session', widenSession);
+    }
+  };
+}
+
+function widenSession(session: ServerHttp2Session): void {
+  // Sent once the session is up; a session that closes first has nothing to widen.
+  try {
+    session.setLocalWindowSize(flowControlWindowBytes);
+  } catch {
+    /* the session ended before its settings were exchanged */
+  }
 }
 
 /** host:port on 127.0.0.0/8, ::1 or localhost. */
