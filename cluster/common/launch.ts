@@ -31,11 +31,13 @@ export function builtPath(script: string): string {
 /**
  * Node flags a process needs, by its entry script. A frontend's young generation is capped at
  * 2 MiB semi-spaces (V8 grows them to 16 MiB): ~30 MB less resident memory, which keeps a
- * frontend under 300 MB through a drive transfer (web/README.md, "Memory"). `npm run web`
- * passes the same flag (package.json).
+ * frontend under 300 MB through a drive transfer; its old generation at 256 MiB, four times
+ * what it holds live after bench:web (V8 sizes its collections to the limit, 4 GiB here by
+ * default, and let garbage reach ~270 MiB: 394–406 MiB resident after bench:web, 185 MiB with
+ * the cap; web/README.md, "Memory"). `npm run web` and the systemd unit pass the same flags.
  */
 export function nodeFlagsFor(script: string): string[] {
-  return script === 'web/main.ts' ? ['--max-semi-space-size=2'] : [];
+  return script === 'web/main.ts' ? ['--max-semi-space-size=2', '--max-old-space-size=256'] : [];
 }
 
 /**
