@@ -10,6 +10,7 @@ import {
   encodeCell,
   encodeFrame,
   encodeLogEntry,
+  encodeLogEntryPieces,
   encodeManifest,
   encodeTabletFooter,
   encodeTabletHeader,
@@ -19,6 +20,7 @@ import {
   recordBytesMaxDefault,
   type FrameType,
   type Manifest,
+  valueInFrameBytesMax,
 } from './wal-record.ts';
 
 const opts = { recordBytesMax: recordBytesMaxDefault };
@@ -50,6 +52,22 @@ test('log records round trip', () => {
   assert.deepEqual(result.offsets, frameOffsets(entries));
   assert.equal(result.validBytes, buf.length);
   assert.equal(result.stop, undefined);
+});
+
+test('a large value is logged as a head and its own buffer: the same bytes, read back the same', () => {
+  const value = Buffer.alloc(valueInFrameBytesMax + 3, 9);
+  const entry: LogEntry = { kind: 'put', lsn: 7, epoch: 2, row: 'bøb', column: 'file#1', value };
+  const pieces = encodeLogEntryPieces(entry);
+  assert.equal(pieces.length, 2);
+  assert.equal(pieces[1], value, 'the value goes as its own buffer, not a copy');
+  const joined = Buffer.concat(pieces);
+  assert.deepEqual(joined, encodeLogEntry(entry));
+  assert.deepEqual(decodeFrames(joined, { ...opts, prevLsn: 6 }).records, [entry]);
+  // Damage inside the value is still caught by the frame's checksum.
+  joined.writeUInt8(joined.readUInt8(joined.length - 1) ^ 1, joined.length - 1);
+  assert.equal(decodeFrames(joined, { ...opts, prevLsn: 6 }).stop?.reason, 'checksum mismatch');
+  // Smaller values, and deletes, stay one frame.
+  for (const e of sampleLog()) assert.deepEqual(encodeLogEntryPieces(e), [encodeLogEntry(e)]);
 });
 
 test('an empty buffer is an empty log', () => {

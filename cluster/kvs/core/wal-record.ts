@@ -170,6 +170,30 @@ export function encodeLogEntry(entry: LogEntry): Buffer {
   return cellBody(prefix, entry.row, entry.column, undefined, frameHeaderBytes + 1).frame(frameType.delete);
 }
 
+/** A put's value at least this large is not copied into its log frame (encodeLogEntryPieces). */
+export const valueInFrameBytesMax = 64 * 1024;
+
+/**
+ * A log entry's frame as the pieces to write one after another: the frame itself, or, for a put
+ * whose value is at least valueInFrameBytesMax, everything before the value and then the
+ * value's own buffer — the same bytes as encodeLogEntry's, with the CRC carried across both, and
+ * no copy of a large value (each copy of a 1 MiB value is an allocation the collector then
+ * frees; docs/PERFORMANCE.md, "Drive: transfers").
+ */
+export function encodeLogEntryPieces(entry: LogEntry): Buffer[] {
+  if (entry.kind !== 'put' || entry.value.length < valueInFrameBytesMax) return [encodeLogEntry(entry)];
+  checkCount('lsn', entry.lsn);
+  checkCount('epoch', entry.epoch);
+  const value = entry.value;
+  // The body without the value's bytes, framed as if it were whole, then the header mended.
+  const head = cellBody([entry.lsn, entry.epoch], entry.row, entry.column, Buffer.alloc(0), frameHeaderBytes + 1).frame(frameType.put);
+  const length = head.length - frameHeaderBytes + value.length;
+  head.writeUInt32LE(length, 0);
+  head.writeUInt32LE(value.length, head.length - 4);
+  head.writeUInt32LE(crc32(value, crc32(head.subarray(frameHeaderBytes), crc32(head.subarray(0, 4)))), 4);
+  return [head, value];
+}
+
 export function encodeCell(row: string, column: string, value: Buffer): Buffer {
   return cellBody([], row, column, value, frameHeaderBytes + 1).frame(frameType.cell);
 }

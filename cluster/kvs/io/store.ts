@@ -15,7 +15,7 @@ import type { ColumnPage, ColumnPageQuery } from '../core/column-page.ts';
 import type { LogEntry, ScanPage, StoreFigures } from '../core/types.ts';
 import {
   decodeManifestFile,
-  encodeLogEntry,
+  encodeLogEntryPieces,
   encodeManifest,
   frameHeaderBytes,
   manifestFormat,
@@ -310,20 +310,21 @@ export class Store {
     });
   }
 
-  private frame(entry: LogEntry): Buffer {
-    const frame = encodeLogEntry(entry);
-    if (frame.length - frameHeaderBytes > this.recordBytesMax) {
-      throw new PennError('invalid_argument', `a log record of ${frame.length} bytes is over recordBytesMax`);
+  private frame(entry: LogEntry): Buffer[] {
+    const pieces = encodeLogEntryPieces(entry);
+    const bytes = pieces.reduce((sum, p) => sum + p.length, 0);
+    if (bytes - frameHeaderBytes > this.recordBytesMax) {
+      throw new PennError('invalid_argument', `a log record of ${bytes} bytes is over recordBytesMax`);
     }
-    return frame;
+    return pieces;
   }
 
   /** Applies entries and queues them for the log, all for one fsync; `hold` leaves it to a later flush. */
-  private async applyAndQueue(entries: LogEntry[], frames: Buffer[], hold = false): Promise<void> {
+  private async applyAndQueue(entries: LogEntry[], frames: Buffer[][], hold = false): Promise<void> {
     try {
       for (const [i, entry] of entries.entries()) {
         await this.cache.apply(entry);
-        this.wal.append(entry.lsn, entry.epoch, frames[i] as Buffer, true);
+        this.wal.append(entry.lsn, entry.epoch, frames[i] as Buffer[], true);
         this.lastEpoch = entry.epoch;
       }
     } finally {

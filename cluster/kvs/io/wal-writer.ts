@@ -37,7 +37,9 @@ function noteEpoch(runs: EpochRun[], lsn: number, epoch: number): void {
 
 interface Queued {
   lsn: number;
-  frame: Buffer;
+  /** The record's frame, whole or as pieces written one after another (a large value's own buffer). */
+  pieces: Buffer[];
+  bytes: number;
 }
 
 interface Waiter {
@@ -50,11 +52,11 @@ interface Waiter {
 const pieceBytes = 256 * 1024;
 
 /**
- * The batch as a few large writes: small frames joined (one syscall for many), large frames
+ * The batch as a few large writes: small pieces joined (one syscall for many), large pieces
  * written as they are (joining them would copy every large value once more).
  */
 function writePieces(batch: readonly Queued[]): Buffer[] {
-  if (batch.length === 1) return [(batch[0] as Queued).frame];
+  if (batch.length === 1 && (batch[0] as Queued).pieces.length === 1) return (batch[0] as Queued).pieces;
   const pieces: Buffer[] = [];
   let run: Buffer[] = [];
   let runBytes = 0;
@@ -63,7 +65,7 @@ function writePieces(batch: readonly Queued[]): Buffer[] {
     run = [];
     runBytes = 0;
   };
-  for (const { frame } of batch) {
+  for (const frame of batch.flatMap((q) => q.pieces)) {
     if (frame.length >= pieceBytes) {
       endRun();
       pieces.push(frame);
@@ -122,17 +124,19 @@ export class WalWriter {
   }
 
   /**
-   * Queues a framed record; it is durable once waitDurable(lsn) resolves. With `hold`, no write
-   * starts for it yet: the caller promises a flush() soon (waitDurable and idle flush too, so
-   * nothing waits on a held record forever).
+   * Queues a framed record, as the pieces of encodeLogEntryPieces (written one after another);
+   * it is durable once waitDurable(lsn) resolves. With `hold`, no write starts for it yet: the
+   * caller promises a flush() soon (waitDurable and idle flush too, so nothing waits on a held
+   * record forever).
    */
-  append(lsn: number, epoch: number, frame: Buffer, hold = false): void {
+  append(lsn: number, epoch: number, pieces: Buffer[], hold = false): void {
     if (this.failure) throw this.failure;
     assert.equal(lsn, this.lastLsn + 1, 'log records must be appended in lsn order');
+    const bytes = pieces.reduce((sum, p) => sum + p.length, 0);
     noteEpoch(this.epochs, lsn, epoch);
     this.offsets.push(this.endBytes);
-    this.endBytes += frame.length;
-    this.queue.push({ lsn, frame });
+    this.endBytes += bytes;
+    this.queue.push({ lsn, pieces, bytes });
     this.lastLsn = lsn;
     if (!hold) this.flush();
   }
@@ -183,8 +187,8 @@ export class WalWriter {
       while (this.queue.length > 0 && !this.failure) {
         let bytes = 0;
         let n = 0;
-        while (n < this.queue.length && (n === 0 || bytes + (this.queue[n] as Queued).frame.length <= batchBytesMax)) {
-          bytes += (this.queue[n] as Queued).frame.length;
+        while (n < this.queue.length && (n === 0 || bytes + (this.queue[n] as Queued).bytes <= batchBytesMax)) {
+          bytes += (this.queue[n] as Queued).bytes;
           n++;
         }
         const batch = this.queue.splice(0, n);
@@ -293,8 +297,8 @@ export class WalWriter {
     let at = written;
     for (const q of inMemory) {
       if (at >= end) break;
-      if (at >= start) parts.push(q.frame);
-      at += q.frame.length;
+      if (at >= start) parts.push(...q.pieces);
+      at += q.bytes;
     }
     const buf = Buffer.concat(parts);
     const { records, stop } = decodeFrames(buf, { recordBytesMax: this.recordBytesMax, types: logFrameTypes, prevLsn: afterLsn });
