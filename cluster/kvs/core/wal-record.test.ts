@@ -20,7 +20,7 @@ import {
   recordBytesMaxDefault,
   type FrameType,
   type Manifest,
-  valueInFrameBytesMax,
+  valueApartBytesMin,
 } from './wal-record.ts';
 
 const opts = { recordBytesMax: recordBytesMaxDefault };
@@ -55,7 +55,7 @@ test('log records round trip', () => {
 });
 
 test('a large value is logged as a head and its own buffer: the same bytes, read back the same', () => {
-  const value = Buffer.alloc(valueInFrameBytesMax + 3, 9);
+  const value = Buffer.alloc(valueApartBytesMin + 3, 9);
   const entry: LogEntry = { kind: 'put', lsn: 7, epoch: 2, row: 'bøb', column: 'file#1', value };
   const pieces = encodeLogEntryPieces(entry);
   assert.equal(pieces.length, 2);

@@ -170,18 +170,18 @@ export function encodeLogEntry(entry: LogEntry): Buffer {
   return cellBody(prefix, entry.row, entry.column, undefined, frameHeaderBytes + 1).frame(frameType.delete);
 }
 
-/** A put's value at least this large is not copied into its log frame (encodeLogEntryPieces). */
-export const valueInFrameBytesMax = 64 * 1024;
+/** A put's value of at least this many bytes goes to the log as its own buffer, not copied into its frame (encodeLogEntryPieces). */
+export const valueApartBytesMin = 64 * 1024;
 
 /**
  * A log entry's frame as the pieces to write one after another: the frame itself, or, for a put
- * whose value is at least valueInFrameBytesMax, everything before the value and then the
+ * whose value is at least valueApartBytesMin, everything before the value and then the
  * value's own buffer — the same bytes as encodeLogEntry's, with the CRC carried across both, and
  * no copy of a large value (each copy of a 1 MiB value is an allocation the collector then
  * frees; docs/PERFORMANCE.md, "Drive: transfers").
  */
 export function encodeLogEntryPieces(entry: LogEntry): Buffer[] {
-  if (entry.kind !== 'put' || entry.value.length < valueInFrameBytesMax) return [encodeLogEntry(entry)];
+  if (entry.kind !== 'put' || entry.value.length < valueApartBytesMin) return [encodeLogEntry(entry)];
   checkCount('lsn', entry.lsn);
   checkCount('epoch', entry.epoch);
   const value = entry.value;
