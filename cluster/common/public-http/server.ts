@@ -54,7 +54,11 @@ async function readPair(files: { certFile: string; keyFile: string }): Promise<C
       throw new PennError('invalid_argument', `cannot read ${setting} ${file}: ${(err as Error).message}`);
     }
   };
-  const [cert, key] = await Promise.all([read('http.tls.certFile', files.certFile), read('http.tls.keyFile', files.keyFile)]);
+  // Both read at once; when both fail, the certificate's error is the one told, whichever failed first.
+  const [certRead, keyRead] = await Promise.allSettled([read('http.tls.certFile', files.certFile), read('http.tls.keyFile', files.keyFile)]);
+  if (certRead.status === 'rejected') throw certRead.reason;
+  if (keyRead.status === 'rejected') throw keyRead.reason;
+  const [cert, key] = [certRead.value, keyRead.value];
   try {
     // Loads and matches the pair now, so a bad one is refused here rather than at a handshake.
     tls.createSecureContext({ key: key.text, cert: cert.text });
