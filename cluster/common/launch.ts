@@ -29,15 +29,28 @@ export function builtPath(script: string): string {
 }
 
 /**
- * Node flags a process needs, by its entry script. A frontend's young generation is capped at
- * 2 MiB semi-spaces (V8 grows them to 16 MiB): ~30 MB less resident memory, which keeps a
- * frontend under 300 MB through a drive transfer; its old generation at 256 MiB, four times
- * what it holds live after bench:web (V8 sizes its collections to the limit, 4 GiB here by
- * default, and let garbage reach ~270 MiB: 394–406 MiB resident after bench:web, 185 MiB with
- * the cap; web/README.md, "Memory"). `npm run web` and the systemd unit pass the same flags.
+ * Node flags a process needs, by its entry script.
+ *
+ * A frontend's young generation is capped at 2 MiB semi-spaces (V8 grows them to 16 MiB): ~30 MB
+ * less resident memory, which keeps a frontend under 300 MB through a drive transfer; its old
+ * generation at 256 MiB, four times what it holds live after bench:web (V8 sizes its collections
+ * to the limit, 4 GiB here by default, and let garbage reach ~270 MiB: 394–406 MiB resident after
+ * bench:web, 185 MiB with the cap; web/README.md, "Memory"). `npm run web` and the systemd unit
+ * pass the same flags.
+ *
+ * A storage node starts its old generation's limit at 128 MiB. V8 counts the Buffers allocated
+ * since its last full collection against that limit, which it otherwise sets from the live heap
+ * (~19 MB in a node, so a limit of ~42 MB): a node taking 1 MiB values, which allocates a few
+ * Buffers of the value's size for each one, ran a full collection every ~24 MB of them — 7 to 10
+ * a second, their concurrent marking a quarter of the machine's CPU. With the floor: 70 % fewer
+ * full collections, 1 MiB puts and drive uploads 18–40 % faster, small values and resident
+ * memory unchanged (docs/PERFORMANCE.md, "Full collections under large values"). `npm run kvs`
+ * and the systemd unit pass the same flag.
  */
 export function nodeFlagsFor(script: string): string[] {
-  return script === 'web/main.ts' ? ['--max-semi-space-size=2', '--max-old-space-size=256'] : [];
+  if (script === 'web/main.ts') return ['--max-semi-space-size=2', '--max-old-space-size=256'];
+  if (script === 'cluster/kvs/main.ts') return ['--initial-old-space-size=128'];
+  return [];
 }
 
 /**
