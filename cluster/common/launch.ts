@@ -43,9 +43,9 @@ export function builtPath(script: string): string {
  * (~19 MB in a node, so a limit of ~42 MB): a node taking 1 MiB values, which allocates a few
  * Buffers of the value's size for each one, ran a full collection every ~24 MB of them — 7 to 10
  * a second, their concurrent marking a quarter of the machine's CPU. With the floor: 70 % fewer
- * full collections, 1 MiB puts and drive uploads 18–40 % faster, small values and resident
- * memory unchanged (docs/PERFORMANCE.md, "Full collections under large values"). `npm run kvs`
- * and the systemd unit pass the same flag.
+ * full collections, 1 MiB puts 16–23 % and drive uploads ~40 % faster, small values unchanged,
+ * for up to ~50 MiB more resident memory between collections (docs/PERFORMANCE.md, "Full
+ * collections under large values"). `npm run kvs` and the systemd unit pass the same flag.
  */
 export function nodeFlagsFor(script: string): string[] {
   if (script === 'web/main.ts') return ['--max-semi-space-size=2', '--max-old-space-size=256'];
