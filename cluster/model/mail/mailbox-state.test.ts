@@ -2,7 +2,7 @@
 // arrival times given out, UIDVALIDITY never given twice.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addFolder, allocate, applyCounts, checkFolderName, decodeState, encodeState, folderByName, FolderError, initialState, removeFolder, renameFolder } from './mailbox-state.ts';
+import { addFolder, allocate, applyCounts, checkFolderName, decodeState, encodeState, folderByName, FolderError, initialState, remembersWrite, removeFolder, renameFolder, stampWrite, writesRemembered } from './mailbox-state.ts';
 
 const limits = { foldersMax: 3, nameCharsMax: 20 };
 const code = (fn: () => unknown) => {
@@ -78,5 +78,18 @@ describe('mailbox state', () => {
     assert.ok(times.every((t, i) => i === 0 || t > times[i - 1]!), times.join());
     assert.equal(allocate(s, 'f9', 1, 0), undefined);
     assert.equal(s.folders[0]?.uidNext, 11);
+  });
+
+  test('a state remembers the nonces of its last writes, its own included, and no more', () => {
+    const nonce = (i: number) => i.toString(16).padStart(12, '0');
+    let s = stampWrite(initialState(0), undefined, nonce(0));
+    for (let i = 1; i < writesRemembered; i++) s = decodeState(encodeState(stampWrite(s, s, nonce(i))))!;
+    assert.ok(remembersWrite(s, nonce(0)) && remembersWrite(s, nonce(writesRemembered - 1)));
+    assert.equal(remembersWrite(s, nonce(writesRemembered)), false);
+    s = stampWrite(s, s, nonce(writesRemembered));
+    assert.equal(remembersWrite(s, nonce(0)), false, 'the oldest is forgotten');
+    assert.ok(remembersWrite(s, nonce(1)));
+    // Only whole nonces count: one straddling two remembered ones is not among them.
+    assert.equal(remembersWrite(s, nonce(1).slice(6) + nonce(2).slice(0, 6)), false);
   });
 });

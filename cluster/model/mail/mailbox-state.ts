@@ -76,8 +76,37 @@ const stateSchema = z.object({
    * unknown outcome (a failover) never takes another writer's value for its own.
    */
   nonce: z.string().max(32).optional(),
+  /**
+   * The nonces of the writes before this one, newest first, run together (`nonceChars` each,
+   * at most `writesRemembered - 1`): how a writer whose CPut applied, though it was not told so,
+   * finds that out after others wrote on top of it (state-cell.ts). Lenient on read: a value
+   * this code would not write is still a state.
+   */
+  earlier: z.string().max(4096).optional(),
 });
 export type MailboxState = z.infer<typeof stateSchema>;
+
+/** A write's nonce: 6 random bytes in hex. */
+export const nonceChars = 12;
+/** How many writes a state remembers the nonces of, its own included. */
+export const writesRemembered = 32;
+const noncePattern = /^[0-9a-f]{12}$/;
+
+/** `next`, to be written over `previous` with `nonce`: the previous write's nonce joins the remembered ones. */
+export function stampWrite(next: MailboxState, previous: MailboxState | undefined, nonce: string): MailboxState {
+  const before = previous?.nonce !== undefined && noncePattern.test(previous.nonce) ? previous.nonce : '';
+  const earlier = (before + (previous?.earlier ?? '')).slice(0, (writesRemembered - 1) * nonceChars);
+  const { earlier: _dropped, ...rest } = next;
+  return earlier ? { ...rest, nonce, earlier } : { ...rest, nonce };
+}
+
+/** Whether the write with `nonce` is this state's or one of the last writes before it. */
+export function remembersWrite(state: MailboxState, nonce: string): boolean {
+  if (state.nonce === nonce) return true;
+  const earlier = state.earlier ?? '';
+  for (let at = 0; at + nonceChars <= earlier.length; at += nonceChars) if (earlier.startsWith(nonce, at)) return true;
+  return false;
+}
 
 export function encodeState(state: MailboxState): Buffer {
   return Buffer.from(JSON.stringify(stateSchema.parse(state)), 'utf8');

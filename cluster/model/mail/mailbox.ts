@@ -40,7 +40,10 @@
 //     every state write carries a fresh random nonce, so when a CPut's outcome is unknown (a
 //     failover) and the cluster client reads the cell back, it never takes another writer's
 //     identical next state for its own (two deliveries of equal size at the same moment would
-//     otherwise both believe they got the same UID);
+//     otherwise both believe they got the same UID); and the state remembers the nonces of its
+//     last 32 writes, so a writer whose CPut applied, though the client reported "not applied"
+//     (its reply lost, and another writer's change already on top when it read back), sees its
+//     write there and does not apply the change again (a message counted or given a UID twice);
 //   - a crash after the state CPut and before the commit leaves a UID never used (a gap, which
 //     IMAP allows) and the counts one too high (over-counted, never under-counted: a quota is
 //     never passed because of a crash; MailboxStore.recount repairs the counts);

@@ -1,6 +1,8 @@
 // Reading and changing a user's mailbox state cell (mailbox-state.ts) through the cluster
 // client: every change is a CPut of the one cell, retried when another writer changed it first,
-// so counts, UIDs and folder names never lose an update whatever the number of writers.
+// so counts, UIDs and folder names never lose an update whatever the number of writers; and
+// never apply one twice across a failover, as long as fewer than 32 writes (writesRemembered)
+// land between a writer's lost reply and its next read of the cell.
 //
 // A mailbox without a state (from before folders, or whose state was lost to a bad value) gets
 // one made from its index: every entry is counted, page by page, and the state is written with
@@ -20,7 +22,7 @@ import { PennError } from '../../common/errors.ts';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { mapLimit } from './chunks.ts';
 import { decodeIndexValue, decodeUsage, encodeIndexValue, indexRow, parseIndexColumn, stateColumn, usageColumn, usageRow } from './mailbox.ts';
-import { decodeState, encodeState, folderById, initialState, systemFolders, uidMax, type FolderState, type MailboxState } from './mailbox-state.ts';
+import { decodeState, encodeState, folderById, initialState, nonceChars, remembersWrite, stampWrite, systemFolders, uidMax, type FolderState, type MailboxState } from './mailbox-state.ts';
 import { messageIdTime } from './message-id.ts';
 import { randomHex } from './random-hex.ts';
 
@@ -72,12 +74,20 @@ export class StateCell {
   }
 
   private async run<T>(user: string, change: StateChange<T>, skipWhenRebuilt: boolean): Promise<T | undefined> {
+    // Each attempt's nonce and result. A CPut that applied may still answer "not applied": its
+    // reply was lost in a failover, and another writer changed the cell before the cluster
+    // client read it back. The state remembers the last writes' nonces, so the next read finds
+    // ours among them, and the change is not applied a second time (a message counted twice).
+    const tried = new Map<string, T>();
     for (let attempt = 0; attempt < stateAttemptsMax; attempt++) {
       const { value, state, rebuilt } = await this.readRaw(user);
+      for (const [nonce, result] of tried) if (remembersWrite(state, nonce)) return result;
       if (rebuilt && skipWhenRebuilt) return undefined;
       const { state: next, result } = change(state);
       if (!next) return result;
-      if (await this.cluster.cput(usageRow(user), stateColumn, value, encodeState({ ...next, nonce: randomHex(6) }))) return result;
+      const nonce = randomHex(nonceChars / 2);
+      tried.set(nonce, result);
+      if (await this.cluster.cput(usageRow(user), stateColumn, value, encodeState(stampWrite(next, state, nonce)))) return result;
       // Another writer changed it at the same moment: a short random pause spreads the retries.
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
     }
@@ -160,7 +170,7 @@ export class StateCell {
       }),
     };
     state.bytes = old ? old.bytes : bytes;
-    const made = await this.cluster.cput(usageRow(user), stateColumn, found, encodeState({ ...state, nonce: randomHex(6) }));
+    const made = await this.cluster.cput(usageRow(user), stateColumn, found, encodeState(stampWrite(state, undefined, randomHex(nonceChars / 2))));
     // The old count has served: gone, so that a state lost some day is made again from every
     // summary (whose UIDs it must not reuse), never again from names alone.
     if (made && oldValue) await this.cluster.delete(usageRow(user), usageColumn);

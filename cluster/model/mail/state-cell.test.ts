@@ -1,0 +1,74 @@
+// The state cell's changes when a CPut's reply is lost: applied once, whatever the client was
+// told. The stand-in below is a ClusterClient as seen from one writer in a failover: its CPut
+// applies, another writer's change lands on top, and the answer is "not applied" — what the real
+// client reports when its read-back finds the other writer's bytes. tests/mail/folders-model
+// runs the same race on a real cluster with kill -9.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import { stateColumn, usageRow } from './mailbox.ts';
+import { applyCounts, decodeState, folderById, type CountChange } from './mailbox-state.ts';
+import { StateCell } from './state-cell.ts';
+
+class OneCell {
+  readonly cells = new Map<string, Buffer>();
+  /** Runs once, after the next CPut applied: the other writer's turn, before the answer comes back. */
+  lostReply: (() => Promise<void>) | undefined;
+  async get(r: string, c: string) {
+    return this.cells.get(`${r}/${c}`);
+  }
+  async cput(r: string, c: string, expected: Buffer | null, v: Buffer | string) {
+    const current = this.cells.get(`${r}/${c}`);
+    if (expected === null ? current !== undefined : !current?.equals(expected)) return false;
+    this.cells.set(`${r}/${c}`, Buffer.from(v));
+    const other = this.lostReply;
+    if (!other) return true;
+    this.lostReply = undefined;
+    await other();
+    return false;
+  }
+  async listColumnsPage() {
+    return { columns: [], more: false };
+  }
+}
+
+const arrival = (bytes: number): CountChange => ({ folder: 'inbox', total: 1, unread: 1, bytes });
+const deliver = (cell: StateCell, user: string, bytes: number) => cell.change(user, (s) => ({ state: applyCounts(s, [arrival(bytes)]), result: bytes }));
+
+describe('mailbox state cell', () => {
+  test('a change whose CPut applied but answered "not applied" is not applied again', async () => {
+    const store = new OneCell();
+    const cluster = store as unknown as ClusterClient;
+    const ours = new StateCell(cluster);
+    const theirs = new StateCell(cluster);
+    await deliver(ours, 'pat', 100);
+    store.lostReply = async () => {
+      await deliver(theirs, 'pat', 10);
+    };
+    assert.equal(await deliver(ours, 'pat', 1000), 1000);
+    const state = decodeState((await store.get(usageRow('pat'), stateColumn))!)!;
+    assert.equal(folderById(state, 'inbox')?.total, 3, 'three messages, each counted once');
+    assert.equal(state.bytes, 1110);
+  });
+
+  test('a change that did not apply is applied on the newer state', async () => {
+    const store = new OneCell();
+    const cluster = store as unknown as ClusterClient;
+    const cell = new StateCell(cluster);
+    await deliver(cell, 'pat', 100);
+    // The other writer gets in first: our CPut finds its value and really fails.
+    const first = store.cput.bind(store);
+    let raced = false;
+    store.cput = async (r, c, expected, v) => {
+      if (!raced) {
+        raced = true;
+        await deliver(new StateCell(cluster), 'pat', 10);
+      }
+      return first(r, c, expected, v);
+    };
+    await deliver(cell, 'pat', 1000);
+    const state = decodeState((await store.get(usageRow('pat'), stateColumn))!)!;
+    assert.equal(folderById(state, 'inbox')?.total, 3);
+    assert.equal(state.bytes, 1110);
+  });
+});
