@@ -71,4 +71,20 @@ describe('mailbox state cell', () => {
     assert.equal(folderById(state, 'inbox')?.total, 3);
     assert.equal(state.bytes, 1110);
   });
+
+  test('a state known here but stale never refuses a change: "full" is read again', async () => {
+    const store = new OneCell();
+    const cluster = store as unknown as ClusterClient;
+    const daemon = new StateCell(cluster);
+    const web = new StateCell(cluster);
+    const quota = 1000;
+    const reserve = (cell: StateCell, bytes: number) => cell.change('pat', (s) => (s.bytes + bytes > quota ? { state: undefined, result: false } : { state: applyCounts(s, [arrival(bytes)]), result: true }));
+    assert.equal(await reserve(daemon, 900), true);
+    // The user deletes mail in the webmail: the daemon's known state still says 900 bytes.
+    await web.change('pat', (s) => ({ state: applyCounts(s, [{ folder: 'inbox', total: -1, unread: -1, bytes: -900 }]), result: undefined }));
+    assert.equal((await daemon.readKnown('pat')).bytes, 900);
+    assert.equal(await reserve(daemon, 200), true);
+    assert.equal((await daemon.read('pat')).bytes, 200);
+    assert.equal(await reserve(daemon, 900), false, 'and a mailbox really full still refuses');
+  });
 });

@@ -28,6 +28,8 @@ import { randomHex } from './random-hex.ts';
 
 /** Attempts at a CPut of the state that concurrent writers keep changing. */
 const stateAttemptsMax = 100;
+/** Users whose last state read or written a cell keeps, the least recently used dropped first. */
+const knownUsersMax = 1024;
 /** Column names asked for per ListColumns call, and summaries read at once. */
 const namesPerCallMax = 2000;
 const readsInFlightMax = 32;
@@ -36,6 +38,14 @@ const readsInFlightMax = 32;
 export type StateChange<T> = (state: MailboxState) => { state: MailboxState | undefined; result: T };
 
 export class StateCell {
+  /**
+   * The state last read or written here, per user: a change starts from it instead of a Get.
+   * Its CPut expects exactly those bytes, so a change computed on a stale state never lands;
+   * it fails, and the next attempt reads. A mail daemon, the cell's usual only writer, then
+   * spends one replicated write per change of the state and no read.
+   */
+  private readonly known = new Map<string, { value: Buffer; state: MailboxState }>();
+
   constructor(
     private readonly cluster: ClusterClient,
     private readonly now: () => number = Date.now,
@@ -46,12 +56,27 @@ export class StateCell {
     return (await this.readRaw(user)).state;
   }
 
+  /** The state last read or written here, which may be stale (another process may have changed it), or a fresh read. */
+  async readKnown(user: string): Promise<MailboxState> {
+    return this.known.get(user)?.state ?? (await this.read(user));
+  }
+
+  private remember(user: string, value: Buffer, state: MailboxState): void {
+    this.known.delete(user);
+    this.known.set(user, { value, state });
+    if (this.known.size > knownUsersMax) this.known.delete(this.known.keys().next().value as string);
+  }
+
   private async readRaw(user: string): Promise<{ value: Buffer; state: MailboxState; rebuilt: boolean }> {
     let rebuilt = false;
     for (let attempt = 0; attempt < 3; attempt++) {
       const value = await this.cluster.get(usageRow(user), stateColumn);
       const state = value && decodeState(value);
-      if (value && state) return { value, state, rebuilt };
+      if (value && state) {
+        this.remember(user, value, state);
+        return { value, state, rebuilt };
+      }
+      this.known.delete(user);
       await this.rebuild(user, value ?? null);
       rebuilt = true;
     }
@@ -79,17 +104,39 @@ export class StateCell {
     // client read it back. The state remembers the last writes' nonces, so the next read finds
     // ours among them, and the change is not applied a second time (a message counted twice).
     const tried = new Map<string, T>();
+    let known = this.known.get(user);
     for (let attempt = 0; attempt < stateAttemptsMax; attempt++) {
-      const { value, state, rebuilt } = await this.readRaw(user);
+      // The first attempt starts from the state known here. A refusal or "nothing to write" is
+      // only an answer when it comes from a fresh read: a stale state may say "full".
+      const stale = known !== undefined;
+      const { value, state, rebuilt } = known ? { ...known, rebuilt: false } : await this.readRaw(user);
+      known = undefined;
       for (const [nonce, result] of tried) if (remembersWrite(state, nonce)) return result;
       if (rebuilt && skipWhenRebuilt) return undefined;
-      const { state: next, result } = change(state);
-      if (!next) return result;
+      let outcome: ReturnType<StateChange<T>>;
+      try {
+        outcome = change(state);
+      } catch (err) {
+        if (stale) continue;
+        throw err;
+      }
+      const { state: next, result } = outcome;
+      if (!next) {
+        if (stale) continue;
+        return result;
+      }
       const nonce = randomHex(nonceChars / 2);
       tried.set(nonce, result);
-      if (await this.cluster.cput(usageRow(user), stateColumn, value, encodeState(stampWrite(next, state, nonce)))) return result;
+      const written = stampWrite(next, state, nonce);
+      const bytes = encodeState(written);
+      if (await this.cluster.cput(usageRow(user), stateColumn, value, bytes)) {
+        this.remember(user, bytes, written);
+        return result;
+      }
+      this.known.delete(user);
       // Another writer changed it at the same moment: a short random pause spreads the retries.
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
+      // A stale state known here is no collision: read at once.
+      if (!stale) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
     }
     throw new PennError('aborted', `${user}'s mailbox is being changed too often at once; try again later`);
   }

@@ -58,9 +58,14 @@ export class MailDelivery {
     private readonly quotaBytes: number,
   ) {}
 
-  /** RCPT TO: 452 4.2.2 when the user's mailbox is already full (it may empty before a retry). */
+  /**
+   * RCPT TO: 452 4.2.2 when the user's mailbox is already full (it may empty before a retry).
+   * The state this daemon last saw answers when it shows room (the delivery's own count checks
+   * the quota exactly); "full" is read afresh, as the user may have deleted mail since.
+   */
   async checkRoom(user: string): Promise<void> {
-    if ((await this.mailbox.usage(user)).bytes >= this.quotaBytes) throw new SmtpError(452, `4.2.2 Mailbox of <${user}> is full; try again later`);
+    const full = async (known: boolean) => (await this.mailbox.usage(user, known)).bytes >= this.quotaBytes;
+    if ((await full(true)) && (await full(false))) throw new SmtpError(452, `4.2.2 Mailbox of <${user}> is full; try again later`);
   }
 
   async accept(incoming: Incoming): Promise<Accepted> {
