@@ -4,8 +4,8 @@
 // then failover figures over FAILOVER_RUNS (10) each (scripts/bench/failover.ts): kill -9 of the
 // primary → first acknowledged write, SIGSTOP of the primary → another replica acknowledging,
 // the longest write gap around kill -9 of the coordinator leader; the catch-up MB/s of a node
-// that missed CATCHUP_MB (100) MB of writes; and primary changes over IDLE_SECONDS (60) of a
-// quiet cluster; then the put and get phases again on a cluster without TLS, and what mutual TLS
+// that missed CATCHUP_MB (100) MB of writes; primary changes and the CPU of every process over
+// IDLE_SECONDS (60) of a quiet cluster; then the put and get phases again on a cluster without TLS, and what mutual TLS
 // costs. BENCH_SECONDS sets each load phase (default 10). The `cells` phase reads 10,000 cells of
 // 1 KiB of one row (a mail search's summaries): through ListColumns pages with values
 // (ClusterClient.readColumns), against 10,000 Gets one after another and 64 at a time.
@@ -129,8 +129,23 @@ async function main(): Promise<void> {
     if (phases.has('idle')) {
       await cluster.waitHealthy(60_000);
       const idleEpoch = await epochOf(cluster);
+      // What the cluster costs doing nothing (heartbeats, leases, Raft): CPU over the quiet time.
+      const cpu = () => new Map([...cluster.services].map(([name, s]) => [name, cpuMsOf(s.child.pid)]));
+      const before = cpu();
+      const startedMs = performance.now();
       await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+      const after = cpu();
+      const elapsedMs = performance.now() - startedMs;
+      const share = (names: readonly string[]) => names.map((n) => (100 * ((after.get(n) ?? 0) - (before.get(n) ?? 0))) / elapsedMs);
+      const coordinators = share(cluster.coordinators).sort((a, b) => b - a);
+      const nodes = share(cluster.nodes.map((n) => n.id));
+      const total = [...coordinators, ...nodes].reduce((a, b) => a + b, 0);
       console.log(`primary changes in ${idleSeconds} s of a quiet cluster: ${(await epochOf(cluster)) - idleEpoch} (0 expected)`);
+      console.log(
+        `CPU of the quiet cluster, % of one core: ${total.toFixed(1)} in all; coordinators ${coordinators.map((c) => c.toFixed(1)).join(' / ')} (the busiest is the leader); nodes ${nodes.map((c) => c.toFixed(1)).join(' / ')}`,
+      );
+      figure('cluster', 'idle_cpu', total, '% of a core');
+      figure('cluster', 'idle_cpu_leader', coordinators[0] ?? 0, '% of a core');
     }
 
     if (!phases.has('plain')) return;

@@ -108,6 +108,7 @@ function policySpecs(at: { node: string; coordinator: string; lb: string; mail: 
       service: ReplicaService,
       methods: {
         Heartbeat: replica(['coordinator']),
+        HeartbeatStream: replica(['coordinator']),
         Probe: replica(['node']),
         Truncate: replica(['node']),
         Append: replica(['node']),

@@ -8,8 +8,9 @@ import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { allNodes, coordinatorMember, coordinatorMembers, type Config, type NodeRef } from '../../common/config.ts';
 import { nodeFileSystem } from '../../common/files.ts';
-import { bindServer, callUnary, channelOptions, shutdownServer } from '../../common/grpc.ts';
+import { bindServer, channelOptions, shutdownServer } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
+import { OrderedStream, type OrderedCall } from '../../common/ordered-stream.ts';
 import { channelCredentials } from '../../common/tls/credentials.ts';
 import type { GroupConfig, NodeFigures } from '../core/types.ts';
 import { CoordinatorMember } from './coordinator-member.ts';
@@ -48,9 +49,19 @@ export async function startCoordinator(config: Readonly<Config>, id: string, log
   const nodeClients = new Map<string, grpc.Client>(
     allNodes(config).map((n) => [n.id, new ReplicaService(n.address, channelCredentials(config), channelOptions)]),
   );
+  // Heartbeats go on one HeartbeatStream per node (common/ordered-stream.ts): a call's set-up,
+  // ten times a second for every node, was most of an idle cluster's CPU. A failure or a
+  // deadline drops the stream, so a node's heartbeat fails exactly as its own call would have.
+  type HeartbeatCall = OrderedCall<HeartbeatRequest, HeartbeatReply__Output>;
+  const heartbeatStreams = new Map<string, OrderedStream<HeartbeatRequest, HeartbeatReply__Output>>(
+    allNodes(config).map((n) => {
+      const client = nodeClients.get(n.id) as unknown as { HeartbeatStream: () => HeartbeatCall };
+      return [n.id, new OrderedStream(() => client.HeartbeatStream(), `the heartbeat of ${n.id}`)];
+    }),
+  );
   const heartbeat = async (node: NodeRef, cfg: GroupConfig | null, timeoutMs: number): Promise<NodeFigures> => {
     const request: HeartbeatRequest = cfg ? { config: configToWire(cfg), has_config: true } : { has_config: false };
-    return figuresFromWire(await callUnary<HeartbeatReply__Output>(nodeClients.get(node.id) as grpc.Client, 'Heartbeat', request, timeoutMs));
+    return figuresFromWire(await (heartbeatStreams.get(node.id) as OrderedStream<HeartbeatRequest, HeartbeatReply__Output>).send(request, timeoutMs));
   };
   const member = new CoordinatorMember({
     id,
@@ -67,6 +78,7 @@ export async function startCoordinator(config: Readonly<Config>, id: string, log
   });
   const closeClients = () => {
     transport.close();
+    for (const stream of heartbeatStreams.values()) stream.close();
     for (const c of nodeClients.values()) c.close();
   };
 

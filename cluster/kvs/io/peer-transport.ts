@@ -1,12 +1,14 @@
 // The replicator's peers over gRPC (proto/replica.proto): one client per peer, deadlines of
 // `timeouts.replicationMs` on the write path, longer for snapshots. Appends go as messages on one
 // AppendStream per backup rather than a call each: at a few hundred group commits a second the
-// set-up of a call (headers, call state, on both ends) was a large share of the primary's CPU.
+// set-up of a call (headers, call state, on both ends) was a large share of the primary's CPU
+// (common/ordered-stream.ts).
 import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../../common/config.ts';
 import { channelCredentials } from '../../common/tls/credentials.ts';
 import { nodeRef } from '../../common/config.ts';
-import { PennError, fromGrpcError } from '../../common/errors.ts';
+import { fromGrpcError } from '../../common/errors.ts';
+import { OrderedStream, type OrderedCall } from '../../common/ordered-stream.ts';
 import { callUnary, channelOptions } from '../../common/grpc.ts';
 import type { LogEntry } from '../core/types.ts';
 import type { GroupConfig, LogPosition, PeerTransport, SnapshotChunk } from '../replication/ports.ts';
@@ -27,65 +29,11 @@ import {
   type TruncateRequest,
 } from './replica-wire.ts';
 
-
-type AppendCall = grpc.ClientDuplexStream<AppendRequest, AppendReply__Output>;
-
-/**
- * One backup's AppendStream, opened on first use and again after it ends. Replies come in the
- * order of the requests. Any failure — the stream's status, its end, or a request unanswered
- * within the deadline — fails every request waiting on it, as each one's own call would have
- * failed, and drops the stream, so the next request starts a new one.
- */
-class AppendStream {
-  private call: AppendCall | null = null;
-  private readonly waiting: { resolve: (reply: AppendReply__Output) => void; reject: (err: unknown) => void; timer: NodeJS.Timeout }[] = [];
-
-  constructor(
-    private readonly open: () => AppendCall,
-    private readonly timeoutMs: number,
-  ) {}
-
-  send(request: AppendRequest): Promise<AppendReply__Output> {
-    const call = this.call ?? this.start();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(call, new PennError('deadline_exceeded', 'Deadline exceeded waiting for the backup to append')), this.timeoutMs);
-      this.waiting.push({ resolve, reject, timer });
-      call.write(request);
-    });
-  }
-
-  close(): void {
-    if (this.call) this.fail(this.call, new PennError('unavailable', 'the transport was closed'));
-  }
-
-  private start(): AppendCall {
-    const call = this.open();
-    this.call = call;
-    call.on('data', (reply: AppendReply__Output) => {
-      const waiter = this.waiting.shift();
-      if (!waiter) return this.fail(call, new PennError('internal', 'a backup answered an append nobody sent'));
-      clearTimeout(waiter.timer);
-      waiter.resolve(reply);
-    });
-    call.on('error', (err) => this.fail(call, fromGrpcError(err)));
-    call.on('end', () => this.fail(call, new PennError('unavailable', 'the backup ended the append stream')));
-    return call;
-  }
-
-  private fail(call: AppendCall, err: PennError): void {
-    if (this.call !== call) return;
-    this.call = null;
-    call.cancel();
-    for (const waiter of this.waiting.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.reject(err);
-    }
-  }
-}
+type AppendCall = OrderedCall<AppendRequest, AppendReply__Output>;
 
 export class GrpcPeerTransport implements PeerTransport {
   private readonly clients = new Map<string, grpc.Client>();
-  private readonly appendStreams = new Map<string, AppendStream>();
+  private readonly appendStreams = new Map<string, OrderedStream<AppendRequest, AppendReply__Output>>();
 
   constructor(
     private readonly config: Readonly<Config>,
@@ -116,10 +64,10 @@ export class GrpcPeerTransport implements PeerTransport {
     let stream = this.appendStreams.get(peer);
     if (!stream) {
       const client = this.client(peer) as unknown as { AppendStream: () => AppendCall };
-      stream = new AppendStream(() => client.AppendStream(), this.timeoutMs);
+      stream = new OrderedStream(() => client.AppendStream(), 'the backup to append');
       this.appendStreams.set(peer, stream);
     }
-    const reply = await stream.send(request);
+    const reply = await stream.send(request, this.timeoutMs);
     return { durableLsn: Number(reply.durable_lsn) };
   }
 

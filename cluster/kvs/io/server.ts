@@ -10,7 +10,7 @@ import { addGuardedService, callerOf, requireCaller, type AccessPolicy } from '.
 import { configFromWire, type GroupConfig__Output } from '../../coordinator/client.ts';
 import type { GroupConfig } from '../replication/ports.ts';
 import { serveBatch, serveCPut, serveDelete, serveGet, servePut } from './key-value-calls.ts';
-import { OpenStreams, serveAppendStream, serveBatchStream } from './stream-calls.ts';
+import { OpenStreams, serveBatchStream, serveInOrder } from './stream-calls.ts';
 import type { KvsNode } from './node.ts';
 import {
   ReplicaService,
@@ -20,6 +20,7 @@ import {
   type AppendReply,
   type AppendRequest__Output,
   type CheckpointRequest__Output,
+  type HeartbeatReply,
   type HeartbeatRequest__Output,
   type InstallSnapshotRequest__Output,
   type ProbeRequest__Output,
@@ -58,7 +59,7 @@ const data = ['frontend', 'mail', 'admin', 'node'] as const;
 const keyValuePolicy: AccessPolicy = { Get: data, Put: data, CPut: data, Delete: data, ListColumns: data, ScanRows: ['admin'], Batch: roles, BatchStream: roles };
 const adminPolicy: AccessPolicy = { Halt: ['admin'], Revive: ['admin'], Status: ['admin', 'coordinator', 'node', 'frontend', 'mail'] };
 const replicaPolicy: AccessPolicy = Object.fromEntries(
-  ['Heartbeat', 'Probe', 'Truncate', 'Append', 'AppendStream', 'InstallSnapshot', 'Checkpoint', 'ReadSnapshot'].map((m) => [m, m === 'Heartbeat' ? ['coordinator'] : ['node']]),
+  ['Heartbeat', 'HeartbeatStream', 'Probe', 'Truncate', 'Append', 'AppendStream', 'InstallSnapshot', 'Checkpoint', 'ReadSnapshot'].map((m) => [m, m.startsWith('Heartbeat') ? ['coordinator'] : ['node']]),
 );
 
 /** Adds the node's services; answers its open streams, for the shutdown to end them. */
@@ -115,16 +116,16 @@ async function fromPrimary(node: KvsNode, r: Parameters<typeof configOf>[0], cal
 }
 
 function addReplicaService(server: grpc.Server, config: Readonly<Config>, node: KvsNode, log: Logger, streams: OpenStreams): void {
+  const heartbeat = (r: HeartbeatRequest__Output) => figuresToWire(node.heartbeat(r.has_config && r.config ? configFromWire(r.config) : null));
   addGuardedService(server, config, ReplicaService.service, replicaPolicy, {
-    Heartbeat: unary(log, 'Heartbeat', (r: HeartbeatRequest__Output) =>
-      figuresToWire(node.heartbeat(r.has_config && r.config ? configFromWire(r.config) : null)),
-    ),
+    Heartbeat: unary(log, 'Heartbeat', async (r: HeartbeatRequest__Output) => heartbeat(r)),
+    HeartbeatStream: (call: grpc.ServerDuplexStream<HeartbeatRequest__Output, HeartbeatReply>) => serveInOrder(log, 'HeartbeatStream', call, streams, async (r) => heartbeat(r)),
     Probe: unary(log, 'Probe', async (r: ProbeRequest__Output, call) => positionToWire(await node.replica().onProbe(await fromPrimary(node, r, call, 'probe')))),
     Truncate: unary(log, 'Truncate', async (r: TruncateRequest__Output, call) =>
       positionToWire(await node.replica().onTruncate(await fromPrimary(node, r, call, 'truncate'), Number(r.after_lsn))),
     ),
     Append: unary(log, 'Append', (r: AppendRequest__Output, call) => serveAppend(node, r, call)),
-    AppendStream: (call: grpc.ServerDuplexStream<AppendRequest__Output, AppendReply>) => serveAppendStream(log, call, streams, (r) => serveAppend(node, r, call)),
+    AppendStream: (call: grpc.ServerDuplexStream<AppendRequest__Output, AppendReply>) => serveInOrder(log, 'AppendStream', call, streams, (r) => serveAppend(node, r, call)),
     InstallSnapshot: unary(log, 'InstallSnapshot', async (r: InstallSnapshotRequest__Output, call) =>
       positionToWire(await node.replica().onInstallSnapshot(await fromPrimary(node, r, call, 'install a snapshot'))),
     ),

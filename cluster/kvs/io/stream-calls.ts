@@ -1,9 +1,10 @@
-// The node's two long-lived streams: BatchStream (a client's Batches as messages, answered by id
-// as each finishes) and AppendStream (a primary's Appends, answered in order). Each message is
-// served exactly as its own call would be; what a stream adds is its bounds and its end:
+// The node's long-lived streams: BatchStream (a client's Batches as messages, answered by id as
+// each finishes), AppendStream (a primary's Appends) and HeartbeatStream (the coordinator's
+// heartbeats), both answered in order. Each message is served exactly as its own call would
+// be; what a stream adds is its bounds and its end:
 // - BatchStream serves at most kvs.batchStreamInFlightMax batches of one stream at once and reads
 //   no more of it until one is answered, so a sender cannot pile up work in the node (an
-//   AppendStream likewise past appendsQueuedMax waiting appends);
+//   in-order stream likewise past requestsQueuedMax waiting requests);
 // - when the node shuts down, every open stream ends with UNAVAILABLE at once (OpenStreams),
 //   rather than holding the server's graceful shutdown until its grace runs out.
 import * as grpc from '@grpc/grpc-js';
@@ -11,11 +12,10 @@ import { PennError } from '../../common/errors.ts';
 import { toServiceError, toStatus } from '../../common/grpc.ts';
 import type { Logger } from '../../common/log.ts';
 import { serveBatch, type BatchContext } from './key-value-calls.ts';
-import type { AppendReply, AppendRequest__Output } from './replica-wire.ts';
 import type { BatchReply, BatchRequest__Output } from './wire.ts';
 
-/** Appends one AppendStream may have waiting to be served before the node stops reading it. */
-const appendsQueuedMax = 4;
+/** Requests one in-order stream may have waiting to be served before the node stops reading it. */
+const requestsQueuedMax = 4;
 
 /** The streams a node has open, so its shutdown can end them. */
 export class OpenStreams {
@@ -94,26 +94,26 @@ export function serveBatchStream(ctx: BatchContext, call: grpc.ServerDuplexStrea
   });
 }
 
-/** Serves a primary's appends one after another, in order; the first failure ends the stream with its status. */
-export function serveAppendStream(
-  log: Logger,
-  call: grpc.ServerDuplexStream<AppendRequest__Output, AppendReply>,
-  streams: OpenStreams,
-  serve: (request: AppendRequest__Output) => Promise<AppendReply>,
-): void {
-  const end = streamEnd(log, 'AppendStream', call, streams);
+/**
+ * Serves a stream's requests one after another, in order (AppendStream: a primary's appends;
+ * HeartbeatStream: the coordinator's heartbeats); the first failure ends the stream with its
+ * status, as its own call would have answered.
+ */
+export function serveInOrder<Req, Res>(log: Logger, name: string, call: grpc.ServerDuplexStream<Req, Res>, streams: OpenStreams, serve: (request: Req) => Promise<Res>): void {
+  const end = streamEnd(log, name, call, streams);
   let served = Promise.resolve();
   let queued = 0;
-  call.on('data', (request: AppendRequest__Output) => {
-    // A primary sends one batch at a time; a sender that sends more waits to be read.
-    if (++queued >= appendsQueuedMax) call.pause();
+  call.on('data', (request: Req) => {
+    // A primary sends one batch at a time, the coordinator one heartbeat: a sender that sends
+    // more waits to be read.
+    if (++queued >= requestsQueuedMax) call.pause();
     served = served.then(async () => {
       try {
         if (!end.ended) call.write(await serve(request));
       } catch (err) {
         end.fail(err);
       } finally {
-        if (--queued < appendsQueuedMax && call.isPaused()) call.resume();
+        if (--queued < requestsQueuedMax && call.isPaused()) call.resume();
       }
     });
   });

@@ -67,6 +67,21 @@ export interface ReplicaClient extends grpc.Client {
   heartbeat(argument: _penncloud_replica_HeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_replica_HeartbeatReply__Output>): grpc.ClientUnaryCall;
   heartbeat(argument: _penncloud_replica_HeartbeatRequest, callback: grpc.requestCallback<_penncloud_replica_HeartbeatReply__Output>): grpc.ClientUnaryCall;
 
+  /**
+   * The same as Heartbeat, as messages on one long-lived stream per node (what the coordinator
+   * uses): each request answered in order by one reply. Ten heartbeats a second to every node
+   * were most of an idle cluster's CPU as calls of their own.
+   */
+  HeartbeatStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_replica_HeartbeatRequest, _penncloud_replica_HeartbeatReply__Output>;
+  HeartbeatStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_replica_HeartbeatRequest, _penncloud_replica_HeartbeatReply__Output>;
+  /**
+   * The same as Heartbeat, as messages on one long-lived stream per node (what the coordinator
+   * uses): each request answered in order by one reply. Ten heartbeats a second to every node
+   * were most of an idle cluster's CPU as calls of their own.
+   */
+  heartbeatStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_replica_HeartbeatRequest, _penncloud_replica_HeartbeatReply__Output>;
+  heartbeatStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_penncloud_replica_HeartbeatRequest, _penncloud_replica_HeartbeatReply__Output>;
+
   InstallSnapshot(argument: _penncloud_replica_InstallSnapshotRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_replica_ProbeReply__Output>): grpc.ClientUnaryCall;
   InstallSnapshot(argument: _penncloud_replica_InstallSnapshotRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_penncloud_replica_ProbeReply__Output>): grpc.ClientUnaryCall;
   InstallSnapshot(argument: _penncloud_replica_InstallSnapshotRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_penncloud_replica_ProbeReply__Output>): grpc.ClientUnaryCall;
@@ -131,6 +146,13 @@ export interface ReplicaHandlers extends grpc.UntypedServiceImplementation {
    */
   Heartbeat: grpc.handleUnaryCall<_penncloud_replica_HeartbeatRequest__Output, _penncloud_replica_HeartbeatReply>;
 
+  /**
+   * The same as Heartbeat, as messages on one long-lived stream per node (what the coordinator
+   * uses): each request answered in order by one reply. Ten heartbeats a second to every node
+   * were most of an idle cluster's CPU as calls of their own.
+   */
+  HeartbeatStream: grpc.handleBidiStreamingCall<_penncloud_replica_HeartbeatRequest__Output, _penncloud_replica_HeartbeatReply>;
+
   InstallSnapshot: grpc.handleUnaryCall<_penncloud_replica_InstallSnapshotRequest__Output, _penncloud_replica_ProbeReply>;
 
   /**
@@ -152,6 +174,7 @@ export interface ReplicaDefinition extends grpc.ServiceDefinition {
   AppendStream: MethodDefinition<_penncloud_replica_AppendRequest, _penncloud_replica_AppendReply, _penncloud_replica_AppendRequest__Output, _penncloud_replica_AppendReply__Output>
   Checkpoint: MethodDefinition<_penncloud_replica_CheckpointRequest, _penncloud_replica_CheckpointReply, _penncloud_replica_CheckpointRequest__Output, _penncloud_replica_CheckpointReply__Output>
   Heartbeat: MethodDefinition<_penncloud_replica_HeartbeatRequest, _penncloud_replica_HeartbeatReply, _penncloud_replica_HeartbeatRequest__Output, _penncloud_replica_HeartbeatReply__Output>
+  HeartbeatStream: MethodDefinition<_penncloud_replica_HeartbeatRequest, _penncloud_replica_HeartbeatReply, _penncloud_replica_HeartbeatRequest__Output, _penncloud_replica_HeartbeatReply__Output>
   InstallSnapshot: MethodDefinition<_penncloud_replica_InstallSnapshotRequest, _penncloud_replica_ProbeReply, _penncloud_replica_InstallSnapshotRequest__Output, _penncloud_replica_ProbeReply__Output>
   Probe: MethodDefinition<_penncloud_replica_ProbeRequest, _penncloud_replica_ProbeReply, _penncloud_replica_ProbeRequest__Output, _penncloud_replica_ProbeReply__Output>
   ReadSnapshot: MethodDefinition<_penncloud_replica_ReadSnapshotRequest, _penncloud_replica_SnapshotChunk, _penncloud_replica_ReadSnapshotRequest__Output, _penncloud_replica_SnapshotChunk__Output>
