@@ -66,7 +66,8 @@ export async function otherCaPair(dir: string, name: string, role: Role, hosts: 
 
 /**
  * A call on a connection of its own: the reply (a server-streaming method's messages, as an
- * array), or the failure as a PennError. The deadline is long because a refused handshake fails
+ * array; a client-streaming method gets the request as its one message), or the failure as a
+ * PennError. The deadline is long because a refused handshake fails
  * at once; it only bounds a server that never answers.
  */
 export async function callWith(
@@ -80,6 +81,15 @@ export async function callWith(
   const client = new service(address, credentials, { 'grpc.use_local_subchannel_pool': 1 });
   try {
     const definition = service.service[method];
+    if (definition?.requestStream && !definition.responseStream) {
+      // A stream of requests and one answer: the request as the stream's one message.
+      const open = (client as unknown as Record<string, (o: grpc.CallOptions, cb: (err: grpc.ServiceError | null, reply?: unknown) => void) => grpc.ClientWritableStream<unknown>>)[method]!;
+      return await new Promise((resolve) => {
+        const call = open.call(client, { deadline: Date.now() + timeoutMs }, (err, reply) => resolve(err ? { ok: false, error: fromGrpcError(err) } : { ok: true, reply }));
+        call.write(request);
+        call.end();
+      });
+    }
     if (!definition?.responseStream) return { ok: true, reply: await callUnary(client, method, request, timeoutMs) };
     let stream: grpc.ClientReadableStream<unknown>;
     if (definition.requestStream) {

@@ -132,7 +132,15 @@ function policySpecs(at: { node: string; coordinator: string; lb: string; mail: 
         ForcePrimary: { needs: ['admin'], request: { node: '' } },
       },
     },
-    { label: 'CoordinatorPeer', address: at.coordinator, service: CoordinatorPeerService, methods: { Step: { needs: ['coordinator'], request: { type: 'appendReply', from: 'c1', to: 'c0', term: 0 } } } },
+    {
+      label: 'CoordinatorPeer',
+      address: at.coordinator,
+      service: CoordinatorPeerService,
+      methods: {
+        Step: { needs: ['coordinator'], request: { type: 'appendReply', from: 'c1', to: 'c0', term: 0 } },
+        StepStream: { needs: ['coordinator'], request: { type: 'appendReply', from: 'c1', to: 'c0', term: 0 } },
+      },
+    },
     {
       label: 'LoadBalancer',
       address: at.lb,
@@ -532,23 +540,25 @@ describe('internal gRPC behind mutual TLS', () => {
     for (const c of s.coordinators) assert.ok(c.term < forgedTerm, `${c.id} is at term ${c.term}`);
   }
 
-  test('attack: a raft Step from a node certificate', async () => {
-    for (const c of coordinatorMembers(config)) {
-      const result = await callWith(CoordinatorPeerService, c.address, credentialsOf('g0r0'), 'Step', forgedAppend(c.id === 'c0' ? 'c1' : 'c0', c.id));
-      assert.ok(!result.ok, `Step on ${c.id} succeeded`);
-      assertDenied(result.error, 'Step is not allowed for g0r0 (role node); it needs one of: coordinator');
-    }
-    await assertNoForgedTerm();
-  });
+  for (const method of ['Step', 'StepStream']) {
+    test(`attack: a raft ${method} from a node certificate`, async () => {
+      for (const c of coordinatorMembers(config)) {
+        const result = await callWith(CoordinatorPeerService, c.address, credentialsOf('g0r0'), method, forgedAppend(c.id === 'c0' ? 'c1' : 'c0', c.id));
+        assert.ok(!result.ok, `${method} on ${c.id} succeeded`);
+        assertDenied(result.error, `${method} is not allowed for g0r0 (role node); it needs one of: coordinator`);
+      }
+      await assertNoForgedTerm();
+    });
 
-  test("attack: a raft Step from c1's certificate claiming to be c2", async () => {
-    for (const c of coordinatorMembers(config)) {
-      const result = await callWith(CoordinatorPeerService, c.address, credentialsOf('c1'), 'Step', forgedAppend('c2', c.id));
-      assert.ok(!result.ok, `Step on ${c.id} succeeded`);
-      assertDenied(result.error, 'c1 may not send raft messages as c2');
-    }
-    await assertNoForgedTerm();
-  });
+    test(`attack: a raft ${method} from c1's certificate claiming to be c2`, async () => {
+      for (const c of coordinatorMembers(config)) {
+        const result = await callWith(CoordinatorPeerService, c.address, credentialsOf('c1'), method, forgedAppend('c2', c.id));
+        assert.ok(!result.ok, `${method} on ${c.id} succeeded`);
+        assertDenied(result.error, 'c1 may not send raft messages as c2');
+      }
+      await assertNoForgedTerm();
+    });
+  }
 
   // ---- 1b. One node's certificate acting as another node ----
   //

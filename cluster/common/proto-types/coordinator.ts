@@ -37,7 +37,7 @@ export interface ProtoGrpcType {
       CoordinatorInfo: MessageTypeDefinition<_penncloud_coordinator_CoordinatorInfo, _penncloud_coordinator_CoordinatorInfo__Output>
       /**
        * Between the members of the coordinator group: one Raft message (cluster/coordinator/RAFT.md).
-       * Messages are one-way; an answer travels as a Step call the other way. Members only.
+       * Messages are one-way; an answer travels as a message the other way. Members only.
        */
       CoordinatorPeer: SubtypeConstructor<typeof grpc.Client, _penncloud_coordinator_CoordinatorPeerClient> & { service: _penncloud_coordinator_CoordinatorPeerDefinition }
       ForcePrimaryReply: MessageTypeDefinition<_penncloud_coordinator_ForcePrimaryReply, _penncloud_coordinator_ForcePrimaryReply__Output>

@@ -84,7 +84,7 @@ export async function startCoordinator(config: Readonly<Config>, id: string, log
 
   const server = new grpc.Server(channelOptions);
   addCoordinatorService(server, config, member, log);
-  addPeerService(server, config, id, members, (m) => member.receive(m), log);
+  const endPeerStreams = addPeerService(server, config, id, members, (m) => member.receive(m), log);
   try {
     await member.start();
     await bindServer(server, self.address, config);
@@ -102,7 +102,11 @@ export async function startCoordinator(config: Readonly<Config>, id: string, log
     address: self.address,
     member,
     async stop() {
-      await shutdownServer(server);
+      // The other members' streams would hold the graceful shutdown until its grace ran out:
+      // new calls are refused first (shutdownServer), then the open streams are ended.
+      const shutdown = shutdownServer(server);
+      endPeerStreams();
+      await shutdown;
       await member.stop();
       closeClients();
     },

@@ -22,7 +22,8 @@ export type { RenewLeaseReply, RenewLeaseReply__Output } from '../../common/prot
 export type { RenewLeaseRequest__Output } from '../../common/proto-types/penncloud/coordinator/RenewLeaseRequest.ts';
 export type { GetConfigRequest__Output } from '../../common/proto-types/penncloud/coordinator/GetConfigRequest.ts';
 export type { ForcePrimaryRequest__Output } from '../../common/proto-types/penncloud/coordinator/ForcePrimaryRequest.ts';
-export type { ClusterStatusReply__Output, ForcePrimaryReply__Output, LookupReply__Output, RaftMessage__Output };
+export type { ClusterStatusReply__Output, ForcePrimaryReply__Output, LookupReply__Output, RaftMessage__Output, WireRaftMessage };
+export type { StepAck } from '../../common/proto-types/penncloud/coordinator/StepAck.ts';
 
 const coordinatorProto = loadProto('coordinator.proto');
 export const CoordinatorService = serviceClient(coordinatorProto, 'penncloud.coordinator.Coordinator');
