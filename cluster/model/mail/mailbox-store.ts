@@ -196,12 +196,9 @@ export class MailboxStore extends CopyStore {
 
   // ---- Counts, UIDs and quota ----
 
-  /**
-   * What the user's mailbox holds: octets, and the inbox's and Sent's messages. `known`: the
-   * state last seen by this process will do (StateCell.readKnown; a hint, not a count to show).
-   */
-  async usage(user: string, known = false): Promise<Usage> {
-    const state = known ? await this.state.readKnown(user) : await this.state.read(user);
+  /** What the user's mailbox holds: octets, and the inbox's and Sent's messages. */
+  async usage(user: string): Promise<Usage> {
+    const state = await this.state.read(user);
     return { bytes: state.bytes, inbox: folderById(state, 'inbox')?.total ?? 0, sent: folderById(state, 'sent')?.total ?? 0 };
   }
 

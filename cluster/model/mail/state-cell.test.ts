@@ -82,7 +82,6 @@ describe('mailbox state cell', () => {
     assert.equal(await reserve(daemon, 900), true);
     // The user deletes mail in the webmail: the daemon's known state still says 900 bytes.
     await web.change('pat', (s) => ({ state: applyCounts(s, [{ folder: 'inbox', total: -1, unread: -1, bytes: -900 }]), result: undefined }));
-    assert.equal((await daemon.readKnown('pat')).bytes, 900);
     assert.equal(await reserve(daemon, 200), true);
     assert.equal((await daemon.read('pat')).bytes, 200);
     assert.equal(await reserve(daemon, 900), false, 'and a mailbox really full still refuses');

@@ -56,11 +56,6 @@ export class StateCell {
     return (await this.readRaw(user)).state;
   }
 
-  /** The state last read or written here, which may be stale (another process may have changed it), or a fresh read. */
-  async readKnown(user: string): Promise<MailboxState> {
-    return this.known.get(user)?.state ?? (await this.read(user));
-  }
-
   private remember(user: string, value: Buffer, state: MailboxState): void {
     this.known.delete(user);
     this.known.set(user, { value, state });

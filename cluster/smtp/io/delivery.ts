@@ -60,12 +60,11 @@ export class MailDelivery {
 
   /**
    * RCPT TO: 452 4.2.2 when the user's mailbox is already full (it may empty before a retry).
-   * The state this daemon last saw answers when it shows room (the delivery's own count checks
-   * the quota exactly); "full" is read afresh, as the user may have deleted mail since.
+   * Read afresh, not from the state this daemon last saw: another process may have filled the
+   * mailbox (a draft, a copy), and a full mailbox found only at the end of DATA gets a 552.
    */
   async checkRoom(user: string): Promise<void> {
-    const full = async (known: boolean) => (await this.mailbox.usage(user, known)).bytes >= this.quotaBytes;
-    if ((await full(true)) && (await full(false))) throw new SmtpError(452, `4.2.2 Mailbox of <${user}> is full; try again later`);
+    if ((await this.mailbox.usage(user)).bytes >= this.quotaBytes) throw new SmtpError(452, `4.2.2 Mailbox of <${user}> is full; try again later`);
   }
 
   async accept(incoming: Incoming): Promise<Accepted> {
