@@ -52,16 +52,16 @@ export async function startCoordinator(config: Readonly<Config>, id: string, log
   // Heartbeats go on one HeartbeatStream per node (common/ordered-stream.ts): a call's set-up,
   // ten times a second for every node, was most of an idle cluster's CPU. A failure or a
   // deadline drops the stream, so a node's heartbeat fails exactly as its own call would have.
-  type HeartbeatCall = OrderedCall<HeartbeatRequest, HeartbeatReply__Output>;
-  const heartbeatStreams = new Map<string, OrderedStream<HeartbeatRequest, HeartbeatReply__Output>>(
+  type HeartbeatStream = OrderedStream<HeartbeatRequest, HeartbeatReply__Output>;
+  const heartbeatStreams = new Map<string, HeartbeatStream>(
     allNodes(config).map((n) => {
-      const client = nodeClients.get(n.id) as unknown as { HeartbeatStream: () => HeartbeatCall };
+      const client = nodeClients.get(n.id) as unknown as { HeartbeatStream: () => OrderedCall<HeartbeatRequest, HeartbeatReply__Output> };
       return [n.id, new OrderedStream(() => client.HeartbeatStream(), `the heartbeat of ${n.id}`)];
     }),
   );
   const heartbeat = async (node: NodeRef, cfg: GroupConfig | null, timeoutMs: number): Promise<NodeFigures> => {
     const request: HeartbeatRequest = cfg ? { config: configToWire(cfg), has_config: true } : { has_config: false };
-    return figuresFromWire(await (heartbeatStreams.get(node.id) as OrderedStream<HeartbeatRequest, HeartbeatReply__Output>).send(request, timeoutMs));
+    return figuresFromWire(await (heartbeatStreams.get(node.id) as HeartbeatStream).send(request, timeoutMs));
   };
   const member = new CoordinatorMember({
     id,
