@@ -5,10 +5,10 @@ import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../common/config.ts';
 import { channelOptions, callUnary } from '../common/grpc.ts';
 import { channelCredentials } from '../common/tls/credentials.ts';
-import { PennError } from '../common/errors.ts';
+import { PennError, fromGrpcError } from '../common/errors.ts';
 import { BatchQueue, type BatchFigures } from './batch-queue.ts';
 import { BatchStream, type BatchCall } from './batch-stream.ts';
-import { operationBytes, type BatchLimits } from './core/batch.ts';
+import { operationBytes, type BatchLimits, type CPutCell } from './core/batch.ts';
 import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
 import { checkColumnPageBytes, checkColumnPageLimit } from './core/validate.ts';
@@ -19,6 +19,7 @@ import {
   type BatchOperation,
   type BatchReply__Output,
   type BatchResult__Output,
+  type CPutAllRequest,
   type CPutReply__Output,
   type CPutRequest,
   type DeleteReply__Output,
@@ -31,6 +32,7 @@ import {
 
 export type { BatchFigures } from './batch-queue.ts';
 export type { BatchOperation, BatchResult__Output } from './io/wire.ts';
+export type { CPutCell } from './core/batch.ts';
 
 /** NodeAdmin.Status as it arrives (proto/kvs.proto's NodeStatus). */
 export type NodeStatusReply = NodeStatus__Output;
@@ -98,6 +100,28 @@ export class NodeClient {
     if (!this.queue) return alone(timeoutMs);
     const bytes = operationBytes(row, column, request.value, request.expected);
     return this.queue.run({ cput: request }, bytes, timeoutMs, alone, (r) => replyOf(r, 'cput').applied);
+  }
+
+  /**
+   * Conditional puts on rows of one group, applied all or none (proto/kvs.proto, CPutAllRequest);
+   * at most cputAllCellsMax cells. Answers whether they applied.
+   */
+  cputAll(cells: readonly CPutCell[], timeoutMs = this.timeoutMs): Promise<boolean> {
+    const request: CPutAllRequest = {
+      cputs: cells.map((c) => ({ row: c.row, column: c.column, expected: c.expected ?? Buffer.alloc(0), value: c.value, expect_absent: c.expected === null })),
+    };
+    const op: BatchOperation = { cput_all: request };
+    const answer = (r: BatchResult__Output) => replyOf(r, 'cput_all').applied;
+    // It has no call of its own: alone, it is a Batch of one.
+    const alone = async (t: number) => {
+      const [result] = await this.batch([op], t);
+      if (!result) throw new PennError('internal', 'a Batch of one CPutAll was answered with no result');
+      if (result.code !== 0) throw fromGrpcError({ code: result.code, details: result.message });
+      return answer(result);
+    };
+    if (!this.queue) return alone(timeoutMs);
+    const bytes = cells.reduce((sum, c) => sum + operationBytes(c.row, c.column, c.value, c.expected ?? Buffer.alloc(0)), 0);
+    return this.queue.run(op, bytes, timeoutMs, alone, answer);
   }
 
   delete(row: string, column: string, timeoutMs = this.timeoutMs): Promise<boolean> {
@@ -229,7 +253,7 @@ export async function listAllColumns(fetchPage: (after: string) => Promise<Colum
 const found = (r: GetReply__Output): Buffer | undefined => (r.found ? r.value : undefined);
 
 /** The reply of the kind asked for, from one Batch result; anything else is a broken reply. */
-function replyOf<K extends 'get' | 'put' | 'cput' | 'delete'>(r: BatchResult__Output, kind: K): NonNullable<BatchResult__Output[K]> {
+function replyOf<K extends 'get' | 'put' | 'cput' | 'delete' | 'cput_all'>(r: BatchResult__Output, kind: K): NonNullable<BatchResult__Output[K]> {
   const reply = r[kind];
   if (r.reply !== kind || !reply) throw new PennError('internal', `a Batch result for ${kind} held ${r.reply ?? 'no reply'}`);
   return reply as NonNullable<BatchResult__Output[K]>;

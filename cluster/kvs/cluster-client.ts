@@ -33,12 +33,12 @@ import type { Config } from '../common/config.ts';
 import { groupOfRow } from '../common/config.ts';
 import { PennError, isPennError } from '../common/errors.ts';
 import { CoordinatorClient, type LookupResult } from '../coordinator/client.ts';
-import { NodeClient, listAllColumns, type BatchFigures, type ColumnNamePageOptions, type ColumnPageOptions, type ColumnValuePageOptions } from './client.ts';
+import { NodeClient, listAllColumns, type BatchFigures, type CPutCell, type ColumnNamePageOptions, type ColumnPageOptions, type ColumnValuePageOptions } from './client.ts';
 import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ColumnValue, ScanPage } from './core/types.ts';
 import { checkColumnPageLimit, columnPageLimitMax } from './core/validate.ts';
 
-export type { BatchFigures, ColumnNamePageOptions, ColumnPageOptions, ColumnValuePageOptions } from './client.ts';
+export type { BatchFigures, CPutCell, ColumnNamePageOptions, ColumnPageOptions, ColumnValuePageOptions } from './client.ts';
 export type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 export type { ColumnInfo, ColumnValue } from './core/types.ts';
 
@@ -168,6 +168,26 @@ export class ClusterClient {
     // `expected`. Read it back, within the same deadline.
     const stored = await this.withNode(row, deadline, (n, t) => n.get(row, column, t));
     return stored !== undefined && stored.equals(typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
+  }
+
+  /**
+   * Conditional puts on rows of one group (see oneGroup), applied all or none by the group's
+   * primary (NodeClient.cputAll). `uncertain` is set when an attempt failed after it was sent:
+   * then "not applied" may be wrong, and even a prefix of the cells in their order may have
+   * applied (the primary crashed between their log entries). There is no read-back here: only
+   * the caller knows what its values say (a state that records its writes, as mailbox-state.ts).
+   */
+  async cputAll(cells: readonly CPutCell[]): Promise<{ applied: boolean; uncertain: boolean }> {
+    const first = cells[0];
+    if (!first) throw new PennError('invalid_argument', 'a CPutAll needs a cell');
+    let uncertain = false;
+    const applied = await this.withNode(first.row, this.deadline(), (n, t) => n.cputAll(cells, t), () => (uncertain = true));
+    return { applied, uncertain: uncertain && !applied };
+  }
+
+  /** Whether these rows belong to one group, as the rows of a CPutAll must. */
+  oneGroup(rows: readonly string[]): boolean {
+    return rows.every((row) => groupOfRow(this.config, row) === groupOfRow(this.config, rows[0] ?? ''));
   }
 
   delete(row: string, column: string): Promise<boolean> {

@@ -254,8 +254,9 @@ describe('IMAP', () => {
   });
 
   test('a message a poll looked for between its delivery\'s two steps is still reported', async () => {
-    // A delivery counts the message into the folder, then writes its entry. The delivery here
-    // is held between the two while the client polls, so that poll lists the folder without it.
+    // A larger message's delivery counts it into the folder, then writes its body and its entry
+    // (a small one is counted and written at once). The delivery here is held before the entry
+    // while the client polls, so that poll lists the folder without it.
     const watcher = await connect('kate');
     await deliver('kate', 'first');
     await watcher.mailboxOpen('INBOX');
@@ -273,7 +274,7 @@ describe('IMAP', () => {
       return commit(...args);
     };
     try {
-      const delivery = deliver('kate', 'second');
+      const delivery = deliver('kate', 'second', 'a larger message, stored in chunks\r\n'.repeat(1000));
       await atCommit;
       await watcher.noop();
       assert.deepEqual(events, [], 'nothing to report before the entry is written');

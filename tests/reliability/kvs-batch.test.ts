@@ -93,6 +93,46 @@ test('mixed operations in one batch: each answers what its own call answers, a f
   assert.deepEqual(read, [{ ok: b('A') }, { ok: b('B2') }, { ok: undefined }, { ok: undefined }]);
 });
 
+test('CPutAll: every expectation holds and all apply, or one fails and none does; through a backup too; malformed ones refused', async () => {
+  const row = 'all#1';
+  await cluster.client.put(row, 'state', 'S1');
+  const lsnBefore = (await primary.status()).log_position;
+  // Applied: both cells, as two consecutive log entries.
+  assert.equal(await primary.cputAll([{ row, column: 'state', expected: b('S1'), value: b('S2') }, { row: 'all#2', column: 'entry', expected: null, value: b('E1') }]), true);
+  assert.equal((await primary.status()).log_position, lsnBefore + 2);
+  assert.equal((await cluster.client.get(row, 'state'))?.toString(), 'S2');
+  assert.equal((await cluster.client.get('all#2', 'entry'))?.toString(), 'E1');
+  // The first expectation is stale: nothing applies, not even the cell whose expectation holds.
+  assert.equal(await primary.cputAll([{ row, column: 'state', expected: b('S1'), value: b('S3') }, { row, column: 'other', expected: null, value: b('O') }]), false);
+  // The last expectation fails: the first cell is left as it was.
+  assert.equal(await backup.cputAll([{ row, column: 'state', expected: b('S2'), value: b('S3') }, { row: 'all#2', column: 'entry', expected: null, value: b('E2') }]), false);
+  assert.equal((await cluster.client.get(row, 'state'))?.toString(), 'S2');
+  assert.equal((await cluster.client.get(row, 'other')), undefined);
+  assert.equal((await cluster.client.get('all#2', 'entry'))?.toString(), 'E1');
+  assert.equal((await primary.status()).log_position, lsnBefore + 2, 'nothing logged for the refused ones');
+  // Through a backup, which passes it on whole; and through the cluster client.
+  assert.equal(await backup.cputAll([{ row, column: 'state', expected: b('S2'), value: b('S3') }, { row, column: 'other', expected: null, value: b('O') }]), true);
+  assert.deepEqual(await cluster.client.cputAll([{ row, column: 'state', expected: b('S3'), value: b('S4') }]), { applied: true, uncertain: false });
+  assert.equal((await cluster.client.get(row, 'state'))?.toString(), 'S4');
+  assert.equal((await cluster.client.get(row, 'other'))?.toString(), 'O');
+  // Malformed: the same cell twice, none, too many, a bad name; each refused with nothing applied.
+  const refused = async (cells: Parameters<NodeClient['cputAll']>[0], words: string) =>
+    assert.rejects(primary.cputAll(cells), (err) => isPennError(err, 'invalid_argument') && err.message.includes(words));
+  await refused([{ row, column: 'x', expected: null, value: b('1') }, { row, column: 'x', expected: null, value: b('2') }], 'only once');
+  await refused([], 'holds 1 to 16 cells');
+  await refused(Array.from({ length: 17 }, (_, i) => ({ row, column: `many${i}`, expected: null, value: b('v') })), 'holds 1 to 16 cells');
+  await refused([{ row, column: 'y', expected: null, value: b('1') }, { row, column: '', expected: null, value: b('2') }], 'column');
+  assert.equal((await cluster.client.listColumnsPage(row)).columns.length, 2, 'state and other only');
+  // A caller whose role may not CPut may not CPutAll.
+  const outsider = new NodeClient(cluster.config, primary.address, 10_000, { identity: 'lb' });
+  try {
+    await assert.rejects(outsider.cputAll([{ row, column: 'state', expected: b('S4'), value: b('stolen') }]), (err) => isPennError(err, 'permission_denied'));
+  } finally {
+    outsider.close();
+  }
+  assert.equal((await cluster.client.get(row, 'state'))?.toString(), 'S4');
+});
+
 test('a batch over kvs.batchOpsMax or kvs.batchBytesMax is refused whole, naming the limit, and none of it applied', async () => {
   const { batchOpsMax, batchBytesMax } = cluster.config.kvs;
   const row = 'limits#1';

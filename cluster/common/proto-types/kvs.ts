@@ -6,6 +6,8 @@ import type { BatchOperation as _penncloud_kvs_BatchOperation, BatchOperation__O
 import type { BatchReply as _penncloud_kvs_BatchReply, BatchReply__Output as _penncloud_kvs_BatchReply__Output } from './penncloud/kvs/BatchReply.ts';
 import type { BatchRequest as _penncloud_kvs_BatchRequest, BatchRequest__Output as _penncloud_kvs_BatchRequest__Output } from './penncloud/kvs/BatchRequest.ts';
 import type { BatchResult as _penncloud_kvs_BatchResult, BatchResult__Output as _penncloud_kvs_BatchResult__Output } from './penncloud/kvs/BatchResult.ts';
+import type { CPutAllReply as _penncloud_kvs_CPutAllReply, CPutAllReply__Output as _penncloud_kvs_CPutAllReply__Output } from './penncloud/kvs/CPutAllReply.ts';
+import type { CPutAllRequest as _penncloud_kvs_CPutAllRequest, CPutAllRequest__Output as _penncloud_kvs_CPutAllRequest__Output } from './penncloud/kvs/CPutAllRequest.ts';
 import type { CPutReply as _penncloud_kvs_CPutReply, CPutReply__Output as _penncloud_kvs_CPutReply__Output } from './penncloud/kvs/CPutReply.ts';
 import type { CPutRequest as _penncloud_kvs_CPutRequest, CPutRequest__Output as _penncloud_kvs_CPutRequest__Output } from './penncloud/kvs/CPutRequest.ts';
 import type { Column as _penncloud_kvs_Column, Column__Output as _penncloud_kvs_Column__Output } from './penncloud/kvs/Column.ts';
@@ -40,6 +42,8 @@ export interface ProtoGrpcType {
       BatchReply: MessageTypeDefinition<_penncloud_kvs_BatchReply, _penncloud_kvs_BatchReply__Output>
       BatchRequest: MessageTypeDefinition<_penncloud_kvs_BatchRequest, _penncloud_kvs_BatchRequest__Output>
       BatchResult: MessageTypeDefinition<_penncloud_kvs_BatchResult, _penncloud_kvs_BatchResult__Output>
+      CPutAllReply: MessageTypeDefinition<_penncloud_kvs_CPutAllReply, _penncloud_kvs_CPutAllReply__Output>
+      CPutAllRequest: MessageTypeDefinition<_penncloud_kvs_CPutAllRequest, _penncloud_kvs_CPutAllRequest__Output>
       CPutReply: MessageTypeDefinition<_penncloud_kvs_CPutReply, _penncloud_kvs_CPutReply__Output>
       CPutRequest: MessageTypeDefinition<_penncloud_kvs_CPutRequest, _penncloud_kvs_CPutRequest__Output>
       Column: MessageTypeDefinition<_penncloud_kvs_Column, _penncloud_kvs_Column__Output>

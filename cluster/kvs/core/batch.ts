@@ -9,6 +9,17 @@ export interface BatchLimits {
   bytesMax: number;
 }
 
+/** Cells one CPutAll may write (proto/kvs.proto, CPutAllRequest). */
+export const cputAllCellsMax = 16;
+
+/** One conditional put of a CPutAll: the cell must hold `expected`, or be absent when it is null. */
+export interface CPutCell {
+  row: string;
+  column: string;
+  expected: Buffer | null;
+  value: Buffer;
+}
+
 /** What an operation counts against kvs.batchBytesMax: the bytes of its names and values. */
 export function operationBytes(row: string, column: string, ...values: Buffer[]): number {
   let bytes = Buffer.byteLength(row, 'utf8') + Buffer.byteLength(column, 'utf8');

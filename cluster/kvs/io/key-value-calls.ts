@@ -15,6 +15,8 @@ import type {
   BatchReply,
   BatchRequest__Output,
   BatchResult,
+  CPutAllReply,
+  CPutAllRequest__Output,
   CPutReply,
   CPutRequest__Output,
   DeleteReply,
@@ -39,6 +41,11 @@ export async function serveCPut(node: KvsNode, r: CPutRequest__Output, forwarded
   return { applied: await node.cput(r.row, r.column, r.expected, r.value, r.expect_absent === true, forwarded) };
 }
 
+export async function serveCPutAll(node: KvsNode, r: CPutAllRequest__Output, forwarded: boolean): Promise<CPutAllReply> {
+  const cells = r.cputs.map((c) => ({ row: c.row, column: c.column, expected: c.expect_absent ? null : c.expected, value: c.value }));
+  return { applied: await node.cputAll(cells, forwarded) };
+}
+
 export async function serveDelete(node: KvsNode, r: DeleteRequest__Output, forwarded: boolean): Promise<DeleteReply> {
   return { existed: await node.delete(r.row, r.column, forwarded) };
 }
@@ -53,7 +60,8 @@ export interface BatchContext {
 
 type Caller = { getAuthContext?: () => { sslPeerCertificate?: PeerCertificate } | null };
 
-const methodOf = { get: 'Get', put: 'Put', cput: 'CPut', delete: 'Delete' } as const;
+// A CPutAll has no call of its own: it needs CPut's roles.
+const methodOf = { get: 'Get', put: 'Put', cput: 'CPut', delete: 'Delete', cput_all: 'CPut' } as const;
 
 /**
  * Serves every operation of a Batch. A batch over kvs.batchOpsMax operations or kvs.batchBytesMax
@@ -73,13 +81,14 @@ export async function serveBatch(ctx: BatchContext, request: BatchRequest__Outpu
 function requestBytes(op: BatchOperation__Output): number {
   if (op.put) return operationBytes(op.put.row, op.put.column, op.put.value);
   if (op.cput) return operationBytes(op.cput.row, op.cput.column, op.cput.value, op.cput.expected);
+  if (op.cput_all) return op.cput_all.cputs.reduce((sum, c) => sum + operationBytes(c.row, c.column, c.value, c.expected), 0);
   const r = op.get ?? op.delete;
   return r ? operationBytes(r.row, r.column) : 0;
 }
 
 async function serveOne(ctx: BatchContext, op: BatchOperation__Output, call: Caller, forwarded: boolean): Promise<BatchResult> {
   const kind = op.op;
-  if (kind === undefined || !op[kind]) return { code: grpc.status.INVALID_ARGUMENT, message: 'a Batch operation must hold one of get, put, cput or delete' };
+  if (kind === undefined || !op[kind]) return { code: grpc.status.INVALID_ARGUMENT, message: 'a Batch operation must hold one of get, put, cput, delete or cput_all' };
   const method = methodOf[kind];
   const denied = refusal(ctx.config, call, method, ctx.policy[method] ?? []);
   if (denied !== null) return { code: grpc.status.PERMISSION_DENIED, message: denied };
@@ -87,6 +96,7 @@ async function serveOne(ctx: BatchContext, op: BatchOperation__Output, call: Cal
     if (op.get) return { get: await serveGet(ctx.node, op.get, forwarded) };
     if (op.put) return { put: await servePut(ctx.node, op.put, forwarded) };
     if (op.cput) return { cput: await serveCPut(ctx.node, op.cput, forwarded) };
+    if (op.cput_all) return { cput_all: await serveCPutAll(ctx.node, op.cput_all, forwarded) };
     return { delete: await serveDelete(ctx.node, op.delete!, forwarded) };
   } catch (err) {
     const status = toStatus(ctx.log, method, err);

@@ -8,7 +8,8 @@ import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { NodeClient } from '../client.ts';
 import type { ColumnPage, ColumnValuePage } from '../core/column-page.ts';
-import type { NodeState, NodeStatusFigures, ScanPage } from '../core/types.ts';
+import { cputAllCellsMax, type CPutCell } from '../core/batch.ts';
+import type { LogEntry, NodeState, NodeStatusFigures, ScanPage } from '../core/types.ts';
 import {
   checkColumn,
   checkColumnPage,
@@ -120,6 +121,30 @@ export class KvsNode {
     if (r.forwardTo) return r.forwardTo.cput(r.row, c, e, v);
     const op: WriteOp = { kind: 'put', row: r.row, column: c, value: v, expect: e === null ? { absent: true } : { value: e } };
     return (await this.write(op)).applied;
+  }
+
+  /**
+   * CPuts on rows of one group, all applied or none (proto/kvs.proto, CPutAllRequest): at most
+   * cputAllCellsMax, each cell once. Routed as one write: the primary decides them together.
+   */
+  async cputAll(cputs: readonly CPutCell[], forwarded = false): Promise<boolean> {
+    if (cputs.length === 0 || cputs.length > cputAllCellsMax) throw new PennError('invalid_argument', `a CPutAll holds 1 to ${cputAllCellsMax} cells; this one holds ${cputs.length}`);
+    const ops: (WriteOp & { kind: 'put' })[] = cputs.map((c) => ({
+      kind: 'put',
+      row: checkRow(c.row, this.limits),
+      column: checkColumn(c.column, this.limits),
+      value: checkValue('value', c.value, this.limits),
+      expect: c.expected === null ? { absent: true } : { value: checkValue('expected', c.expected, this.limits) },
+    }));
+    const cells = new Set(ops.map((op) => `${op.row}\0${op.column}`));
+    if (cells.size !== ops.length) throw new PennError('invalid_argument', 'a CPutAll may name a cell only once');
+    const first = ops[0] as WriteOp;
+    if (ops.some((op) => groupOfRow(this.config, op.row) !== groupOfRow(this.config, first.row))) {
+      throw new PennError('invalid_argument', 'the rows of a CPutAll must belong to one group');
+    }
+    const r = this.routeRow(first.row, forwarded);
+    if (r.forwardTo) return r.forwardTo.cputAll(ops.map((op) => ({ row: op.row, column: op.column, expected: 'value' in op.expect! ? op.expect.value : null, value: op.value })));
+    return (await this.writeAll(ops)).applied;
   }
 
   async delete(row: unknown, column: unknown, forwarded = false): Promise<boolean> {
@@ -282,10 +307,15 @@ export class KvsNode {
   }
 
   private async write(op: WriteOp): Promise<{ applied: boolean; previous: Buffer | undefined }> {
+    const { applied, previous } = await this.writeAll([op]);
+    return { applied, previous: previous[0] };
+  }
+
+  private async writeAll(ops: readonly WriteOp[]): Promise<{ applied: boolean; previous: (Buffer | undefined)[] }> {
     const store = this.serving();
-    if (this.replicator) return this.replicator.write(op);
-    const { entry, previous } = await store.propose(0, op);
-    await store.waitDurable(entry ? entry.lsn : store.lastLsn);
-    return { applied: entry !== null, previous };
+    if (this.replicator) return this.replicator.writeAll(ops);
+    const { entries, previous } = await store.proposeAll(0, ops);
+    await store.waitDurable(entries ? (entries.at(-1) as LogEntry).lsn : store.lastLsn);
+    return { applied: entries !== null, previous };
   }
 }

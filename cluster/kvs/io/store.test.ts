@@ -190,6 +190,26 @@ test('CPut applies only when the expectation holds, and is logged as the PUT it 
   await store.close();
 });
 
+test('proposeAll applies all or none: consecutive lsns, one failed expectation writes nothing, a reopen replays both', async () => {
+  const dir = newDir();
+  const store = await Store.open(options(dir));
+  await write(store, put('u', 'state', 'S1'));
+  const stale = await store.proposeAll(0, [{ ...put('u', 'state', 'S2'), expect: { value: v('S0') } }, { ...put('u', 'entry', 'E'), expect: { absent: true } }]);
+  assert.deepEqual(stale, { entries: null, previous: [v('S1'), undefined] });
+  const taken = await store.proposeAll(0, [{ ...put('u', 'state', 'S2'), expect: { value: v('S1') } }, { ...put('u', 'state2', 'E'), expect: { value: v('x') } }]);
+  assert.equal(taken.entries, null, 'the second expectation fails: the first cell is not written either');
+  assert.deepEqual(await store.get('u', 'state'), v('S1'));
+  assert.equal(store.figures().lastLsn, 1);
+  const both = await store.proposeAll(0, [{ ...put('u', 'state', 'S2'), expect: { value: v('S1') } }, { ...put('u', 'entry', 'E'), expect: { absent: true } }]);
+  assert.deepEqual(both.entries?.map((e) => [e.lsn, e.column]), [[2, 'state'], [3, 'entry']]);
+  await store.waitDurable(3);
+  await store.abandon();
+  const reopened = await Store.open(options(dir));
+  assert.deepEqual([await reopened.get('u', 'state'), await reopened.get('u', 'entry')], [v('S2'), v('E')]);
+  assert.equal(reopened.figures().lastLsn, 3);
+  await reopened.close();
+});
+
 test('checkpoint then reopen', async () => {
   const dir = newDir();
   const store = await Store.open(options(dir));

@@ -260,25 +260,44 @@ export class Store {
    * applies it to memory and queues it for the log. Does not wait for the fsync.
    */
   async propose(epoch: number, op: WriteOp): Promise<{ entry: LogEntry | null; previous: Buffer | undefined }> {
+    const { entries, previous } = await this.proposeAll(epoch, [op]);
+    return { entry: entries?.[0] ?? null, previous: previous[0] };
+  }
+
+  /**
+   * As propose, for writes that apply all or none (a CPutAll): each is decided against the
+   * current value at the same moment, and only when every one applies are they all applied, in
+   * order, with consecutive lsns queued for the same fsync; entries is null otherwise. The
+   * cells must differ (a later write would be decided against a value the earlier one replaces).
+   */
+  async proposeAll(epoch: number, ops: readonly WriteOp[]): Promise<{ entries: LogEntry[] | null; previous: (Buffer | undefined)[] }> {
     assert(Number.isSafeInteger(epoch) && epoch >= 0, 'epoch must be a non-negative integer');
     this.checkOpen();
-    if (this.proposalsWaiting + this.wal.pendingCount >= (this.opts.pendingWritesMax ?? pendingWritesMaxDefault)) {
+    if (this.proposalsWaiting + this.wal.pendingCount + ops.length > (this.opts.pendingWritesMax ?? pendingWritesMaxDefault)) {
       throw new PennError('resource_exhausted', 'too many writes waiting for the log');
     }
     this.proposalsWaiting++;
     try {
       return await this.lock.run(async () => {
         this.checkOpen();
-        checkCell(op.row, op.column);
-        const previous = await this.cache.get(op.row, op.column);
-        if (!decide(op, previous)) return { entry: null, previous };
-        const base = { lsn: this.wal.lastLsn + 1, epoch, row: op.row, column: op.column };
-        const entry: LogEntry = op.kind === 'put' ? { kind: 'put', ...base, value: owned(op.value) } : { kind: 'delete', ...base };
+        const previous: (Buffer | undefined)[] = [];
+        let applies = true;
+        for (const op of ops) {
+          checkCell(op.row, op.column);
+          const value = await this.cache.get(op.row, op.column);
+          previous.push(value);
+          if (!decide(op, value)) applies = false;
+        }
+        if (!applies) return { entries: null, previous };
+        const entries = ops.map((op, i): LogEntry => {
+          const base = { lsn: this.wal.lastLsn + 1 + i, epoch, row: op.row, column: op.column };
+          return op.kind === 'put' ? { kind: 'put', ...base, value: owned(op.value) } : { kind: 'delete', ...base };
+        });
         // Group commit takes a burst of proposals whole: while others wait behind this one (a
-        // Batch's operations queue here all at once), the log holds this entry for their fsync
-        // instead of starting one for it alone.
-        await this.applyAndQueue([entry], [this.frame(entry)], this.proposalsWaiting > 1);
-        return { entry, previous };
+        // Batch's operations queue here all at once), the log holds these entries for their
+        // fsync instead of starting one for them alone.
+        await this.applyAndQueue(entries, entries.map((e) => this.frame(e)), this.proposalsWaiting > 1);
+        return { entries, previous };
       });
     } finally {
       this.proposalsWaiting--;

@@ -10,6 +10,8 @@ export type { BatchOperation, BatchOperation__Output } from '../../common/proto-
 export type { BatchReply, BatchReply__Output } from '../../common/proto-types/penncloud/kvs/BatchReply.ts';
 export type { BatchRequest, BatchRequest__Output } from '../../common/proto-types/penncloud/kvs/BatchRequest.ts';
 export type { BatchResult, BatchResult__Output } from '../../common/proto-types/penncloud/kvs/BatchResult.ts';
+export type { CPutAllReply } from '../../common/proto-types/penncloud/kvs/CPutAllReply.ts';
+export type { CPutAllRequest, CPutAllRequest__Output } from '../../common/proto-types/penncloud/kvs/CPutAllRequest.ts';
 export type { CPutReply, CPutReply__Output } from '../../common/proto-types/penncloud/kvs/CPutReply.ts';
 export type { CPutRequest, CPutRequest__Output } from '../../common/proto-types/penncloud/kvs/CPutRequest.ts';
 export type { DeleteReply, DeleteReply__Output } from '../../common/proto-types/penncloud/kvs/DeleteReply.ts';

@@ -223,11 +223,17 @@ export class Replicator implements FollowerHost {
   }
 
   async write(op: WriteOp): Promise<{ applied: boolean; previous: Buffer | undefined }> {
+    const { applied, previous } = await this.writeAll([op]);
+    return { applied, previous: previous[0] };
+  }
+
+  /** Writes that apply all or none (Store.proposeAll), acknowledged as one write is. */
+  async writeAll(ops: readonly WriteOp[]): Promise<{ applied: boolean; previous: (Buffer | undefined)[] }> {
     this.requireServing();
-    let proposed: Awaited<ReturnType<Store['propose']>>;
+    let proposed: Awaited<ReturnType<Store['proposeAll']>>;
     try {
-      proposed = await this.store.propose(this.config.epoch, op);
-      if (proposed.entry) this.appended([proposed.entry]);
+      proposed = await this.store.proposeAll(this.config.epoch, ops);
+      if (proposed.entries) this.appended(proposed.entries);
     } finally {
       // Proposals that arrived together (a Batch) go to the log and to the backups together:
       // once the last of them is applied, one fsync and one Append per backup carry them all.
@@ -236,11 +242,14 @@ export class Replicator implements FollowerHost {
         this.wakeFollowers();
       }
     }
-    const { entry, previous } = proposed;
-    await this.waitCommitted(entry ? entry.lsn : this.store.lastLsn);
+    const { entries, previous } = proposed;
+    await this.waitCommitted(entries ? (entries.at(-1) as LogEntry).lsn : this.store.lastLsn);
     if (!this.leaseValid()) throw new PennError('unavailable', 'lease expired before the write was acknowledged; its outcome is unknown');
-    if (entry && ++this.writesSinceCheckpoint >= this.o.checkpointEveryWrites) void this.checkpointGroup();
-    return { applied: entry !== null, previous };
+    if (entries) {
+      this.writesSinceCheckpoint += entries.length;
+      if (this.writesSinceCheckpoint >= this.o.checkpointEveryWrites) void this.checkpointGroup();
+    }
+    return { applied: entries !== null, previous };
   }
 
   async read<T>(fn: (store: Store) => Promise<T>): Promise<T> {

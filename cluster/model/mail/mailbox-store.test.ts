@@ -31,6 +31,17 @@ class MemoryStore {
     this.row(r).set(c, Buffer.from(v));
     return true;
   }
+  oneGroup() {
+    return true;
+  }
+  async cputAll(cells: { row: string; column: string; expected: Buffer | null; value: Buffer }[]) {
+    const holds = cells.every((c) => {
+      const current = this.rows.get(c.row)?.get(c.column);
+      return c.expected === null ? current === undefined : current?.equals(c.expected);
+    });
+    if (holds) for (const c of cells) this.row(c.row).set(c.column, Buffer.from(c.value));
+    return { applied: holds, uncertain: false };
+  }
   async delete(r: string, c: string) {
     return this.rows.get(r)?.delete(c) ?? false;
   }

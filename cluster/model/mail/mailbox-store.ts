@@ -153,6 +153,10 @@ export class MailboxStore extends CopyStore {
         const counted: CountChange = { folder: target.folder, total: 1, unread: target.unread ? 1 : 0, bytes: message.length };
         // The id's time is when the message came into the folder (now), whatever its internal
         // date (an IMAP APPEND of old mail): Trash keeps a message by that time.
+        if (inline && target.deliveryKey === undefined) {
+          const summary = await this.countAndCommit(target.user, counted, target.quotaBytes, Date.now(), (id, uid) => withFlags({ ...base, id, uid }, flags), message);
+          return summary ? { ok: true, summary } : { ok: false, full: true };
+        }
         const slot = await this.reserve(target.user, [counted], target.quotaBytes, Date.now());
         if (!slot) return { ok: false, full: true };
         const summaryOf = (id: string, bodyRow?: string): MessageSummary => withFlags({ ...base, id, uid: slot.uid, ...(bodyRow ? { body: bodyRow } : {}) }, flags);
@@ -208,14 +212,29 @@ export class MailboxStore extends CopyStore {
    * take the user past quotaBytes. Throws FolderError when the folder does not exist.
    */
   async reserve(user: string, changes: readonly CountChange[], quotaBytes: number | undefined, atMs: number, uids = 1): Promise<{ uid: number; uids: number[]; ms: number; times: number[]; state: MailboxState } | undefined> {
-    const folder = (changes[0] as CountChange).folder;
     return this.state.change(user, (s) => {
-      const bytes = changes.reduce((sum, c) => sum + c.bytes, 0);
-      if (quotaBytes !== undefined && bytes > 0 && s.bytes + bytes > quotaBytes) return { state: undefined, result: undefined };
-      const given = allocate(s, folder, uids, atMs);
-      if (!given) throw new FolderError('nonexistent', 'The folder does not exist (any more).');
-      const state = applyCounts(given.state, changes);
+      const given = reserveIn(s, changes, quotaBytes, atMs, uids);
+      if (!given) return { state: undefined, result: undefined };
+      const { state } = given;
       return { state, result: { uid: given.uids[0] as number, uids: given.uids, ms: given.ms[0] as number, times: given.ms, state } };
+    });
+  }
+
+  /**
+   * A small message's copy counted in and committed in one CPutAll: the state with its UID and
+   * the index entry holding the message (the layout's two writes, one round). undefined (nothing
+   * written) past quotaBytes. If the call's outcome is unknown and it fails, the copy may be
+   * counted without its entry, as after a crash: it is not counted out (that could count out a
+   * copy never counted), so the counts may stay high until a recount.
+   */
+  private async countAndCommit(user: string, counted: CountChange, quotaBytes: number | undefined, atMs: number, summaryOf: (id: string, uid: number) => MessageSummary, raw: Buffer): Promise<MessageSummary | undefined> {
+    return this.state.change(user, (s) => {
+      const given = reserveIn(s, [counted], quotaBytes, atMs, 1);
+      if (!given) return { state: undefined, result: undefined };
+      const uid = given.uids[0] as number;
+      const summary = summaryOf(idFor(given.ms[0] as number, uid), uid);
+      const entry = { row: indexRow(user), column: indexColumn(summary.folder, summary.id), expected: null, value: encodeIndexValue(summary, raw) };
+      return { state: given.state, result: summary, with: [entry] };
     });
   }
 
@@ -347,6 +366,19 @@ export class MailboxStore extends CopyStore {
     // Two last copies deleted at once may both find no reference left: deleting chunks twice is harmless.
     if ((await this.cluster.listColumnsPage(refs, { limit: 1 })).columns.length === 0) await deleteChunks(this.cluster, summary.body, summary.chunks);
   }
+}
+
+/**
+ * The state with `changes` counted in and `uids` UIDs given out in the first change's folder;
+ * undefined when the bytes would take the user past quotaBytes. Throws FolderError when the
+ * folder does not exist.
+ */
+function reserveIn(s: MailboxState, changes: readonly CountChange[], quotaBytes: number | undefined, atMs: number, uids: number): { state: MailboxState; uids: number[]; ms: number[] } | undefined {
+  const bytes = changes.reduce((sum, c) => sum + c.bytes, 0);
+  if (quotaBytes !== undefined && bytes > 0 && s.bytes + bytes > quotaBytes) return undefined;
+  const given = allocate(s, (changes[0] as CountChange).folder, uids, atMs);
+  if (!given) throw new FolderError('nonexistent', 'The folder does not exist (any more).');
+  return { state: applyCounts(given.state, changes), uids: given.uids, ms: given.ms };
 }
 
 /** Where a message's chunks are: its shared body, or (written before bodies were shared) its own row. */

@@ -27,6 +27,27 @@ class OneCell {
     await other();
     return false;
   }
+  /**
+   * The next CPutAll's fate in a crash, before its answer: only its first cell (the state) made
+   * it to the new primary's log, or all of them did; either way the answer is lost.
+   */
+  crash: 'first cell only' | 'whole' | undefined;
+  cputAllCalls = 0;
+  oneGroup() {
+    return true;
+  }
+  async cputAll(cells: { row: string; column: string; expected: Buffer | null; value: Buffer }[]) {
+    this.cputAllCalls++;
+    const holds = cells.every((c) => {
+      const current = this.cells.get(`${c.row}/${c.column}`);
+      return c.expected === null ? current === undefined : current?.equals(c.expected);
+    });
+    if (!holds) return { applied: false, uncertain: false };
+    const crash = this.crash;
+    this.crash = undefined;
+    for (const c of crash === 'first cell only' ? cells.slice(0, 1) : cells) this.cells.set(`${c.row}/${c.column}`, c.value);
+    return crash ? { applied: false, uncertain: true } : { applied: true, uncertain: false };
+  }
   async listColumnsPage() {
     return { columns: [], more: false };
   }
@@ -71,6 +92,24 @@ describe('mailbox state cell', () => {
     assert.equal(folderById(state, 'inbox')?.total, 3);
     assert.equal(state.bytes, 1110);
   });
+
+  for (const crash of ['first cell only', 'whole'] as const) {
+    test(`a change written with a cell in one CPutAll whose outcome was lost (${crash} applied) ends with both, once`, async () => {
+      const store = new OneCell();
+      const cluster = store as unknown as ClusterClient;
+      const cell = new StateCell(cluster);
+      await deliver(cell, 'pat', 100);
+      store.crash = crash;
+      const entry = Buffer.from('the index entry');
+      const result = await cell.change('pat', (s) => ({ state: applyCounts(s, [arrival(1000)]), result: 'stored', with: [{ row: 'pat#mail', column: 'inbox/1', expected: null, value: entry }] }));
+      assert.equal(result, 'stored');
+      const state = decodeState((await store.get(usageRow('pat'), stateColumn))!)!;
+      assert.equal(folderById(state, 'inbox')?.total, 2, 'counted once');
+      assert.equal(state.bytes, 1100);
+      assert.deepEqual(await store.get('pat#mail', 'inbox/1'), entry);
+      assert.equal(store.cputAllCalls, 1, 'the change is not tried again: only the cell is written after');
+    });
+  }
 
   test('a state known here but stale never refuses a change: "full" is read again', async () => {
     const store = new OneCell();

@@ -19,7 +19,7 @@
 //   named after its id, "Recovered f2"), with a new UIDVALIDITY, as the UIDs it gave out before
 //   are no longer known.
 import { PennError } from '../../common/errors.ts';
-import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import type { CPutCell, ClusterClient } from '../../kvs/cluster-client.ts';
 import { mapLimit } from './chunks.ts';
 import { decodeIndexValue, decodeUsage, encodeIndexValue, indexRow, parseIndexColumn, stateColumn, usageColumn, usageRow } from './mailbox.ts';
 import { decodeState, encodeState, folderById, initialState, nonceChars, remembersWrite, stampWrite, systemFolders, uidMax, type FolderState, type MailboxState } from './mailbox-state.ts';
@@ -34,8 +34,12 @@ const knownUsersMax = 1024;
 const namesPerCallMax = 2000;
 const readsInFlightMax = 32;
 
-/** What a change answers: the new state (undefined: write nothing) and a result for the caller. */
-export type StateChange<T> = (state: MailboxState) => { state: MailboxState | undefined; result: T };
+/**
+ * What a change answers: the new state (undefined: write nothing) and a result for the caller;
+ * and cells to write with the state (`with`: a message's index entry), all or none in one
+ * CPutAll when their rows share the state's group, else each after the state.
+ */
+export type StateChange<T> = (state: MailboxState) => { state: MailboxState | undefined; result: T; with?: CPutCell[] };
 
 export class StateCell {
   /**
@@ -98,7 +102,7 @@ export class StateCell {
     // reply was lost in a failover, and another writer changed the cell before the cluster
     // client read it back. The state remembers the last writes' nonces, so the next read finds
     // ours among them, and the change is not applied a second time (a message counted twice).
-    const tried = new Map<string, T>();
+    const tried = new Map<string, { result: T; with: CPutCell[] }>();
     let known = this.known.get(user);
     for (let attempt = 0; attempt < stateAttemptsMax; attempt++) {
       // The first attempt starts from the state known here. A refusal or "nothing to write" is
@@ -106,7 +110,11 @@ export class StateCell {
       const stale = known !== undefined;
       const { value, state, rebuilt } = known ? { ...known, rebuilt: false } : await this.readRaw(user);
       known = undefined;
-      for (const [nonce, result] of tried) if (remembersWrite(state, nonce)) return result;
+      for (const [nonce, ours] of tried) {
+        if (!remembersWrite(state, nonce)) continue;
+        await this.writeCells(ours.with);
+        return ours.result;
+      }
       if (rebuilt && skipWhenRebuilt) return undefined;
       let outcome: ReturnType<StateChange<T>>;
       try {
@@ -115,25 +123,54 @@ export class StateCell {
         if (stale) continue;
         throw err;
       }
-      const { state: next, result } = outcome;
+      const { state: next, result, with: cells = [] } = outcome;
       if (!next) {
         if (stale) continue;
         return result;
       }
       const nonce = randomHex(nonceChars / 2);
-      tried.set(nonce, result);
+      tried.set(nonce, { result, with: cells });
       const written = stampWrite(next, state, nonce);
       const bytes = encodeState(written);
-      if (await this.cluster.cput(usageRow(user), stateColumn, value, bytes)) {
+      const stateCell: CPutCell = { row: usageRow(user), column: stateColumn, expected: value, value: bytes };
+      if (cells.length > 0 && this.cluster.oneGroup([stateCell.row, ...cells.map((c) => c.row)])) {
+        // One round of replicated writes for the state and its cells. After an unknown outcome
+        // the state may have applied alone (a crash between the two log entries): the next read
+        // finds its nonce, and the cells are written then.
+        const { applied, uncertain } = await this.cluster.cputAll([stateCell, ...cells]);
+        if (applied) {
+          this.remember(user, bytes, written);
+          return result;
+        }
+        this.known.delete(user);
+        if (uncertain) continue;
+      } else if (await this.cluster.cput(stateCell.row, stateCell.column, value, bytes)) {
         this.remember(user, bytes, written);
+        await this.writeCells(cells);
         return result;
+      } else {
+        this.known.delete(user);
       }
-      this.known.delete(user);
       // Another writer changed it at the same moment: a short random pause spreads the retries.
       // A stale state known here is no collision: read at once.
       if (!stale) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
     }
     throw new PennError('aborted', `${user}'s mailbox is being changed too often at once; try again later`);
+  }
+
+  /**
+   * Writes a change's cells after its state applied: each one unless it already holds its value
+   * (the CPutAll applied whole). A cell that holds something else fails the change (aborted);
+   * the state keeps counting it, which a recount repairs, as after a crash.
+   */
+  private async writeCells(cells: readonly CPutCell[]): Promise<void> {
+    for (const c of cells) {
+      const now = await this.cluster.get(c.row, c.column);
+      if (now?.equals(c.value)) continue;
+      if (!(await this.cluster.cput(c.row, c.column, c.expected, c.value))) {
+        throw new PennError('aborted', `${c.row} ${c.column} changed while it was being written; try again`);
+      }
+    }
   }
 
   /** Counts the index, page by page: per folder, entries, unread, bytes, the highest UID and time, and entries without a UID. */

@@ -5,6 +5,7 @@ import type { GetReply as _penncloud_kvs_GetReply, GetReply__Output as _pennclou
 import type { PutReply as _penncloud_kvs_PutReply, PutReply__Output as _penncloud_kvs_PutReply__Output } from '../../penncloud/kvs/PutReply.ts';
 import type { CPutReply as _penncloud_kvs_CPutReply, CPutReply__Output as _penncloud_kvs_CPutReply__Output } from '../../penncloud/kvs/CPutReply.ts';
 import type { DeleteReply as _penncloud_kvs_DeleteReply, DeleteReply__Output as _penncloud_kvs_DeleteReply__Output } from '../../penncloud/kvs/DeleteReply.ts';
+import type { CPutAllReply as _penncloud_kvs_CPutAllReply, CPutAllReply__Output as _penncloud_kvs_CPutAllReply__Output } from '../../penncloud/kvs/CPutAllReply.ts';
 
 /**
  * One operation's answer: `code` and `message` are the gRPC status and details its own call would
@@ -22,7 +23,8 @@ export interface BatchResult {
    * held to kvs.batchReplyBytesMax): ask for it with Get on its own.
    */
   'send_alone'?: (boolean);
-  'reply'?: "get"|"put"|"cput"|"delete";
+  'cput_all'?: (_penncloud_kvs_CPutAllReply | null);
+  'reply'?: "get"|"put"|"cput"|"delete"|"cput_all";
 }
 
 /**
@@ -41,5 +43,6 @@ export interface BatchResult__Output {
    * held to kvs.batchReplyBytesMax): ask for it with Get on its own.
    */
   'send_alone': (boolean);
-  'reply'?: "get"|"put"|"cput"|"delete";
+  'cput_all'?: (_penncloud_kvs_CPutAllReply__Output | null);
+  'reply'?: "get"|"put"|"cput"|"delete"|"cput_all";
 }
