@@ -3,8 +3,9 @@
 // its flags, delete it, count what a user holds. Folders, moves and copies are in
 // mail-folders.ts, on top of this. Every call goes through the ClusterClient, which retries
 // through failovers. A copy is durable once its store returns: the state CPut that gives it
-// its UID and counts it, then its index column (holding a small message itself), after the
-// chunks of a larger one, each acknowledged by every in-sync replica. With a delivery key, a
+// its UID and counts it, then its index column, after the chunks of a larger one, each
+// acknowledged by every in-sync replica; a small message, inside its index column, goes with
+// the state in one CPutAll. With a delivery key, a
 // copy the sender sends again (after a 451) is stored once (delivery-marks.ts).
 //
 // Nothing here reads a whole index row at once (mailbox-listing.ts).

@@ -53,7 +53,8 @@
 //     (`validityNext`); a user folder's id is never reused, so a folder deleted and made again
 //     is a new folder with new UIDs.
 // A delivery of a small message is therefore two replicated writes, as before folders: the
-// state CPut (which was the usage CPut) and the index CPut.
+// state CPut (which was the usage CPut) and the index CPut; they go in one round, as one
+// all-or-none CPutAll (mailbox-store.ts countAndCommit), when the two rows share a group.
 //
 // A move writes the message's new entry (a new id and UID in the target folder, the same
 // bytes: inline, or a new reference to the same body) before it deletes the old one, and
