@@ -1,12 +1,13 @@
 // The delivery marks (cluster/model/mail/delivery-marks-store.ts) on a real store: a copy is written
 // once per key; a retry finds it through a "stored" mark, or through the copy itself when that
 // mark was lost; a claim whose copy never appeared is left alone while its attempt may still
-// run, then taken over; a retry the next day still finds the mark; old marks are pruned.
+// run, then taken over; a retry the next day still finds the mark; old marks are pruned; a
+// copy whose id is made as it is stored goes with its "stored" mark in one CPutAll.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PennError } from '../../cluster/common/errors.ts';
 import { claimStaleMs, dayMs, decodeMark, encodeMark, markColumn, marksRow, dayOf, deliveryKey } from '../../cluster/model/mail/delivery-marks.ts';
-import { DeliveryMarks, type Copy } from '../../cluster/model/mail/delivery-marks-store.ts';
+import { DeliveryMarks, type Copy, type MarkedCopy } from '../../cluster/model/mail/delivery-marks-store.ts';
 import { startCluster, type TestCluster } from '../../scripts/lib/cluster.ts';
 
 const copiesRow = 'copies#row';
@@ -111,6 +112,46 @@ describe('delivery marks', () => {
     await m.idle();
     assert.deepEqual(decodeMark((await cluster.client.get(marksRow('cy'), markColumn(dayOf(clockMs), 'k-mid')))!), { id: taken.id, stored: true, atMs: clockMs });
     assert.deepEqual(await marks().once('cy', 'k-mid', c), { id: taken.id, duplicate: true });
+  });
+
+  test('a copy whose id is made as it is stored: written with its "stored" mark at once; a claim without an id holds off retries until stale; a declined copy withdraws its claim', async () => {
+    let writes = 0;
+    let fail = false;
+    let decline = false;
+    const copy: MarkedCopy = {
+      exists: async (id) => (await cluster.client.get(copiesRow, id)) !== undefined,
+      write: async (stored) => {
+        if (decline) return undefined;
+        if (fail) throw new PennError('unavailable', 'the copy could not be written');
+        const id = `marked-${++ids}`;
+        writes++;
+        const { applied } = await cluster.client.cputAll([{ row: copiesRow, column: id, expected: null, value: Buffer.from('a copy') }, stored(id)]);
+        assert.ok(applied);
+        return id;
+      },
+    };
+    const column = markColumn(dayOf(clockMs), 'k-marked');
+    const first = await marks().onceMarked('dan', 'k-marked', copy);
+    assert.ok(first && !first.duplicate);
+    assert.deepEqual(decodeMark((await cluster.client.get(marksRow('dan'), column))!), { id: first.id, stored: true, atMs: clockMs }, 'stored and named in the same write');
+    assert.deepEqual(await marks().onceMarked('dan', 'k-marked', copy), { id: first.id, duplicate: true });
+    assert.equal(writes, 1);
+    // An attempt that fails after its claim leaves a claim naming no copy.
+    fail = true;
+    await assert.rejects(marks().onceMarked('dan', 'k-failed', copy), /could not be written/);
+    fail = false;
+    await assert.rejects(marks().onceMarked('dan', 'k-failed', copy), (err: Error) => err instanceof PennError && err.code === 'unavailable');
+    clockMs += claimStaleMs + 1;
+    const taken = await marks().onceMarked('dan', 'k-failed', copy);
+    assert.ok(taken && !taken.duplicate);
+    assert.equal(writes, 2);
+    // Declined (a full mailbox): nothing stored, no claim left, so a later attempt stores it.
+    decline = true;
+    assert.equal(await marks().onceMarked('dan', 'k-declined', copy), undefined);
+    assert.equal(await cluster.client.get(marksRow('dan'), markColumn(dayOf(clockMs), 'k-declined')), undefined);
+    decline = false;
+    assert.equal((await marks().onceMarked('dan', 'k-declined', copy))?.duplicate, false);
+    assert.equal(writes, 3);
   });
 
   test('only messages with a Message-ID get a key, and the key names the copy and the bytes', () => {

@@ -4,7 +4,7 @@
 // (delivery-marks-store.ts). The "stored" marks are written after a store returns, so a stop
 // waits for them with idle().
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
-import { DeliveryMarks, type Copy } from './delivery-marks-store.ts';
+import { DeliveryMarks, type Copy, type MarkedCopy, type Once } from './delivery-marks-store.ts';
 
 /** A copy to store: as delivery-marks-store.ts's Copy, but write answers what it stored. */
 export interface CopyWrite<T> extends Omit<Copy, 'write'> {
@@ -45,5 +45,13 @@ export abstract class CopyStore {
       },
     });
     return { id, written };
+  }
+
+  /**
+   * As storeOnce with a key, for a copy whose id is made as it is stored, with its "stored" mark
+   * in the same write (DeliveryMarks.onceMarked). Undefined when the copy's write stored nothing.
+   */
+  protected storeOnceMarked(owner: string, deliveryKey: string, copy: MarkedCopy): Promise<Once | undefined> {
+    return this.marks.onceMarked(owner, deliveryKey, copy);
   }
 }

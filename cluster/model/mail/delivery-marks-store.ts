@@ -12,6 +12,12 @@
 //      write the copy under the claimed id, then mark it stored. The caller does not wait for
 //      that last write (it runs after once() returns): until it lands, a retry finds the claim
 //      and the copy it names, which says the same.
+//      A copy whose id is made as it is stored (a small mailbox message: its id comes with its
+//      UID, onceMarked) claims with no id, and its write turns the claim into the "stored" mark
+//      naming it in the same CPutAll, after the copy's commit: one round for both. A crash can
+//      leave a prefix of that write: the copy without its mark (then a retry finds a claim
+//      naming no copy, and after claimStaleMs stores it again: at-least-once, as below), never
+//      the mark without its copy.
 //
 // Why this is safe: the claim is a CPut of a value unique to the attempt (its random id), so
 // exactly one of two attempts holds it, and the ClusterClient's read-back tells an attempt
@@ -23,7 +29,7 @@
 // claimStaleMs is left alone and the sender is told to try again later.
 // What remains at-least-once: a copy stored, its "stored" mark lost with the store failing, and
 // the copy deleted by its reader before the sender's retry — then it is stored again.
-import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import type { CPutCell, ClusterClient } from '../../kvs/cluster-client.ts';
 import { PennError } from '../../common/errors.ts';
 import { claimStaleMs, decodeMark, encodeMark, isStaleMarkColumn, markColumns, marksRow, type Mark } from './delivery-marks.ts';
 
@@ -39,6 +45,17 @@ export interface Copy {
   exists(id: string): Promise<boolean>;
   /** Stores the copy under this id; it commits with a CPut expect-absent. */
   write(id: string): Promise<void>;
+}
+
+/**
+ * A copy whose id is made as it is stored (a mailbox copy's comes with its UID). Its claim names
+ * no id; `write` stores the copy and, in the same all-or-none CPutAll, after its commit, the
+ * cell `stored(id)` turns the claim into the "stored" mark naming it. It answers the id, or
+ * undefined when it stored nothing (a full mailbox): the claim is withdrawn then.
+ */
+export interface MarkedCopy {
+  exists(id: string): Promise<boolean>;
+  write(stored: (id: string) => CPutCell): Promise<string | undefined>;
 }
 
 export interface Once {
@@ -68,8 +85,27 @@ export class DeliveryMarks {
     private readonly random: () => number = Math.random,
   ) {}
 
+  /**
+   * As once, for a copy whose id is made as it is stored: the claim, then one CPutAll of the copy
+   * and its "stored" mark. Undefined when the copy's write stored nothing.
+   */
+  async onceMarked(owner: string, key: string, copy: MarkedCopy): Promise<Once | undefined> {
+    let written: string | undefined;
+    let declined = false;
+    const once = await this.once(owner, key, { newId: () => '', exists: (id) => copy.exists(id), write: async () => {} }, async (row, column, claim) => {
+      written = await copy.write((id) => ({ row, column, expected: encodeMark(claim), value: encodeMark({ ...claim, id, stored: true }) }));
+      if (written === undefined) {
+        declined = true;
+        await this.cluster.delete(row, column).catch(() => {});
+      }
+      return written;
+    });
+    if (declined) return undefined;
+    return once.duplicate ? once : { id: written as string, duplicate: false };
+  }
+
   /** Stores the copy unless the key says it was stored; the owner names the marks row. */
-  async once(owner: string, key: string, copy: Copy): Promise<Once> {
+  async once(owner: string, key: string, copy: Copy, writeMarked?: (row: string, column: string, claim: Mark) => Promise<string | undefined>): Promise<Once> {
     const row = marksRow(owner);
     for (let attempt = 0; attempt < claimAttemptsMax; attempt++) {
       const nowMs = this.now();
@@ -82,6 +118,12 @@ export class DeliveryMarks {
       if (claimed === 'changed') continue;
       if ('duplicate' in claimed) return claimed;
       const { column } = claimed;
+      if (writeMarked) {
+        // The copy and its "stored" mark went together: nothing to write after.
+        const id = await writeMarked(row, column, mark);
+        if (id !== undefined && this.random() * pruneEvery < 1) this.inBackground(this.prune(row, nowMs).then(() => {}));
+        return { id: id ?? '', duplicate: false };
+      }
       await copy.write(mark.id);
       // Off the sender's wait: the claim naming the committed copy already makes a retry a
       // duplicate (step 2); the mark only spares that retry a read, and keeps the answer
@@ -113,10 +155,10 @@ export class DeliveryMarks {
     const i = olderValues.value.findIndex((v) => v !== undefined);
     const found = i < 0 ? undefined : decodeMark(olderValues.value[i]!);
     if (!found) return { column: today };
-    const exists = found.stored || (await copy.exists(found.id).catch(async (err: unknown) => {
+    const exists = found.stored || (found.id !== '' && (await copy.exists(found.id).catch(async (err: unknown) => {
       await withdraw();
       throw err;
-    }));
+    })));
     if (exists) {
       await withdraw();
       if (!found.stored) await this.markStored(row, older[i]!, found);
@@ -137,7 +179,7 @@ export class DeliveryMarks {
   private async decide(row: string, key: string, nowMs: number, copy: Copy, mark: Mark): Promise<Claimed | 'changed' | Once> {
     const found = await this.find(row, key, nowMs);
     if (!found) return 'changed';
-    if (found.mark && (found.mark.stored || (await copy.exists(found.mark.id)))) {
+    if (found.mark && (found.mark.stored || (found.mark.id !== '' && (await copy.exists(found.mark.id))))) {
       if (!found.mark.stored) await this.markStored(row, found.column, found.mark);
       return { id: found.mark.id, duplicate: true };
     }

@@ -6,7 +6,8 @@
 //
 //   <owner>#mail-marks     one column per copy recently stored or being stored,
 //                          `<day>/<key>` → {"id", "stored", "atMs"}: the copy's id (a mailbox
-//                          message or a queued job), whether it is committed, when it was claimed.
+//                          message or a queued job; empty in the claim of a copy whose id is
+//                          made as it is stored), whether it is committed, when it was claimed.
 //
 // The key is a digest of what makes the copy: which copy (inbox of a user, Sent, the outbound
 // queue, a bounce), the envelope sender and the message bytes exactly as the client sent them.
@@ -53,7 +54,9 @@ export function isStaleMarkColumn(name: string, nowMs: number): boolean {
   return !Number.isInteger(day) || day <= dayOf(nowMs) - markDaysKept;
 }
 
-const markSchema = z.object({ id: z.string().min(1), stored: z.boolean(), atMs: z.number() });
+// An empty id: a claim whose copy gets its id only as it is stored (a mailbox copy, whose id
+// comes with its UID), and whose "stored" mark, naming it, is written in the same CPutAll.
+const markSchema = z.object({ id: z.string(), stored: z.boolean(), atMs: z.number() });
 export type Mark = z.infer<typeof markSchema>;
 
 export function encodeMark(mark: Mark): Buffer {

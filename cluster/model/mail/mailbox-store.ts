@@ -10,7 +10,7 @@
 //
 // Nothing here reads a whole index row at once (mailbox-listing.ts).
 import { PennError } from '../../common/errors.ts';
-import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import type { CPutCell, ClusterClient } from '../../kvs/cluster-client.ts';
 import {
   decodeIndexValue,
   decodeSummary,
@@ -154,9 +154,21 @@ export class MailboxStore extends CopyStore {
         const counted: CountChange = { folder: target.folder, total: 1, unread: target.unread ? 1 : 0, bytes: message.length };
         // The id's time is when the message came into the folder (now), whatever its internal
         // date (an IMAP APPEND of old mail): Trash keeps a message by that time.
-        if (inline && target.deliveryKey === undefined) {
-          const summary = await this.countAndCommit(target.user, counted, target.quotaBytes, Date.now(), (id, uid) => withFlags({ ...base, id, uid }, flags), message);
-          return summary ? { ok: true, summary } : { ok: false, full: true };
+        if (inline) {
+          const commit = (also?: (id: string) => CPutCell) => this.countAndCommit(target.user, counted, target.quotaBytes, Date.now(), (id, uid) => withFlags({ ...base, id, uid }, flags), message, also);
+          if (target.deliveryKey === undefined) {
+            const summary = await commit();
+            return summary ? { ok: true, summary } : { ok: false, full: true };
+          }
+          // Keyed: the key's claim, then the copy and its "stored" mark in one CPutAll.
+          let written: MessageSummary | undefined;
+          const once = await this.storeOnceMarked(target.user, target.deliveryKey, {
+            exists: async (id) => (await this.cluster.get(indexRow(target.user), indexColumn(target.folder, id))) !== undefined,
+            write: async (stored) => (written = await commit(stored))?.id,
+          });
+          if (!once) return { ok: false, full: true };
+          // A retry of a delivery that happened: the copy stored then (or, deleted since, what it was).
+          return { ok: true, summary: written ?? (await this.summary(target.user, target.folder, once.id)) ?? withFlags({ ...base, id: once.id }, flags) };
         }
         const slot = await this.reserve(target.user, [counted], target.quotaBytes, Date.now());
         if (!slot) return { ok: false, full: true };
@@ -228,14 +240,24 @@ export class MailboxStore extends CopyStore {
    * counted without its entry, as after a crash: it is not counted out (that could count out a
    * copy never counted), so the counts may stay high until a recount.
    */
-  private async countAndCommit(user: string, counted: CountChange, quotaBytes: number | undefined, atMs: number, summaryOf: (id: string, uid: number) => MessageSummary, raw: Buffer): Promise<MessageSummary | undefined> {
+  private async countAndCommit(
+    user: string,
+    counted: CountChange,
+    quotaBytes: number | undefined,
+    atMs: number,
+    summaryOf: (id: string, uid: number) => MessageSummary,
+    raw: Buffer,
+    also?: (id: string) => CPutCell,
+  ): Promise<MessageSummary | undefined> {
     return this.state.change(user, (s) => {
       const given = reserveIn(s, [counted], quotaBytes, atMs, 1);
       if (!given) return { state: undefined, result: undefined };
       const uid = given.uids[0] as number;
       const summary = summaryOf(idFor(given.ms[0] as number, uid), uid);
       const entry = { row: indexRow(user), column: indexColumn(summary.folder, summary.id), expected: null, value: encodeIndexValue(summary, raw) };
-      return { state: given.state, result: summary, with: [entry] };
+      // After the entry: any prefix a crash leaves (the state; the state and the entry) is one
+      // the writer, or a recount, can finish; a "stored" mark without its entry would lose it.
+      return { state: given.state, result: summary, with: also ? [entry, also(summary.id)] : [entry] };
     });
   }
 

@@ -144,6 +144,9 @@ export class StateCell {
         }
         this.known.delete(user);
         if (uncertain) continue;
+        // A cell that no longer holds what the change expects (a delivery's claim taken over)
+        // fails it whatever the state: trying again would only fail again.
+        if (await this.refuses(cells)) throw new PennError('aborted', 'a cell written with the mailbox state changed meanwhile; try again');
       } else if (await this.cluster.cput(stateCell.row, stateCell.column, value, bytes)) {
         this.remember(user, bytes, written);
         await this.writeCells(cells);
@@ -156,6 +159,12 @@ export class StateCell {
       if (!stale) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
     }
     throw new PennError('aborted', `${user}'s mailbox is being changed too often at once; try again later`);
+  }
+
+  /** Whether one of the cells fails its expectation now. */
+  private async refuses(cells: readonly CPutCell[]): Promise<boolean> {
+    const values = await Promise.all(cells.map((c) => this.cluster.get(c.row, c.column)));
+    return cells.some((c, i) => (c.expected === null ? values[i] !== undefined : !values[i]?.equals(c.expected)));
   }
 
   /**
