@@ -143,7 +143,8 @@ export class StateCell {
           return result;
         }
         this.known.delete(user);
-        if (uncertain) continue;
+        // A stale state known here is the likely reason: read at once.
+        if (uncertain || stale) continue;
         // A cell that no longer holds what the change expects (a delivery's claim taken over)
         // fails it whatever the state: trying again would only fail again.
         if (await this.refuses(cells)) throw new PennError('aborted', 'a cell written with the mailbox state changed meanwhile; try again');
