@@ -34,6 +34,7 @@ import { groupOfRow } from '../common/config.ts';
 import { PennError, isPennError } from '../common/errors.ts';
 import { CoordinatorClient, type LookupResult } from '../coordinator/client.ts';
 import { NodeClient, listAllColumns, type BatchFigures, type CPutCell, type ColumnNamePageOptions, type ColumnPageOptions, type ColumnValuePageOptions } from './client.ts';
+import { cputAllCellsMax, operationBytes } from './core/batch.ts';
 import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ColumnValue, ScanPage } from './core/types.ts';
 import { checkColumnPageLimit, columnPageLimitMax } from './core/validate.ts';
@@ -171,7 +172,7 @@ export class ClusterClient {
   }
 
   /**
-   * Conditional puts on rows of one group (see oneGroup), applied all or none by the group's
+   * Conditional puts on rows of one group (see fitsCPutAll), applied all or none by the group's
    * primary (NodeClient.cputAll). `uncertain` is set when an attempt failed after it was sent:
    * then "not applied" may be wrong, and even a prefix of the cells in their order may have
    * applied (the primary crashed between their log entries). There is no read-back here: only
@@ -185,9 +186,14 @@ export class ClusterClient {
     return { applied, uncertain: uncertain && !applied };
   }
 
-  /** Whether these rows belong to one group, as the rows of a CPutAll must. */
-  oneGroup(rows: readonly string[]): boolean {
-    return rows.every((row) => groupOfRow(this.config, row) === groupOfRow(this.config, rows[0] ?? ''));
+  /**
+   * Whether these cells can go in one cputAll: at most cputAllCellsMax of them, on rows of one
+   * group, within kvs.batchBytesMax (a cput_all travels only inside a Batch, whatever its size).
+   */
+  fitsCPutAll(cells: readonly CPutCell[]): boolean {
+    const group = groupOfRow(this.config, cells[0]?.row ?? '');
+    const bytes = cells.reduce((sum, c) => sum + operationBytes(c.row, c.column, c.value, c.expected ?? Buffer.alloc(0)), 0);
+    return cells.length <= cputAllCellsMax && bytes <= this.config.kvs.batchBytesMax && cells.every((c) => groupOfRow(this.config, c.row) === group);
   }
 
   delete(row: string, column: string): Promise<boolean> {

@@ -123,6 +123,11 @@ test('CPutAll: every expectation holds and all apply, or one fails and none does
   await refused(Array.from({ length: 17 }, (_, i) => ({ row, column: `many${i}`, expected: null, value: b('v') })), 'holds 1 to 16 cells');
   await refused([{ row, column: 'y', expected: null, value: b('1') }, { row, column: '', expected: null, value: b('2') }], 'column');
   assert.equal((await cluster.client.listColumnsPage(row)).columns.length, 2, 'state and other only');
+  // What the cluster client sends as one CPutAll: at most 16 cells, within kvs.batchBytesMax.
+  const cell = (i: number, bytes = 1) => ({ row, column: `fit${i}`, expected: null, value: Buffer.alloc(bytes) });
+  assert.equal(cluster.client.fitsCPutAll([cell(0), cell(1)]), true);
+  assert.equal(cluster.client.fitsCPutAll(Array.from({ length: 17 }, (_, i) => cell(i))), false);
+  assert.equal(cluster.client.fitsCPutAll([cell(0, cluster.config.kvs.batchBytesMax)]), false);
   // A caller whose role may not CPut may not CPutAll.
   const outsider = new NodeClient(cluster.config, primary.address, 10_000, { identity: 'lb' });
   try {

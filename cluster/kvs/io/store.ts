@@ -296,7 +296,15 @@ export class Store {
         // Group commit takes a burst of proposals whole: while others wait behind this one (a
         // Batch's operations queue here all at once), the log holds these entries for their
         // fsync instead of starting one for them alone.
-        await this.applyAndQueue(entries, entries.map((e) => this.frame(e)), this.proposalsWaiting > 1);
+        const frames = entries.map((e) => this.frame(e));
+        if (entries.length === 1) {
+          await this.applyAndQueue(entries, frames, this.proposalsWaiting > 1);
+        } else {
+          // Applying one entry may evict the tablet of the next, and reading it back may fail:
+          // the first would then be applied and logged alone, on a store still serving. The
+          // writes are all or none, so such a failure stops the store, as a failed log write does.
+          await this.critical('an all-or-none write', () => this.applyAndQueue(entries, frames, this.proposalsWaiting > 1));
+        }
         return { entries, previous };
       });
     } finally {

@@ -51,7 +51,7 @@ export interface Copy {
  * A copy whose id is made as it is stored (a mailbox copy's comes with its UID). Its claim names
  * no id; `write` stores the copy and, in the same all-or-none CPutAll, after its commit, the
  * cell `stored(id)` turns the claim into the "stored" mark naming it. It answers the id, or
- * undefined when it stored nothing (a full mailbox): the claim is withdrawn then.
+ * undefined when it stored nothing (a full mailbox): the claim is given up then (made stale).
  */
 export interface MarkedCopy {
   exists(id: string): Promise<boolean>;
@@ -96,7 +96,9 @@ export class DeliveryMarks {
       written = await copy.write((id) => ({ row, column, expected: encodeMark(claim), value: encodeMark({ ...claim, id, stored: true }) }));
       if (written === undefined) {
         declined = true;
-        await this.cluster.delete(row, column).catch(() => {});
+        // Given up as stale at once, so the next attempt takes it over: only if it is still our
+        // claim (a state change slower than claimStaleMs may have seen it taken over meanwhile).
+        await this.cluster.cput(row, column, encodeMark(claim), encodeMark({ ...claim, atMs: 0 })).catch(() => {});
       }
       return written;
     });

@@ -31,7 +31,7 @@ class MemoryStore {
     this.row(r).set(c, Buffer.from(v));
     return true;
   }
-  oneGroup() {
+  fitsCPutAll() {
     return true;
   }
   async cputAll(cells: { row: string; column: string; expected: Buffer | null; value: Buffer }[]) {

@@ -33,7 +33,7 @@ class OneCell {
    */
   crash: 'first cell only' | 'whole' | undefined;
   cputAllCalls = 0;
-  oneGroup() {
+  fitsCPutAll() {
     return true;
   }
   async cputAll(cells: { row: string; column: string; expected: Buffer | null; value: Buffer }[]) {

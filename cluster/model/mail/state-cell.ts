@@ -37,7 +37,8 @@ const readsInFlightMax = 32;
 /**
  * What a change answers: the new state (undefined: write nothing) and a result for the caller;
  * and cells to write with the state (`with`: a message's index entry), all or none in one
- * CPutAll when their rows share the state's group, else each after the state.
+ * CPutAll when they fit one (rows of the state's group, within a Batch's bytes), else each
+ * after the state.
  */
 export type StateChange<T> = (state: MailboxState) => { state: MailboxState | undefined; result: T; with?: CPutCell[] };
 
@@ -133,7 +134,7 @@ export class StateCell {
       const written = stampWrite(next, state, nonce);
       const bytes = encodeState(written);
       const stateCell: CPutCell = { row: usageRow(user), column: stateColumn, expected: value, value: bytes };
-      if (cells.length > 0 && this.cluster.oneGroup([stateCell.row, ...cells.map((c) => c.row)])) {
+      if (cells.length > 0 && this.cluster.fitsCPutAll([stateCell, ...cells])) {
         // One round of replicated writes for the state and its cells. After an unknown outcome
         // the state may have applied alone (a crash between the two log entries): the next read
         // finds its nonce, and the cells are written then.
