@@ -8,7 +8,7 @@ import { channelCredentials } from '../common/tls/credentials.ts';
 import { PennError, fromGrpcError } from '../common/errors.ts';
 import { BatchQueue, type BatchFigures } from './batch-queue.ts';
 import { BatchStream, type BatchCall } from './batch-stream.ts';
-import { operationBytes, type BatchLimits, type CPutCell } from './core/batch.ts';
+import { cputAllBytes, operationBytes, type BatchLimits, type CPutCell } from './core/batch.ts';
 import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ScanPage } from './core/types.ts';
 import { checkColumnPageBytes, checkColumnPageLimit } from './core/validate.ts';
@@ -120,8 +120,7 @@ export class NodeClient {
       return answer(result);
     };
     if (!this.queue) return alone(timeoutMs);
-    const bytes = cells.reduce((sum, c) => sum + operationBytes(c.row, c.column, c.value, c.expected ?? Buffer.alloc(0)), 0);
-    return this.queue.run(op, bytes, timeoutMs, alone, answer);
+    return this.queue.run(op, cputAllBytes(cells), timeoutMs, alone, answer);
   }
 
   delete(row: string, column: string, timeoutMs = this.timeoutMs): Promise<boolean> {

@@ -34,7 +34,7 @@ import { groupOfRow } from '../common/config.ts';
 import { PennError, isPennError } from '../common/errors.ts';
 import { CoordinatorClient, type LookupResult } from '../coordinator/client.ts';
 import { NodeClient, listAllColumns, type BatchFigures, type CPutCell, type ColumnNamePageOptions, type ColumnPageOptions, type ColumnValuePageOptions } from './client.ts';
-import { cputAllCellsMax, operationBytes } from './core/batch.ts';
+import { cputAllBytes, cputAllCellsMax } from './core/batch.ts';
 import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ColumnValue, ScanPage } from './core/types.ts';
 import { checkColumnPageLimit, columnPageLimitMax } from './core/validate.ts';
@@ -192,8 +192,7 @@ export class ClusterClient {
    */
   fitsCPutAll(cells: readonly CPutCell[]): boolean {
     const group = groupOfRow(this.config, cells[0]?.row ?? '');
-    const bytes = cells.reduce((sum, c) => sum + operationBytes(c.row, c.column, c.value, c.expected ?? Buffer.alloc(0)), 0);
-    return cells.length <= cputAllCellsMax && bytes <= this.config.kvs.batchBytesMax && cells.every((c) => groupOfRow(this.config, c.row) === group);
+    return cells.length <= cputAllCellsMax && cputAllBytes(cells) <= this.config.kvs.batchBytesMax && cells.every((c) => groupOfRow(this.config, c.row) === group);
   }
 
   delete(row: string, column: string): Promise<boolean> {

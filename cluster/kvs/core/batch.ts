@@ -27,6 +27,11 @@ export function operationBytes(row: string, column: string, ...values: Buffer[])
   return bytes;
 }
 
+/** What a CPutAll counts against kvs.batchBytesMax: its cells' names, values and expected values. */
+export function cputAllBytes(cells: readonly CPutCell[]): number {
+  return cells.reduce((sum, c) => sum + operationBytes(c.row, c.column, c.value, ...(c.expected ? [c.expected] : [])), 0);
+}
+
 /** Refuses a whole batch over the limits, before any of it runs. */
 export function checkBatch(count: number, bytes: number, limits: BatchLimits): void {
   if (count > limits.opsMax) {

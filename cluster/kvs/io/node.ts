@@ -143,7 +143,7 @@ export class KvsNode {
       throw new PennError('invalid_argument', 'the rows of a CPutAll must belong to one group');
     }
     const r = this.routeRow(first.row, forwarded);
-    if (r.forwardTo) return r.forwardTo.cputAll(ops.map((op) => ({ row: op.row, column: op.column, expected: 'value' in op.expect! ? op.expect.value : null, value: op.value })));
+    if (r.forwardTo) return r.forwardTo.cputAll(cputs);
     return (await this.writeAll(ops)).applied;
   }
 
