@@ -213,9 +213,12 @@ export class MailboxStore extends CopyStore {
 
   // ---- Counts, UIDs and quota ----
 
-  /** What the user's mailbox holds: octets, and the inbox's and Sent's messages. */
-  async usage(user: string): Promise<Usage> {
-    const state = await this.state.read(user);
+  /**
+   * What the user's mailbox holds: octets, and the inbox's and Sent's messages. Read afresh, or
+   * with `maxAgeMs`, as this process last read or wrote it up to that long ago (StateCell.readRecent).
+   */
+  async usage(user: string, maxAgeMs?: number): Promise<Usage> {
+    const state = maxAgeMs === undefined ? await this.state.read(user) : await this.state.readRecent(user, maxAgeMs);
     return { bytes: state.bytes, inbox: folderById(state, 'inbox')?.total ?? 0, sent: folderById(state, 'sent')?.total ?? 0 };
   }
 

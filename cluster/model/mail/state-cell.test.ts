@@ -14,7 +14,9 @@ class OneCell {
   readonly cells = new Map<string, Buffer>();
   /** Runs once, after the next CPut applied: the other writer's turn, before the answer comes back. */
   lostReply: (() => Promise<void>) | undefined;
+  gets = 0;
   async get(r: string, c: string) {
+    this.gets++;
     return this.cells.get(`${r}/${c}`);
   }
   async cput(r: string, c: string, expected: Buffer | null, v: Buffer | string) {
@@ -124,5 +126,26 @@ describe('mailbox state cell', () => {
     assert.equal(await reserve(daemon, 200), true);
     assert.equal((await daemon.read('pat')).bytes, 200);
     assert.equal(await reserve(daemon, 900), false, 'and a mailbox really full still refuses');
+  });
+
+  test('readRecent answers the state last read or written here, without a call, for at most maxAgeMs', async () => {
+    const store = new OneCell();
+    const cluster = store as unknown as ClusterClient;
+    let now = 1_000;
+    const daemon = new StateCell(cluster, () => now);
+    const web = new StateCell(cluster, () => now);
+    await deliver(daemon, 'pat', 100);
+    const gets = store.gets;
+    assert.equal((await daemon.readRecent('pat', 1_000)).bytes, 100);
+    assert.equal(store.gets, gets, 'the state the daemon just wrote, no Get');
+    await deliver(web, 'pat', 10);
+    const webGets = store.gets - gets;
+    now += 1_000;
+    assert.equal((await daemon.readRecent('pat', 1_000)).bytes, 100, 'another writer\'s change is not seen within maxAgeMs');
+    now += 1;
+    assert.equal((await daemon.readRecent('pat', 1_000)).bytes, 110, 'past it the cell is read');
+    assert.equal(store.gets, gets + webGets + 1);
+    assert.equal((await daemon.readRecent('pat', 1_000)).bytes, 110);
+    assert.equal(store.gets, gets + webGets + 1, 'and that read is known from then on');
   });
 });

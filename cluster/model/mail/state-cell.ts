@@ -49,7 +49,7 @@ export class StateCell {
    * it fails, and the next attempt reads. A mail daemon, the cell's usual only writer, then
    * spends one replicated write per change of the state and no read.
    */
-  private readonly known = new Map<string, { value: Buffer; state: MailboxState }>();
+  private readonly known = new Map<string, { value: Buffer; state: MailboxState; atMs: number }>();
 
   constructor(
     private readonly cluster: ClusterClient,
@@ -61,9 +61,20 @@ export class StateCell {
     return (await this.readRaw(user)).state;
   }
 
+  /**
+   * The state as last read or written here when that was at most maxAgeMs ago (no call), else
+   * read afresh. Only for a decision that a change made later decides again from the cell
+   * itself: its CPut expects the bytes it started from, so a stale answer here cannot land.
+   */
+  async readRecent(user: string, maxAgeMs: number): Promise<MailboxState> {
+    const known = this.known.get(user);
+    if (known && this.now() - known.atMs <= maxAgeMs) return known.state;
+    return this.read(user);
+  }
+
   private remember(user: string, value: Buffer, state: MailboxState): void {
     this.known.delete(user);
-    this.known.set(user, { value, state });
+    this.known.set(user, { value, state, atMs: this.now() });
     if (this.known.size > knownUsersMax) this.known.delete(this.known.keys().next().value as string);
   }
 

@@ -15,9 +15,11 @@
 // The message is held once however many recipients it has: the inbox copies share one buffer
 // and, past inlineBytesMax, one stored body (cluster/model/mail/mailbox.ts). Each recipient's
 // mailbox quota is checked as its copy is counted: a recipient without room does not get it,
-// the others do, and accept() then fails with 552 5.2.2 naming who did not (RFC 3463 X.2.2,
-// mailbox full; RFC 5321 has one reply for the whole DATA). The sender's own Sent copy is
-// checked first: a sender whose mailbox is full sends nothing.
+// the others do, and accept() then fails naming who did not (RFC 3463 X.2.2, mailbox full;
+// RFC 5321 has one reply for the whole DATA). When nothing was stored anywhere that is 452
+// 4.2.2, tried again later (RFC 3463 calls a full mailbox a persistent transient failure);
+// once another copy was stored, a 4xx would have it sent to everyone again, so 552 5.2.2. The
+// sender's own Sent copy is checked first: a sender whose mailbox is full sends nothing.
 import type { Logger } from '../../common/log.ts';
 import { rfc5322Date, traceHeaders, type TraceInfo } from '../core/message-format.ts';
 import { hasHeader, toCrlf } from '../../model/mail/message-text.ts';
@@ -50,6 +52,9 @@ export interface Accepted {
   queued: boolean;
 }
 
+/** How old the state behind an RCPT TO's "there is room" may be (checkRoom). */
+const roomCheckAgeMs = 1000;
+
 export class MailDelivery {
   constructor(
     private readonly log: Logger,
@@ -60,10 +65,15 @@ export class MailDelivery {
 
   /**
    * RCPT TO: 452 4.2.2 when the user's mailbox is already full (it may empty before a retry).
-   * Read afresh, not from the state this daemon last saw: another process may have filled the
-   * mailbox (a draft, a copy), and a full mailbox found only at the end of DATA gets a 552.
+   * "Room" may come from the state this daemon read or wrote up to roomCheckAgeMs ago, which
+   * saves a read per message under a stream of deliveries (Dovecot's LMTP skips the check by
+   * default for the same cost). Storing the copy decides again from the cell itself: a mailbox
+   * another process filled within that second is refused at the end of DATA instead (452 when
+   * no one got the message, as at RCPT), as one filled between RCPT and the end of DATA always
+   * could be. "Full" is always read afresh, so mail deleted elsewhere makes room at once.
    */
   async checkRoom(user: string): Promise<void> {
+    if ((await this.mailbox.usage(user, roomCheckAgeMs)).bytes < this.quotaBytes) return;
     if ((await this.mailbox.usage(user)).bytes >= this.quotaBytes) throw new SmtpError(452, `4.2.2 Mailbox of <${user}> is full; try again later`);
   }
 
@@ -110,7 +120,9 @@ export class MailDelivery {
     if (full.length) {
       this.log.info('mailbox full', { users: full, size: inboxCopy.length });
       const others = users.length - full.length + (queued ? 1 : 0);
-      throw new SmtpError(552, `5.2.2 Mailbox full: ${full.map((u) => `<${u}>`).join(', ')}${others ? '; delivered to the other recipients' : ''}`);
+      const names = full.map((u) => `<${u}>`).join(', ');
+      if (others === 0 && !sentSummary) throw new SmtpError(452, `4.2.2 Mailbox full: ${names}; try again later`);
+      throw new SmtpError(552, `5.2.2 Mailbox full: ${names}${others ? '; delivered to the other recipients' : ''}`);
     }
     this.log.debug('accepted', { from: incoming.from, local: users.length, remote: incoming.remoteRecipients.length, size: message.length });
     return { id: sentId ?? id, sentId, queued };
