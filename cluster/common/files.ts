@@ -22,8 +22,11 @@ export interface FileSystem {
   /** Up to length bytes from offset; fewer at the end of the file. */
   readRange(file: string, offset: number, length: number): Promise<Buffer>;
   size(file: string): Promise<number>;
-  /** Creates or replaces file with data and fsyncs the data (not the name: syncDir for that). */
-  writeFileDurable(file: string, data: Buffer): Promise<void>;
+  /**
+   * Creates or replaces file with data (or its pieces, written in order) and fsyncs the data
+   * (not the name: syncDir for that).
+   */
+  writeFileDurable(file: string, data: Buffer | readonly Buffer[]): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
   readdir(dir: string): Promise<string[]>;
@@ -32,6 +35,20 @@ export interface FileSystem {
   /** fsync of a directory: the creations, renames and unlinks in it so far survive a power cut. */
   syncDir(dir: string): Promise<void>;
   exists(file: string): Promise<boolean>;
+}
+
+/** Writes the pieces one after another from the file's start, with writev; a short write goes on where it stopped. */
+async function writePieces(handle: fs.FileHandle, pieces: readonly Buffer[]): Promise<void> {
+  const rest = pieces.filter((p) => p.length > 0);
+  let at = 0;
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest, at);
+    if (bytesWritten === 0) throw new Error('a write made no progress');
+    at += bytesWritten;
+    let done = bytesWritten;
+    while (rest.length > 0 && done >= (rest[0] as Buffer).length) done -= (rest.shift() as Buffer).length;
+    if (done > 0) rest[0] = (rest[0] as Buffer).subarray(done);
+  }
 }
 
 class NodeAppendHandle implements AppendHandle {
@@ -90,7 +107,8 @@ export const nodeFileSystem: FileSystem = {
   async writeFileDurable(file, data) {
     const handle = await fs.open(file, 'w');
     try {
-      await handle.writeFile(data);
+      if (Buffer.isBuffer(data)) await handle.writeFile(data);
+      else await writePieces(handle, data);
       await handle.sync();
     } finally {
       await handle.close();

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { PennError } from '../../common/errors.ts';
 import type { ColumnInfo } from './types.ts';
 import { Tablet, cellBytes, cellKey, cellOverheadBytes, firstKeyAfterRow } from './tablet.ts';
-import { encodeCell, encodeTabletFooter, encodeTabletHeader, recordBytesMaxDefault } from './wal-record.ts';
+import { encodeCell, encodeTabletFooter, encodeTabletHeader, recordBytesMaxDefault, valueApartBytesMin } from './wal-record.ts';
 
 const v = (s: string) => Buffer.from(s);
 const max = recordBytesMaxDefault;
@@ -79,6 +79,21 @@ test('serialize and parse round trip, including unicode and empty values', () =>
   assert.equal(back.id, 't3');
   assert.equal(back.bytes, t.bytes);
   assert.deepEqual([...back.cells()], [...t.cells()]);
+});
+
+test('the file in pieces is the same file: small cells gathered, a large value its own buffer, not a copy', () => {
+  const t = new Tablet('t4');
+  const large = Buffer.alloc(valueApartBytesMin + 5, 7);
+  for (let i = 0; i < 40; i++) t.put('r', `a${String(i).padStart(2, '0')}`, Buffer.alloc(300, i));
+  t.put('r', 'm-large', large);
+  for (let i = 0; i < 40; i++) t.put('r', `z${String(i).padStart(2, '0')}`, Buffer.alloc(300, i));
+  const pieces = t.pieces(4096);
+  const whole = Buffer.concat([encodeTabletHeader('t4'), ...[...t.cells()].map(({ key, value }) => encodeCell('r', key.slice(2), value)), encodeTabletFooter(t.cellCount, t.bytes)]);
+  assert.deepEqual(Buffer.concat(pieces), whole, 'the bytes on disk are unchanged');
+  assert.ok(pieces.includes(large), 'the large value is written from its own buffer');
+  assert.ok(pieces.length > 4, `small cells come in several pieces (${pieces.length})`);
+  for (const p of pieces) if (p !== large) assert.ok(p.length < 4096 + 400, `a piece of ${p.length} bytes`);
+  assert.deepEqual([...Tablet.parse(Buffer.concat(pieces), max).cells()], [...t.cells()]);
 });
 
 test('a damaged tablet file throws PennError internal', () => {

@@ -184,9 +184,16 @@ export function encodeLogEntryPieces(entry: LogEntry): Buffer[] {
   if (entry.kind !== 'put' || entry.value.length < valueApartBytesMin) return [encodeLogEntry(entry)];
   checkCount('lsn', entry.lsn);
   checkCount('epoch', entry.epoch);
-  const value = entry.value;
-  // The body without the value's bytes, framed as if it were whole, then the header mended.
-  const head = cellBody([entry.lsn, entry.epoch], entry.row, entry.column, Buffer.alloc(0), frameHeaderBytes + 1).frame(frameType.put);
+  return framedApart(frameType.put, [entry.lsn, entry.epoch], entry.row, entry.column, entry.value);
+}
+
+/**
+ * A frame ending in a value, as [everything before the value, the value's own buffer]: the body
+ * without the value's bytes, framed as if it were whole, then its header mended (length, the
+ * value's length, the CRC carried across both).
+ */
+function framedApart(type: FrameType, prefix: number[], row: string, column: string, value: Buffer): Buffer[] {
+  const head = cellBody(prefix, row, column, Buffer.alloc(0), frameHeaderBytes + 1).frame(type);
   const length = head.length - frameHeaderBytes + value.length;
   head.writeUInt32LE(length, 0);
   head.writeUInt32LE(value.length, head.length - 4);
@@ -196,6 +203,11 @@ export function encodeLogEntryPieces(entry: LogEntry): Buffer[] {
 
 export function encodeCell(row: string, column: string, value: Buffer): Buffer {
   return cellBody([], row, column, value, frameHeaderBytes + 1).frame(frameType.cell);
+}
+
+/** A tablet cell's frame as pieces, as encodeLogEntryPieces: a large value is not copied. */
+export function encodeCellPieces(row: string, column: string, value: Buffer): Buffer[] {
+  return value.length < valueApartBytesMin ? [encodeCell(row, column, value)] : framedApart(frameType.cell, [], row, column, value);
 }
 
 export function encodeTabletHeader(id: string): Buffer {

@@ -136,12 +136,12 @@ export class CrashFs implements FileSystem {
     return this.need(file, 'stat').data.length;
   }
 
-  async writeFileDurable(file: string, data: Buffer): Promise<void> {
+  async writeFileDurable(file: string, data: Buffer | readonly Buffer[]): Promise<void> {
     this.before('writeFile', file);
     await fsyncLatency();
     const entries = this.dirOf(file);
     const name = path.posix.basename(file);
-    const copy = Buffer.from(data);
+    const copy = Buffer.concat(Buffer.isBuffer(data) ? [data] : data);
     // Like open(O_TRUNC) + write + fsync: an existing file is rewritten in place.
     const inode = entries.get(name);
     if (inode) Object.assign(inode, { data: copy, durable: copy });

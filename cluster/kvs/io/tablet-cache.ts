@@ -225,7 +225,7 @@ export class TabletCache {
   private async writeOut(slot: Slot): Promise<void> {
     const tablet = slot.tablet as Tablet;
     const file = `${slot.id}-${this.opts.counters.fileSeq++}.tab`;
-    await this.opts.fs.writeFileDurable(path.join(this.opts.tabletsDir, file), tablet.serialize());
+    await this.opts.fs.writeFileDurable(path.join(this.opts.tabletsDir, file), tablet.pieces());
     const old = slot.file;
     Object.assign(slot, { file, dirty: false, bytes: tablet.bytes, cells: tablet.cellCount });
     // An eviction file superseded before any checkpoint named it is garbage now.
