@@ -85,30 +85,47 @@ export class DeliveryMarks {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /**
-   * As once, for a copy whose id is made as it is stored: the claim, then one CPutAll of the copy
-   * and its "stored" mark. Undefined when the copy's write stored nothing.
-   */
-  async onceMarked(owner: string, key: string, copy: MarkedCopy): Promise<Once | undefined> {
-    let written: string | undefined;
-    let declined = false;
-    const once = await this.once(owner, key, { newId: () => '', exists: (id) => copy.exists(id), write: async () => {} }, async (row, column, claim) => {
-      written = await copy.write((id) => ({ row, column, expected: encodeMark(claim), value: encodeMark({ ...claim, id, stored: true }) }));
-      if (written === undefined) {
-        declined = true;
-        // Given up as stale at once, so the next attempt takes it over: only if it is still our
-        // claim (a state change slower than claimStaleMs may have seen it taken over meanwhile).
-        await this.cluster.cput(row, column, encodeMark(claim), encodeMark({ ...claim, atMs: 0 })).catch(() => {});
-      }
-      return written;
-    });
-    if (declined) return undefined;
-    return once.duplicate ? once : { id: written as string, duplicate: false };
+  /** Stores the copy unless the key says it was stored; the owner names the marks row. */
+  async once(owner: string, key: string, copy: Copy): Promise<Once> {
+    const row = marksRow(owner);
+    const claimed = await this.claim(row, key, copy);
+    if ('duplicate' in claimed) return claimed;
+    const { column, mark } = claimed;
+    await copy.write(mark.id);
+    // Off the sender's wait: the claim naming the committed copy already makes a retry a
+    // duplicate (step 2); the mark only spares that retry a read, and keeps the answer
+    // should the reader delete the copy before the retry.
+    this.inBackground(this.markStored(row, column, mark));
+    this.maybePrune(row);
+    return { id: mark.id, duplicate: false };
   }
 
-  /** Stores the copy unless the key says it was stored; the owner names the marks row. */
-  async once(owner: string, key: string, copy: Copy, writeMarked?: (row: string, column: string, claim: Mark) => Promise<string | undefined>): Promise<Once> {
+  /**
+   * As once, for a copy whose id is made as it is stored: a claim naming no id, then one
+   * CPutAll of the copy and its "stored" mark. Undefined when the copy's write stored nothing.
+   */
+  async onceMarked(owner: string, key: string, copy: MarkedCopy): Promise<Once | undefined> {
     const row = marksRow(owner);
+    const claimed = await this.claim(row, key, { newId: () => '', exists: (id) => copy.exists(id) });
+    if ('duplicate' in claimed) return claimed;
+    const { column, mark } = claimed;
+    const id = await copy.write((stored) => ({ row, column, expected: encodeMark(mark), value: encodeMark({ ...mark, id: stored, stored: true }) }));
+    if (id === undefined) {
+      // Given up as stale at once, so the next attempt takes it over: only if it is still our
+      // claim (a state change slower than claimStaleMs may have seen it taken over meanwhile).
+      await this.cluster.cput(row, column, encodeMark(mark), encodeMark({ ...mark, atMs: 0 })).catch(() => {});
+      return undefined;
+    }
+    this.maybePrune(row);
+    return { id, duplicate: false };
+  }
+
+  /**
+   * Steps 1 and 2: the column claimed for a new copy, with the mark it holds; or the answer when
+   * the copy was stored before. Throws 'unavailable' while another attempt may still be storing
+   * it.
+   */
+  private async claim(row: string, key: string, copy: Pick<Copy, 'newId' | 'exists'>): Promise<{ column: string; mark: Mark } | Once> {
     for (let attempt = 0; attempt < claimAttemptsMax; attempt++) {
       const nowMs = this.now();
       const mark: Mark = { id: copy.newId(), stored: false, atMs: nowMs };
@@ -119,22 +136,14 @@ export class DeliveryMarks {
       const claimed = first === 'taken' ? await this.decide(row, key, nowMs, copy, mark) : first;
       if (claimed === 'changed') continue;
       if ('duplicate' in claimed) return claimed;
-      const { column } = claimed;
-      if (writeMarked) {
-        // The copy and its "stored" mark went together: nothing to write after.
-        const id = await writeMarked(row, column, mark);
-        if (id !== undefined && this.random() * pruneEvery < 1) this.inBackground(this.prune(row, nowMs).then(() => {}));
-        return { id: id ?? '', duplicate: false };
-      }
-      await copy.write(mark.id);
-      // Off the sender's wait: the claim naming the committed copy already makes a retry a
-      // duplicate (step 2); the mark only spares that retry a read, and keeps the answer
-      // should the reader delete the copy before the retry.
-      this.inBackground(this.markStored(row, column, mark));
-      if (this.random() * pruneEvery < 1) this.inBackground(this.prune(row, nowMs).then(() => {}));
-      return { id: mark.id, duplicate: false };
+      return { column: claimed.column, mark };
     }
     throw new PennError('aborted', `the delivery key ${key} kept changing; try again later`);
+  }
+
+  /** Now and then, old marks of the row go (prune). */
+  private maybePrune(row: string): void {
+    if (this.random() * pruneEvery < 1) this.inBackground(this.prune(row).then(() => {}));
   }
 
   /**
@@ -144,7 +153,7 @@ export class DeliveryMarks {
    * midnight) — then our claim is withdrawn (deleted: nobody else can hold a column we claimed
    * a moment ago, as a claim is taken over only after claimStaleMs).
    */
-  private async claimToday(row: string, key: string, mark: Mark, nowMs: number, copy: Copy): Promise<Claimed | 'taken' | Once> {
+  private async claimToday(row: string, key: string, mark: Mark, nowMs: number, copy: Pick<Copy, 'exists'>): Promise<Claimed | 'taken' | Once> {
     const [today, ...older] = markColumns(key, nowMs) as [string, ...string[]];
     const [claim, olderValues] = await Promise.allSettled([this.cluster.cput(row, today, null, encodeMark(mark)), Promise.all(older.map((c) => this.cluster.get(row, c)))]);
     if (claim.status === 'rejected') throw claim.reason;
@@ -178,7 +187,7 @@ export class DeliveryMarks {
    * Today's column is taken: the key's newest mark says whether this is a retry of a stored
    * copy, another attempt still running, or a stale claim we take over (as `mark`).
    */
-  private async decide(row: string, key: string, nowMs: number, copy: Copy, mark: Mark): Promise<Claimed | 'changed' | Once> {
+  private async decide(row: string, key: string, nowMs: number, copy: Pick<Copy, 'exists'>, mark: Mark): Promise<Claimed | 'changed' | Once> {
     const found = await this.find(row, key, nowMs);
     if (!found) return 'changed';
     if (found.mark && (found.mark.stored || (found.mark.id !== '' && (await copy.exists(found.mark.id))))) {
