@@ -147,5 +147,8 @@ describe('mailbox state cell', () => {
     assert.equal(store.gets, gets + webGets + 1);
     assert.equal((await daemon.readRecent('pat', 1_000)).bytes, 110);
     assert.equal(store.gets, gets + webGets + 1, 'and that read is known from then on');
+    now -= 60_000;
+    await daemon.readRecent('pat', 1_000);
+    assert.equal(store.gets, gets + webGets + 2, 'a clock set back reads afresh');
   });
 });

@@ -68,7 +68,9 @@ export class StateCell {
    */
   async readRecent(user: string, maxAgeMs: number): Promise<MailboxState> {
     const known = this.known.get(user);
-    if (known && this.now() - known.atMs <= maxAgeMs) return known.state;
+    // A negative age is the clock set back: read afresh rather than trust the known state longer.
+    const ageMs = known ? this.now() - known.atMs : -1;
+    if (known && ageMs >= 0 && ageMs <= maxAgeMs) return known.state;
     return this.read(user);
   }
 
