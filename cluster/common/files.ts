@@ -37,17 +37,26 @@ export interface FileSystem {
   exists(file: string): Promise<boolean>;
 }
 
-/** Writes the pieces one after another from the file's start, with writev; a short write goes on where it stopped. */
-async function writePieces(handle: fs.FileHandle, pieces: readonly Buffer[]): Promise<void> {
+/** What writePieces needs of a file handle (fs.FileHandle's writev). */
+export interface WritevHandle {
+  writev(buffers: Buffer[], position: number): Promise<{ bytesWritten: number }>;
+}
+
+/**
+ * Writes the pieces one after another from the file's start, with writev; a short write goes on
+ * where it stopped, within a piece or at its end.
+ */
+export async function writePieces(handle: WritevHandle, pieces: readonly Buffer[]): Promise<void> {
   const rest = pieces.filter((p) => p.length > 0);
+  let first = 0;
   let at = 0;
-  while (rest.length > 0) {
-    const { bytesWritten } = await handle.writev(rest, at);
-    if (bytesWritten === 0) throw new Error('a write made no progress');
+  while (first < rest.length) {
+    const { bytesWritten } = await handle.writev(rest.slice(first), at);
+    if (bytesWritten <= 0) throw new Error('a write made no progress');
     at += bytesWritten;
     let done = bytesWritten;
-    while (rest.length > 0 && done >= (rest[0] as Buffer).length) done -= (rest.shift() as Buffer).length;
-    if (done > 0) rest[0] = (rest[0] as Buffer).subarray(done);
+    while (first < rest.length && done >= (rest[first] as Buffer).length) done -= (rest[first++] as Buffer).length;
+    if (done > 0) rest[first] = (rest[first] as Buffer).subarray(done);
   }
 }
 

@@ -76,7 +76,7 @@ class LatencyFs implements FileSystem {
     return this.inner.size(file);
   }
 
-  async writeFileDurable(file: string, data: Buffer): Promise<void> {
+  async writeFileDurable(file: string, data: Buffer | readonly Buffer[]): Promise<void> {
     await this.wait();
     await this.inner.writeFileDurable(file, data);
   }

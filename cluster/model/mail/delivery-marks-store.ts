@@ -96,7 +96,7 @@ export class DeliveryMarks {
     // duplicate (step 2); the mark only spares that retry a read, and keeps the answer
     // should the reader delete the copy before the retry.
     this.inBackground(this.markStored(row, column, mark));
-    this.maybePrune(row);
+    this.maybePrune(row, mark.atMs);
     return { id: mark.id, duplicate: false };
   }
 
@@ -116,7 +116,7 @@ export class DeliveryMarks {
       await this.cluster.cput(row, column, encodeMark(mark), encodeMark({ ...mark, atMs: 0 })).catch(() => {});
       return undefined;
     }
-    this.maybePrune(row);
+    this.maybePrune(row, mark.atMs);
     return { id, duplicate: false };
   }
 
@@ -141,9 +141,9 @@ export class DeliveryMarks {
     throw new PennError('aborted', `the delivery key ${key} kept changing; try again later`);
   }
 
-  /** Now and then, old marks of the row go (prune). */
-  private maybePrune(row: string): void {
-    if (this.random() * pruneEvery < 1) this.inBackground(this.prune(row).then(() => {}));
+  /** Now and then, the marks of the row too old at nowMs go (prune). */
+  private maybePrune(row: string, nowMs: number): void {
+    if (this.random() * pruneEvery < 1) this.inBackground(this.prune(row, nowMs).then(() => {}));
   }
 
   /**

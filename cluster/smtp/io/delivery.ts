@@ -17,9 +17,11 @@
 // mailbox quota is checked as its copy is counted: a recipient without room does not get it,
 // the others do, and accept() then fails naming who did not (RFC 3463 X.2.2, mailbox full;
 // RFC 5321 has one reply for the whole DATA). When nothing was stored anywhere that is 452
-// 4.2.2, tried again later (RFC 3463 calls a full mailbox a persistent transient failure);
-// once another copy was stored, a 4xx would have it sent to everyone again, so 552 5.2.2. The
-// sender's own Sent copy is checked first: a sender whose mailbox is full sends nothing.
+// 4.2.2, tried again later (RFC 3463 calls a full mailbox a persistent transient failure).
+// Once a copy was stored (another recipient's, or a logged-in sender's Sent copy) it is 552
+// 5.2.2: a 4xx would have the sender send it again, and a message without a Message-ID (no
+// delivery key) would then be stored twice. The sender's own Sent copy is checked first: a
+// sender whose mailbox is full sends nothing.
 import type { Logger } from '../../common/log.ts';
 import { rfc5322Date, traceHeaders, type TraceInfo } from '../core/message-format.ts';
 import { hasHeader, toCrlf } from '../../model/mail/message-text.ts';
