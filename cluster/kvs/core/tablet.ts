@@ -12,6 +12,7 @@ import {
   encodeCellPieces,
   encodeTabletFooter,
   encodeTabletHeader,
+  joinSmallPieces,
   tabletFrameTypes,
 } from './wal-record.ts';
 
@@ -183,39 +184,19 @@ export class Tablet {
   }
 
   /**
-   * The same bytes as pieces to write one after another: the frames of small cells gathered into
-   * pieces of about piecesBytes, and a large value its own buffer (encodeCellPieces): writing a
-   * tablet of 1 MiB values out copies none of them (an eviction used to allocate the tablet's
-   * size twice over, frames and then their concatenation).
+   * The same bytes as pieces to write one after another, as the log writes its batches
+   * (joinSmallPieces): small frames joined, a large value its own buffer (encodeCellPieces), so
+   * writing a tablet of 1 MiB values out copies none of them (an eviction used to allocate the
+   * tablet's size twice over, frames and then their concatenation).
    */
-  pieces(piecesBytes = 256 * 1024): Buffer[] {
-    const out: Buffer[] = [];
-    let gathered: Buffer[] = [];
-    let gatheredBytes = 0;
-    const flush = () => {
-      if (gathered.length > 0) out.push(gathered.length === 1 ? (gathered[0] as Buffer) : Buffer.concat(gathered, gatheredBytes));
-      gathered = [];
-      gatheredBytes = 0;
-    };
-    const gather = (frame: Buffer) => {
-      gathered.push(frame);
-      gatheredBytes += frame.length;
-      if (gatheredBytes >= piecesBytes) flush();
-    };
-    gather(encodeTabletHeader(this.id));
+  pieces(pieceBytes?: number): Buffer[] {
+    const frames = [encodeTabletHeader(this.id)];
     for (const { key, value } of this.cells()) {
       const { row, column } = splitKey(key);
-      const frame = encodeCellPieces(row, column, value);
-      if (frame.length === 1) {
-        gather(frame[0] as Buffer);
-      } else {
-        flush();
-        out.push(...frame);
-      }
+      frames.push(...encodeCellPieces(row, column, value));
     }
-    gather(encodeTabletFooter(this.keys.length, this.byteCount));
-    flush();
-    return out;
+    frames.push(encodeTabletFooter(this.keys.length, this.byteCount));
+    return joinSmallPieces(frames, pieceBytes);
   }
 
   /**

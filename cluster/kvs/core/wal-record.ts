@@ -205,6 +205,37 @@ export function encodeCell(row: string, column: string, value: Buffer): Buffer {
   return cellBody([], row, column, value, frameHeaderBytes + 1).frame(frameType.cell);
 }
 
+/** Small frames are joined into writes of about this size; a piece this large goes alone (joinSmallPieces). */
+export const joinedPieceBytes = 256 * 1024;
+
+/**
+ * Frames (or pieces of frames) as a few large writes, the same bytes in the same order: small
+ * ones joined into runs of about joinedPieceBytes (one syscall for many), large ones as they are
+ * (joining them would copy every large value once more). The log's batches and tablet files.
+ */
+export function joinSmallPieces(frames: Iterable<Buffer>, pieceBytes = joinedPieceBytes): Buffer[] {
+  const pieces: Buffer[] = [];
+  let run: Buffer[] = [];
+  let runBytes = 0;
+  const endRun = () => {
+    if (run.length > 0) pieces.push(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run, runBytes));
+    run = [];
+    runBytes = 0;
+  };
+  for (const frame of frames) {
+    if (frame.length >= pieceBytes) {
+      endRun();
+      pieces.push(frame);
+      continue;
+    }
+    run.push(frame);
+    runBytes += frame.length;
+    if (runBytes >= pieceBytes) endRun();
+  }
+  endRun();
+  return pieces;
+}
+
 /** A tablet cell's frame as pieces, as encodeLogEntryPieces: a large value is not copied. */
 export function encodeCellPieces(row: string, column: string, value: Buffer): Buffer[] {
   return value.length < valueApartBytesMin ? [encodeCell(row, column, value)] : framedApart(frameType.cell, [], row, column, value);

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { PennError } from '../../common/errors.ts';
 import type { LogEntry } from '../core/types.ts';
-import { decodeFrames, frameHeaderBytes, logFrameTypes, type StopReason } from '../core/wal-record.ts';
+import { decodeFrames, frameHeaderBytes, joinSmallPieces, logFrameTypes, type StopReason } from '../core/wal-record.ts';
 import type { AppendHandle, FileSystem } from '../../common/files.ts';
 
 /** A batch is one write() call: this caps the bytes held for it at once. */
@@ -46,37 +46,6 @@ interface Waiter {
   lsn: number;
   resolve: () => void;
   reject: (err: Error) => void;
-}
-
-/** Small frames are joined into writes of about this size; a frame this large goes alone. */
-const pieceBytes = 256 * 1024;
-
-/**
- * The batch as a few large writes: small pieces joined (one syscall for many), large pieces
- * written as they are (joining them would copy every large value once more).
- */
-function writePieces(batch: readonly Queued[]): Buffer[] {
-  if (batch.length === 1 && (batch[0] as Queued).pieces.length === 1) return (batch[0] as Queued).pieces;
-  const pieces: Buffer[] = [];
-  let run: Buffer[] = [];
-  let runBytes = 0;
-  const endRun = () => {
-    if (run.length > 0) pieces.push(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run, runBytes));
-    run = [];
-    runBytes = 0;
-  };
-  for (const frame of batch.flatMap((q) => q.pieces)) {
-    if (frame.length >= pieceBytes) {
-      endRun();
-      pieces.push(frame);
-      continue;
-    }
-    run.push(frame);
-    runBytes += frame.length;
-    if (runBytes >= pieceBytes) endRun();
-  }
-  endRun();
-  return pieces;
 }
 
 export class WalWriter {
@@ -193,7 +162,7 @@ export class WalWriter {
         }
         const batch = this.queue.splice(0, n);
         this.inflight = batch;
-        for (const piece of writePieces(batch)) await this.handle.write(piece);
+        for (const piece of joinSmallPieces(batch.flatMap((q) => q.pieces))) await this.handle.write(piece);
         this.fileBytes += bytes;
         this.inflight = [];
         await this.handle.sync();

@@ -64,8 +64,8 @@ export class StateCell {
   /**
    * The state as last read or written here when that was at most maxAgeMs ago (no call), else
    * read afresh. The age counts from when the answer came, so a slow read's state may be a
-   * little older than that. Only for a decision that a change made later decides again from the cell
-   * itself: its CPut expects the bytes it started from, so a stale answer here cannot land.
+   * little older than that. Only for a decision that a change made later decides again from
+   * the cell itself: its CPut expects the bytes it started from, so a stale answer cannot land.
    */
   async readRecent(user: string, maxAgeMs: number): Promise<MailboxState> {
     const known = this.known.get(user);
