@@ -191,7 +191,7 @@ export class SimNode extends SimProcess {
         return { applied };
       }
       case 'delete':
-        return { existed: (await r.write({ kind: 'delete', row: op.row, column: op.column })).previous !== undefined };
+        return { existed: (await r.write({ kind: 'delete', row: op.row, column: op.column })).existed };
     }
   }
 

@@ -151,7 +151,7 @@ export class KvsNode {
     const r = this.routeRow(row, forwarded);
     const c = checkColumn(column, this.limits);
     if (r.forwardTo) return r.forwardTo.delete(r.row, c);
-    return (await this.write({ kind: 'delete', row: r.row, column: c })).previous !== undefined;
+    return (await this.write({ kind: 'delete', row: r.row, column: c })).existed;
   }
 
   /**
@@ -306,16 +306,16 @@ export class KvsNode {
     return value;
   }
 
-  private async write(op: WriteOp): Promise<{ applied: boolean; previous: Buffer | undefined }> {
-    const { applied, previous } = await this.writeAll([op]);
-    return { applied, previous: previous[0] };
+  private async write(op: WriteOp): Promise<{ applied: boolean; existed: boolean }> {
+    const { applied, existed } = await this.writeAll([op]);
+    return { applied, existed: existed[0] === true };
   }
 
-  private async writeAll(ops: readonly WriteOp[]): Promise<{ applied: boolean; previous: (Buffer | undefined)[] }> {
+  private async writeAll(ops: readonly WriteOp[]): Promise<{ applied: boolean; existed: boolean[] }> {
     const store = this.serving();
     if (this.replicator) return this.replicator.writeAll(ops);
-    const { entries, previous } = await store.proposeAll(0, ops);
+    const { entries, existed } = await store.proposeAll(0, ops);
     await store.waitDurable(entries ? (entries.at(-1) as LogEntry).lsn : store.lastLsn);
-    return { applied: entries !== null, previous };
+    return { applied: entries !== null, existed };
   }
 }

@@ -82,10 +82,10 @@ test('get, put, delete, listColumns and scanRows paging', async () => {
     { name: 'z', size: 7 },
   ]);
   const del = await store.propose(0, { kind: 'delete', row: 'alice', column: 'm' });
-  assert.deepEqual(del.previous, v('alice.m'));
+  assert.equal(del.existed, true);
   assert.equal(del.entry?.kind, 'delete');
   const again = await store.propose(0, { kind: 'delete', row: 'alice', column: 'm' });
-  assert.deepEqual(again, { entry: null, previous: undefined }, 'deleting an absent cell logs nothing');
+  assert.deepEqual(again, { entry: null, existed: false }, 'deleting an absent cell logs nothing');
 
   const page1 = await store.scanRows('', 2);
   assert.deepEqual(page1.rows.map((r) => r.row), ['al', 'alice']);
@@ -177,13 +177,13 @@ test('CPut applies only when the expectation holds, and is logged as the PUT it 
   const absent = await store.propose(0, { ...put('r', 'c', 'one'), expect: { absent: true } });
   assert.equal(absent.entry?.kind, 'put');
   const notAbsent = await store.propose(0, { ...put('r', 'c', 'two'), expect: { absent: true } });
-  assert.deepEqual(notAbsent, { entry: null, previous: v('one') });
+  assert.deepEqual(notAbsent, { entry: null, existed: true });
   const wrong = await store.propose(0, { ...put('r', 'c', 'two'), expect: { value: v('nope') } });
   assert.equal(wrong.entry, null);
   const wrongAbsent = await store.propose(0, { ...put('r', 'x', 'two'), expect: { value: v('') } });
   assert.equal(wrongAbsent.entry, null, 'an absent cell never matches an expected value');
   const right = await store.propose(0, { ...put('r', 'c', 'two'), expect: { value: v('one') } });
-  assert.deepEqual(right.previous, v('one'));
+  assert.equal(right.existed, true);
   assert.deepEqual(right.entry, { kind: 'put', lsn: 2, epoch: 0, row: 'r', column: 'c', value: v('two') });
   assert.equal(store.figures().lastLsn, 2, 'CPuts that did not apply are not logged');
   assert.deepEqual(await store.get('r', 'c'), v('two'));
@@ -195,7 +195,7 @@ test('proposeAll applies all or none: consecutive lsns, one failed expectation w
   const store = await Store.open(options(dir));
   await write(store, put('u', 'state', 'S1'));
   const stale = await store.proposeAll(0, [{ ...put('u', 'state', 'S2'), expect: { value: v('S0') } }, { ...put('u', 'entry', 'E'), expect: { absent: true } }]);
-  assert.deepEqual(stale, { entries: null, previous: [v('S1'), undefined] });
+  assert.deepEqual(stale, { entries: null, existed: [true, false] });
   const taken = await store.proposeAll(0, [{ ...put('u', 'state', 'S2'), expect: { value: v('S1') } }, { ...put('u', 'state2', 'E'), expect: { value: v('x') } }]);
   assert.equal(taken.entries, null, 'the second expectation fails: the first cell is not written either');
   assert.deepEqual(await store.get('u', 'state'), v('S1'));

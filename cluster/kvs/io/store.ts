@@ -259,9 +259,9 @@ export class Store {
    * Primary/standalone path: decides the write against the current value, assigns the next lsn,
    * applies it to memory and queues it for the log. Does not wait for the fsync.
    */
-  async propose(epoch: number, op: WriteOp): Promise<{ entry: LogEntry | null; previous: Buffer | undefined }> {
-    const { entries, previous } = await this.proposeAll(epoch, [op]);
-    return { entry: entries?.[0] ?? null, previous: previous[0] };
+  async propose(epoch: number, op: WriteOp): Promise<{ entry: LogEntry | null; existed: boolean }> {
+    const { entries, existed } = await this.proposeAll(epoch, [op]);
+    return { entry: entries?.[0] ?? null, existed: existed[0] === true };
   }
 
   /**
@@ -269,8 +269,10 @@ export class Store {
    * current value at the same moment, and only when every one applies are they all applied, in
    * order, with consecutive lsns queued for the same fsync; entries is null otherwise. The
    * cells must differ (a later write would be decided against a value the earlier one replaces).
+   * `existed` says which cells held a value; the values themselves are not returned, so that a
+   * write waiting for its fsync does not keep the value it replaced alive (a 1 MiB value each).
    */
-  async proposeAll(epoch: number, ops: readonly WriteOp[]): Promise<{ entries: LogEntry[] | null; previous: (Buffer | undefined)[] }> {
+  async proposeAll(epoch: number, ops: readonly WriteOp[]): Promise<{ entries: LogEntry[] | null; existed: boolean[] }> {
     assert(Number.isSafeInteger(epoch) && epoch >= 0, 'epoch must be a non-negative integer');
     this.checkOpen();
     if (this.proposalsWaiting + this.wal.pendingCount + ops.length > (this.opts.pendingWritesMax ?? pendingWritesMaxDefault)) {
@@ -280,15 +282,15 @@ export class Store {
     try {
       return await this.lock.run(async () => {
         this.checkOpen();
-        const previous: (Buffer | undefined)[] = [];
+        const existed: boolean[] = [];
         let applies = true;
         for (const op of ops) {
           checkCell(op.row, op.column);
           const value = await this.cache.get(op.row, op.column);
-          previous.push(value);
+          existed.push(value !== undefined);
           if (!decide(op, value)) applies = false;
         }
-        if (!applies) return { entries: null, previous };
+        if (!applies) return { entries: null, existed };
         const entries = ops.map((op, i): LogEntry => {
           const base = { lsn: this.wal.lastLsn + 1 + i, epoch, row: op.row, column: op.column };
           return op.kind === 'put' ? { kind: 'put', ...base, value: owned(op.value) } : { kind: 'delete', ...base };
@@ -305,7 +307,7 @@ export class Store {
           // writes are all or none, so such a failure stops the store, as a failed log write does.
           await this.critical('an all-or-none write', () => this.applyAndQueue(entries, frames, this.proposalsWaiting > 1));
         }
-        return { entries, previous };
+        return { entries, existed };
       });
     } finally {
       this.proposalsWaiting--;

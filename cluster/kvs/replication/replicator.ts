@@ -222,13 +222,13 @@ export class Replicator implements FollowerHost {
     if (!this.leaseValid()) throw new PennError('unavailable', `${this.o.id} holds no lease; try again`);
   }
 
-  async write(op: WriteOp): Promise<{ applied: boolean; previous: Buffer | undefined }> {
-    const { applied, previous } = await this.writeAll([op]);
-    return { applied, previous: previous[0] };
+  async write(op: WriteOp): Promise<{ applied: boolean; existed: boolean }> {
+    const { applied, existed } = await this.writeAll([op]);
+    return { applied, existed: existed[0] === true };
   }
 
   /** Writes that apply all or none (Store.proposeAll), acknowledged as one write is. */
-  async writeAll(ops: readonly WriteOp[]): Promise<{ applied: boolean; previous: (Buffer | undefined)[] }> {
+  async writeAll(ops: readonly WriteOp[]): Promise<{ applied: boolean; existed: boolean[] }> {
     this.requireServing();
     let proposed: Awaited<ReturnType<Store['proposeAll']>>;
     try {
@@ -242,14 +242,14 @@ export class Replicator implements FollowerHost {
         this.wakeFollowers();
       }
     }
-    const { entries, previous } = proposed;
+    const { entries, existed } = proposed;
     await this.waitCommitted(entries ? (entries.at(-1) as LogEntry).lsn : this.store.lastLsn);
     if (!this.leaseValid()) throw new PennError('unavailable', 'lease expired before the write was acknowledged; its outcome is unknown');
     if (entries) {
       this.writesSinceCheckpoint += entries.length;
       if (this.writesSinceCheckpoint >= this.o.checkpointEveryWrites) void this.checkpointGroup();
     }
-    return { applied: entries !== null, previous };
+    return { applied: entries !== null, existed };
   }
 
   async read<T>(fn: (store: Store) => Promise<T>): Promise<T> {
