@@ -42,7 +42,7 @@ const queuedLinesMax = 32;
  * next messages are read from the store while the current one is sent, so the download runs at
  * the store's throughput rather than one round trip per message. At most this many messages…
  */
-const readAheadMessagesMax = 8;
+const readAheadMessagesMax = 16;
 /** …and at most this many octets of them held per session. */
 const readAheadBytesMax = 8 * 1024 * 1024;
 
@@ -294,6 +294,9 @@ class Pop3Connection {
     for (const held of [...this.ahead.keys()]) {
       if ((this.place.get(held) ?? -1) < at) void this.takeAhead(held);
     }
+    // Topped up in bursts, once half are taken: the reads started in one turn go to the store
+    // as one Batch call, where one read per RETR would cost a call (and its TLS records) each.
+    if (this.ahead.size > readAheadMessagesMax / 2) return;
     for (let i = at + 1; i < this.order.length && i <= at + readAheadMessagesMax; i++) {
       const next = this.order[i] as string;
       const summary = this.maildrop.get(next);
