@@ -47,7 +47,7 @@ export function builtPath(script: string): string {
  * for up to ~50 MiB more resident memory between collections (docs/PERFORMANCE.md, "Full
  * collections under large values"). The mail daemon gets the same floor for the same reason:
  * every message it serves is a Buffer read from the store and another written to the client
- * (IMAP FETCH ~30 % faster, ~25 MiB more resident; "Mail: reading"). `npm run kvs`, `npm run
+ * (IMAP FETCH 29–49 % faster, ~25 MiB more resident; "Mail: reading"). `npm run kvs`, `npm run
  * mail` and the systemd units pass the same flags.
  */
 export function nodeFlagsFor(script: string): string[] {

@@ -270,7 +270,8 @@ export class Store {
    * order, with consecutive lsns queued for the same fsync; entries is null otherwise. The
    * cells must differ (a later write would be decided against a value the earlier one replaces).
    * `existed` says which cells held a value; the values themselves are not returned, so that a
-   * write waiting for its fsync does not keep the value it replaced alive (a 1 MiB value each).
+   * write waiting for its fsync does not keep the value it replaced alive (up to
+   * kvs.valueBytesMax each).
    */
   async proposeAll(epoch: number, ops: readonly WriteOp[]): Promise<{ entries: LogEntry[] | null; existed: boolean[] }> {
     assert(Number.isSafeInteger(epoch) && epoch >= 0, 'epoch must be a non-negative integer');

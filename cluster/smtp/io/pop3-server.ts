@@ -283,19 +283,22 @@ class Pop3Connection {
 
   /**
    * Starts reading the messages after `id` in message-number order, within the limits above,
-   * and forgets those before it (the client has moved on). A message read ahead and deleted
-   * elsewhere (the webmail) before its RETR is still sent: it was in the maildrop when the
-   * session began, as RFC 1939 §8's exclusive maildrop would have it.
+   * and forgets those outside that window. A message read ahead and deleted elsewhere (the
+   * webmail) before its RETR is still sent: it was in the maildrop when the session began, as
+   * RFC 1939 §8's exclusive maildrop would have it.
    */
   private readAhead(id: string): void {
     const user = this.lockedUser;
     const at = this.place.get(id);
     if (!user || at === undefined) return;
+    // Held reads outside the window the client now needs are let go (it moved on, or went back),
+    // so at most readAheadMessagesMax are ever held.
     for (const held of [...this.ahead.keys()]) {
-      if ((this.place.get(held) ?? -1) < at) void this.takeAhead(held);
+      const place = this.place.get(held) ?? -1;
+      if (place < at || place > at + readAheadMessagesMax) void this.takeAhead(held);
     }
     // Topped up in bursts, once half are taken: the reads started in one turn go to the store
-    // as one Batch call, where one read per RETR would cost a call (and its TLS records) each.
+    // as one batch on the node's stream, where one read per RETR would make a batch of one each.
     if (this.ahead.size > readAheadMessagesMax / 2) return;
     for (let i = at + 1; i < this.order.length && i <= at + readAheadMessagesMax; i++) {
       const next = this.order[i] as string;
