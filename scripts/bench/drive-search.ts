@@ -14,6 +14,7 @@ import type http from 'node:http';
 import type { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import type { StoredEntry as Entry } from '../lib/drive-store.ts';
 import { httpText } from '../lib/http-text.ts';
+import { percentile } from './load.ts';
 import { figure } from './figures.ts';
 import { benchOneFrontend } from './one-frontend.ts';
 
@@ -76,10 +77,6 @@ async function writeDrive(store: ClusterClient): Promise<Written> {
   return { firstLeaf: Object.keys(leaves[0]!.entries), names };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function timed(label: string, count: number, run: (i: number) => Promise<void>): Promise<{ p50: number; p99: number }> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -88,7 +85,7 @@ async function timed(label: string, count: number, run: (i: number) => Promise<v
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  const result = { p50: percentile(times, 50), p99: percentile(times, 99) };
+  const result = { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
   console.log(`${label}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms over ${count}`);
   return result;
 }

@@ -5,6 +5,7 @@
 //   - a link to a folder of BENCH_SHARE_ENTRIES (1,000) files: its listing, p50/p99.
 // Requests one at a time: the figures are latencies, not throughput.
 import { randomBytes } from 'node:crypto';
+import { percentile } from './load.ts';
 import { figure } from './figures.ts';
 import { benchOneFrontend } from './one-frontend.ts';
 
@@ -12,10 +13,6 @@ const entries = Number(process.env.BENCH_SHARE_ENTRIES ?? 1000);
 const rounds = Number(process.env.BENCH_SHARE_ROUNDS ?? 200);
 const uploadsInFlight = 8;
 const MiB = 1024 * 1024;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function timed(rounds: number, run: () => Promise<void>): Promise<{ p50: number; p99: number }> {
   const times: number[] = [];
@@ -25,7 +22,7 @@ async function timed(rounds: number, run: () => Promise<void>): Promise<{ p50: n
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
 }
 
 benchOneFrontend('bench-share', 4, async ({ origin, cookie }) => {

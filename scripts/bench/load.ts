@@ -29,15 +29,23 @@ export async function runLoad(clients: number, seconds: number, op: (client: num
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return {
     ops: latencies.length,
     errors,
     seconds: elapsed,
     opsPerSecond: latencies.length / elapsed,
-    p50Ms: pick(0.5),
-    p99Ms: pick(0.99),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
   };
+}
+
+/** The q-quantile (0 … 1) of values sorted ascending; NaN when there are none. */
+export function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 0.5);
 }
 
 export function formatLoad(name: string, r: LoadResult, extra = ''): string {
