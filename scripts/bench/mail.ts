@@ -4,7 +4,8 @@
 //      sessions to 20 local users; each 250 means the message is durably in the store. Prints
 //      messages/s, MB/s and the p50/p99 time from MAIL FROM to the 250 after DATA. The same load
 //      runs untimed for SMTP_WARMUP_SECONDS (20) first, from another sender: what is measured
-//      is the system running, not V8 compiling it (docs/PERFORMANCE.md, "Warm-up").
+//      is the system running, not V8 compiling it (docs/PERFORMANCE.md, "Warm-up"). Each session
+//      is a lean client of its own (smtp-sender.ts), as the peers are loaded by smtp-source.
 //   2. SMTP with a Message-ID: KEYED_MESSAGES (2,000) more, each with its own Message-ID header,
 //      as real mail has — those take the delivery-mark path (a retry after a 451 stores once).
 //   3. POP3: one mailbox of POP3_MESSAGES (1,000) messages of POP3_MESSAGE_KB (32) KiB,
@@ -29,6 +30,7 @@ import { mailPorts, startCluster, startMailDaemon } from '../lib/cluster.ts';
 import { median, percentile } from './load.ts';
 import { figure, loadFigures } from './figures.ts';
 import { imapPhases } from './mail-imap.ts';
+import { SmtpSender } from './smtp-sender.ts';
 
 const messages = Number(process.env.MESSAGES ?? 5000);
 const keyedMessages = Number(process.env.KEYED_MESSAGES ?? 2000);
@@ -123,22 +125,32 @@ async function main(): Promise<void> {
     console.log(`bench:mail — 3 groups × 3 replicas, mail daemon on SMTP ${ports.smtpPort}, POP3 ${ports.pop3Port}, IMAP ${ports.imapPort}`);
 
     // 1 and 2. SMTP in: one connection per session, messages one after another on it.
-    /** Every session sends `raw(n)` from `from` until `more()` says stop; answers each send's latency. */
+    /**
+     * Every session sends `raw(n)` from `from` until `more()` says stop, over a lean client of its
+     * own (smtp-sender.ts), trying a 4xx again as sendRetrying does; answers each send's latency.
+     */
     const sendFromSessions = async (from: string, more: () => boolean, raw: (n: number) => string) => {
       const sent = { latencies: [] as number[], retries: 0, failed: 0 };
       let next = 0;
       await Promise.all(
         users.map(async (user) => {
-          const transport = nodemailer.createTransport({ pool: true, maxConnections: 1, maxMessages: Infinity, host: '127.0.0.1', port: ports.smtpPort, secure: false, ignoreTLS: true });
+          const sender = new SmtpSender(ports.smtpPort);
           while (more()) {
-            const n = next++;
+            const message = raw(next++);
             const t = performance.now();
-            const result = await sendRetrying(transport, { envelope: { from, to: [`${user}@localhost`] }, raw: raw(n) });
-            sent.retries += result.again;
-            if (result.failed) sent.failed++;
+            for (let again = 0; ; again++) {
+              const reply = await sender.send(from, `${user}@localhost`, message);
+              if (reply.code === 250) break;
+              if (reply.code < 400 || reply.code >= 500) throw new Error(`SMTP refused a message: ${reply.code} ${reply.text}`);
+              if (again >= 3) {
+                sent.failed++;
+                break;
+              }
+              sent.retries++;
+            }
             sent.latencies.push(performance.now() - t);
           }
-          transport.close();
+          sender.close();
         }),
       );
       return sent;
@@ -156,6 +168,7 @@ async function main(): Promise<void> {
     const smtpPhase = async (name: string, count: number, withMessageId: boolean) => {
       const body = message('bench', messageBytes);
       const cpuBefore = cpu();
+      const clientBefore = process.cpuUsage();
       const writesBefore = await writes();
       const started = performance.now();
       let sent = 0;
@@ -166,6 +179,8 @@ async function main(): Promise<void> {
       );
       const seconds = (performance.now() - started) / 1000;
       const cpuAfter = cpu();
+      const client = process.cpuUsage(clientBefore);
+      const clientUs = (client.user + client.system) / count;
       const writesPerMessage = ((await writes()) - writesBefore) / count;
       latencies.sort((a, b) => a - b);
       const result = { opsPerSecond: count / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
@@ -174,7 +189,7 @@ async function main(): Promise<void> {
       console.log(
         `SMTP ${withMessageId ? 'with Message-ID' : 'delivery'}  ${count} × 4 KiB over ${sessions} sessions: ${result.opsPerSecond.toFixed(0)} messages/s, ` +
           `${((count * messageBytes) / seconds / 1e6).toFixed(2)} MB/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; ` +
-          `CPU per message: daemon ${daemonUs.toFixed(0)} µs, storage nodes ${nodesUs.toFixed(0)} µs; ${writesPerMessage.toFixed(2)} replicated writes per message` +
+          `CPU per message: daemon ${daemonUs.toFixed(0)} µs, storage nodes ${nodesUs.toFixed(0)} µs, this client ${clientUs.toFixed(0)} µs; ${writesPerMessage.toFixed(2)} replicated writes per message` +
           (retries ? `; ${retries} sent again after a 4xx` : '') +
           (failed ? `, ${failed} given up` : ''),
       );
@@ -182,6 +197,7 @@ async function main(): Promise<void> {
       loadFigures('mail', `${name}_msgs`, result);
       figure('mail', `${name}_daemon_cpu_per_msg`, daemonUs, 'us');
       figure('mail', `${name}_nodes_cpu_per_msg`, nodesUs, 'us');
+      figure('mail', `${name}_client_cpu_per_msg`, clientUs, 'us');
       figure('mail', `${name}_writes_per_msg`, writesPerMessage, 'writes');
       figure('mail', `${name}_retries`, retries, 'messages');
       figure('mail', `${name}_failed`, failed, 'messages');
