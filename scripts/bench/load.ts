@@ -44,8 +44,23 @@ export function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
+/** The middle value; the mean of the two middle ones for an even count. */
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 0.5);
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+
+/**
+ * Runs `run` `warmup` times untimed (the code on its path compiled), then `timed` times; answers
+ * the timed results, and how to print their rates beside the median.
+ */
+export async function timedPasses<T>(warmup: number, timed: number, run: () => Promise<T>, rate: (result: T) => number) {
+  for (let pass = 0; pass < warmup; pass++) await run();
+  const results: T[] = [];
+  for (let pass = 0; pass < timed; pass++) results.push(await run());
+  const rates = results.map(rate);
+  return { results, median: median(rates), note: `median of ${timed} after ${warmup} untimed: ${rates.map((r) => r.toFixed(1)).join(' / ')}` };
 }
 
 export function formatLoad(name: string, r: LoadResult, extra = ''): string {
