@@ -52,11 +52,13 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Runs `run` `warmup` times untimed (the code on its path compiled), then `timed` times; answers
- * the timed results, and how to print their rates beside the median.
+ * Runs `run` `warmup` times untimed (the code on its path compiled), then `timed` times, calling
+ * `beforeTimed` in between (to start other measures there); answers the timed results, and how
+ * to print their rates beside the median.
  */
-export async function timedPasses<T>(warmup: number, timed: number, run: () => Promise<T>, rate: (result: T) => number) {
+export async function timedPasses<T>(warmup: number, timed: number, run: () => Promise<T>, rate: (result: T) => number, beforeTimed = () => {}) {
   for (let pass = 0; pass < warmup; pass++) await run();
+  beforeTimed();
   const results: T[] = [];
   for (let pass = 0; pass < timed; pass++) results.push(await run());
   const rates = results.map(rate);
