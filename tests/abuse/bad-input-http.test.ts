@@ -294,7 +294,9 @@ function nearValidArb(realIds: string[]): fc.Arbitrary<BadRequest> {
       fc.tuple(fc.constant('PATCH'), id.map((i) => `/api/drive/items/${i}`), obj('name', 'parent')),
       fc.tuple(fc.constant('POST'), fc.constant('/api/mail/send'), obj('to', 'cc', 'bcc', 'subject', 'text', 'inReplyTo', 'references')),
       fc.tuple(fc.constant('PATCH'), fc.tuple(fc.constantFrom('inbox', 'sent'), id).map(([f, i]) => `/api/mail/${f}/${i}`), obj('unread')),
-      fc.tuple(fc.constant('POST'), fc.constant('/api/auth/password'), obj('current', 'next')),
+      // The pool holds the real password: a case that gives it as `current` would change it, and
+      // the user could not log in again. Such a case sets it to itself instead.
+      fc.tuple(fc.constant('POST'), fc.constant('/api/auth/password'), obj('current', 'next').map((b) => (b.current === userPassword && 'next' in b ? { ...b, next: userPassword } : b))),
       fc.tuple(fc.constant('POST'), fc.constantFrom('/api/auth/login', '/api/auth/signup'), obj('username', 'password')),
       fc.tuple(fc.constant('POST'), fc.constantFrom('/api/admin/halt', '/api/admin/revive'), obj('node')),
     )
