@@ -8,6 +8,10 @@
 //      is a lean client of its own (smtp-sender.ts), as the peers are loaded by smtp-source.
 //   2. SMTP with a Message-ID: KEYED_MESSAGES (2,000) more, each with its own Message-ID header,
 //      as real mail has — those take the delivery-mark path (a retry after a 451 stores once).
+//      Then ONE_MAILBOX_MESSAGES (2,000) from the same sessions all to one user, as the peers'
+//      own load sends (smtp-source -t one address): every delivery changes that one mailbox;
+//      and, when Postfix's smtp-source is installed, as many again sent by it, as the anchors
+//      send them (smtp_source_msgs: messages found stored over its run time).
 //   3. POP3: one mailbox of POP3_MESSAGES (1,000) messages of POP3_MESSAGE_KB (32) KiB,
 //      downloaded by one client with RETR after RETR (as Thunderbird does), READ_WARMUP_PASSES
 //      (2) times untimed, then READ_PASSES (3) times timed. Prints the median MB/s and the time
@@ -20,10 +24,12 @@
 // the replicated writes per message (the groups' log positions).
 // MAIL_CPU_PROF=<dir> profiles the daemon (as `node --cpu-prof` would) into <dir>; MAIL_LOG=<file>
 // keeps a copy of the daemon's log.
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { MailboxStore } from '../../cluster/model/mail/mailbox-store.ts';
 import { MailClient } from '../../cluster/smtp/client.ts';
 import { Accounts } from '../../cluster/smtp/io/accounts.ts';
 import { mailPorts, startCluster, startMailDaemon } from '../lib/cluster.ts';
@@ -34,6 +40,7 @@ import { SmtpSender, type Reply } from './smtp-sender.ts';
 
 const messages = Number(process.env.MESSAGES ?? 5000);
 const keyedMessages = Number(process.env.KEYED_MESSAGES ?? 2000);
+const oneMailboxMessages = Number(process.env.ONE_MAILBOX_MESSAGES ?? 2000);
 const sessions = Number(process.env.SESSIONS ?? 20);
 const pop3Messages = Number(process.env.POP3_MESSAGES ?? 1000);
 const pop3MessageKb = Number(process.env.POP3_MESSAGE_KB ?? 32);
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
       }
     }
   };
-  await Promise.all([...users, 'popper', 'searcher', 'idler'].map(signUp));
+  await Promise.all([...users, 'popper', 'searcher', 'idler', 'sink'].map(signUp));
   const daemon = await startMailDaemon(cluster, cpuProfileDir ? { NODE_OPTIONS: `--import ${profilerPreload(cpuProfileDir)}` } : {});
   const status = new MailClient(cluster.config);
   const nodePids = cluster.nodes.map((n) => cluster.services.get(n.id)?.child.pid);
@@ -132,7 +139,7 @@ async function main(): Promise<void> {
      * Every session sends `raw(n)` from `from` until `more()` says stop, over a lean client of its
      * own (smtp-sender.ts), a 4xx tried again (sendAgain); answers each delivered message's latency.
      */
-    const sendFromSessions = async (from: string, more: () => boolean, raw: (n: number) => string) => {
+    const sendFromSessions = async (from: string, more: () => boolean, raw: (n: number) => string, recipient: (user: string) => string = (user) => user) => {
       const sent = { latencies: [] as number[], retries: 0, failed: 0 };
       let next = 0;
       await Promise.all(
@@ -141,7 +148,7 @@ async function main(): Promise<void> {
           while (more()) {
             const text = raw(next++);
             const t = performance.now();
-            const outcome = await sendAgain(() => sender.send(from, `${user}@localhost`, text));
+            const outcome = await sendAgain(() => sender.send(from, `${recipient(user)}@localhost`, text));
             sent.retries += outcome.again;
             if (outcome.failed) sent.failed++;
             else sent.latencies.push(performance.now() - t);
@@ -167,7 +174,7 @@ async function main(): Promise<void> {
       );
       figure('mail', 'smtp_warmup_msgs', rate, 'ops/s');
     }
-    const smtpPhase = async (name: string, count: number, withMessageId: boolean) => {
+    const smtpPhase = async (name: string, count: number, withMessageId: boolean, recipient?: (user: string) => string) => {
       const body = message('bench', messageBytes);
       const cpuBefore = cpu();
       const clientBefore = process.cpuUsage();
@@ -178,6 +185,7 @@ async function main(): Promise<void> {
         'bench@example.org',
         () => begun++ < count,
         (n) => (withMessageId ? message('bench', messageBytes, `${name}.${n}.${Date.now()}`) : body),
+        recipient,
       );
       const seconds = (performance.now() - started) / 1000;
       const cpuAfter = cpu();
@@ -190,7 +198,7 @@ async function main(): Promise<void> {
       const daemonUs = ((cpuAfter.daemon - cpuBefore.daemon) * 1000) / count;
       const nodesUs = ((cpuAfter.nodes - cpuBefore.nodes) * 1000) / count;
       console.log(
-        `SMTP ${withMessageId ? 'with Message-ID' : 'delivery'}  ${count} × 4 KiB over ${sessions} sessions: ${result.opsPerSecond.toFixed(0)} messages/s, ` +
+        `SMTP ${withMessageId ? 'with Message-ID' : recipient ? 'into one mailbox' : 'delivery'}  ${count} × 4 KiB over ${sessions} sessions: ${result.opsPerSecond.toFixed(0)} messages/s, ` +
           `${((count * messageBytes) / seconds / 1e6).toFixed(2)} MB/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; ` +
           `CPU per message: daemon ${daemonUs.toFixed(0)} µs, storage nodes ${nodesUs.toFixed(0)} µs, this bench ${clientUs.toFixed(0)} µs; ${writesPerMessage.toFixed(2)} replicated writes per message` +
           (retries ? `; ${retries} sent again after a 4xx` : '') +
@@ -207,6 +215,24 @@ async function main(): Promise<void> {
     };
     await smtpPhase('smtp', messages, false);
     if (keyedMessages > 0) await smtpPhase('smtp_keyed', keyedMessages, true);
+    // Every session to one recipient, as the peers' load (smtp-source -t one address) is sent.
+    if (oneMailboxMessages > 0) await smtpPhase('smtp_one_mailbox', oneMailboxMessages, false, () => 'sink');
+    // And by the peers' own client, when Postfix is installed (the smtp anchor installs it).
+    if (oneMailboxMessages > 0 && smtpSourceInstalled()) {
+      const mailbox = new MailboxStore(cluster.client, cluster.config.mail.chunkBytes);
+      const before = (await mailbox.usage('sink')).inbox;
+      const cpuBefore = cpu();
+      const run = await smtpSource(ports.smtpPort, oneMailboxMessages);
+      const cpuAfter = cpu();
+      const stored = (await mailbox.usage('sink')).inbox - before;
+      const rate = stored / run.seconds;
+      console.log(
+        `SMTP by smtp-source  ${smtpSourceArgs(ports.smtpPort, oneMailboxMessages).join(' ')}: ${rate.toFixed(0)} messages/s, ${stored} of ${oneMailboxMessages} stored in ${run.seconds.toFixed(1)} s; ` +
+          `CPU per message: daemon ${(((cpuAfter.daemon - cpuBefore.daemon) * 1000) / oneMailboxMessages).toFixed(0)} µs, storage nodes ${(((cpuAfter.nodes - cpuBefore.nodes) * 1000) / oneMailboxMessages).toFixed(0)} µs` +
+          (run.code === 0 ? '' : `; smtp-source exited ${run.code}: ${run.stderr.trim().split('\n')[0]}`),
+      );
+      figure('mail', 'smtp_source_msgs', rate, 'ops/s');
+    }
 
     // 3. POP3 out: fill one mailbox, then download it.
     const big = message('pop3 bench', pop3MessageKb * 1024);
@@ -279,6 +305,30 @@ function sendRetrying(transport: Transporter, mail: SendMailOptions): Promise<{ 
       if (code === undefined) throw err;
       return { code, text: (err as Error).message };
     }
+  });
+}
+
+function smtpSourceInstalled(): boolean {
+  return spawnSync('smtp-source', [], { stdio: 'ignore' }).error === undefined;
+}
+
+/**
+ * The anchors' SMTP load (docs/PERFORMANCE.md, "Peers"): SESSIONS sessions, messages sharing
+ * connections (-d), 4 KiB each, all to one address. The sender is not the anchors'
+ * anchor@localhost: a sender in our own domain must log in first.
+ */
+function smtpSourceArgs(port: number, count: number): string[] {
+  return ['-d', '-s', String(sessions), '-m', String(count), '-l', String(messageBytes), '-M', 'localhost', '-f', 'anchor@example.org', '-t', 'sink@localhost', `127.0.0.1:${port}`];
+}
+
+function smtpSource(port: number, count: number): Promise<{ seconds: number; code: number | null; stderr: string }> {
+  const started = performance.now();
+  const child = spawn('smtp-source', smtpSourceArgs(port, count), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ seconds: (performance.now() - started) / 1000, code, stderr }));
   });
 }
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
+import { cputAllCellsMax } from '../../kvs/core/batch.ts';
 import { stateColumn, usageRow } from './mailbox.ts';
 import { applyCounts, decodeState, folderById, type CountChange } from './mailbox-state.ts';
 import { StateCell } from './state-cell.ts';
@@ -35,8 +36,9 @@ class OneCell {
    */
   crash: 'first cell only' | 'whole' | undefined;
   cputAllCalls = 0;
-  fitsCPutAll() {
-    return true;
+  /** A CPutAll's real bound on cells; bytes and groups never stand in the way here. */
+  fitsCPutAll(cells: readonly unknown[]) {
+    return cells.length <= cputAllCellsMax;
   }
   async cputAll(cells: { row: string; column: string; expected: Buffer | null; value: Buffer }[]) {
     this.cputAllCalls++;
@@ -150,5 +152,47 @@ describe('mailbox state cell', () => {
     now -= 60_000;
     await daemon.readRecent('pat', 1_000);
     assert.equal(store.gets, gets + webGets + 2, 'a clock set back reads afresh');
+  });
+
+  test('changes of one mailbox made at once go together: each applied once, in rounds of one write', async () => {
+    const store = new OneCell();
+    const cell = new StateCell(store as unknown as ClusterClient);
+    // 20 deliveries at once, each with its index entry: the first is written alone, the 19 that
+    // waited for it in the rounds after it, as many per CPutAll as it holds cells besides the state.
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        cell.change('pat', (s) => ({ state: applyCounts(s, [arrival(10 + i)]), result: s.bytes, with: [{ row: 'pat#mail', column: `inbox/${i}`, expected: null, value: Buffer.from(`entry ${i}`) }] })),
+      ),
+    );
+    const state = decodeState((await store.get(usageRow('pat'), stateColumn))!)!;
+    assert.equal(folderById(state, 'inbox')?.total, 20, 'every delivery counted, once');
+    assert.equal(state.bytes, Array.from({ length: 20 }, (_, i) => 10 + i).reduce((a, b) => a + b));
+    for (let i = 0; i < 20; i++) assert.deepEqual(await store.get('pat#mail', `inbox/${i}`), Buffer.from(`entry ${i}`));
+    assert.equal(new Set(results).size, 20, 'each saw the state the ones before it made');
+    assert.equal(store.cputAllCalls, 1 + Math.ceil(19 / (cputAllCellsMax - 1)));
+  });
+
+  test('in a round, a change that refuses or whose cell is taken fails alone; the others apply', async () => {
+    const store = new OneCell();
+    const cell = new StateCell(store as unknown as ClusterClient);
+    await deliver(cell, 'pat', 100);
+    store.cells.set('pat#mail/inbox/taken', Buffer.from('another copy'));
+    const entry = (column: string) => [{ row: 'pat#mail', column, expected: null, value: Buffer.from(column) }];
+    const quota = 1000;
+    const reserve = (bytes: number, column: string) =>
+      cell.change('pat', (s) => {
+        if (s.bytes + bytes > quota) throw new Error('full');
+        return { state: applyCounts(s, [arrival(bytes)]), result: column, with: entry(column) };
+      });
+    const outcomes = await Promise.allSettled([deliver(cell, 'pat', 1), reserve(500, 'inbox/a'), reserve(500, 'inbox/full'), reserve(10, 'inbox/taken'), reserve(20, 'inbox/b')]);
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message)),
+      [1, 'inbox/a', 'full', 'a cell written with the mailbox state changed meanwhile; try again', 'inbox/b'],
+    );
+    const state = decodeState((await store.get(usageRow('pat'), stateColumn))!)!;
+    assert.equal(state.bytes, 100 + 1 + 500 + 20);
+    assert.equal(folderById(state, 'inbox')?.total, 4);
+    assert.deepEqual(await store.get('pat#mail', 'inbox/b'), Buffer.from('inbox/b'));
+    assert.equal(await store.get('pat#mail', 'inbox/full'), undefined);
   });
 });

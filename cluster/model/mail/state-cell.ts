@@ -2,7 +2,9 @@
 // client: every change is a CPut of the one cell, retried when another writer changed it first,
 // so counts, UIDs and folder names never lose an update whatever the number of writers; and
 // never apply one twice across a failover, as long as fewer than 32 writes (writesRemembered)
-// land between a writer's lost reply and its next read of the cell.
+// land between a writer's lost reply and its next read of the cell. Changes of one user that
+// arrive here while a write of that state is in flight go together in the next one, so a
+// mailbox many sessions deliver to at once takes a write per round, not a lost race per message.
 //
 // A mailbox without a state (from before folders, or whose state was lost to a bad value) gets
 // one made from its index: every entry is counted, page by page, and the state is written with
@@ -28,6 +30,13 @@ import { randomHex } from './random-hex.ts';
 
 /** Attempts at a CPut of the state that concurrent writers keep changing. */
 const stateAttemptsMax = 100;
+/** Changes of one user's state written together at most (StateCell.round). */
+const roundChangesMax = 64;
+/**
+ * What a round's changes may add to the state's bytes, allowed for when deciding which cells
+ * fit one CPutAll with it (remembered nonces, counts, a folder made).
+ */
+const stateGrowthBytes = 4096;
 /** Users whose last state read or written a cell keeps, the least recently used dropped first. */
 const knownUsersMax = 1024;
 /** Column names asked for per ListColumns call, and summaries read at once. */
@@ -42,6 +51,45 @@ const readsInFlightMax = 32;
  */
 export type StateChange<T> = (state: MailboxState) => { state: MailboxState | undefined; result: T; with?: CPutCell[] };
 
+/** A change waiting for its round, and its caller's answer. */
+interface Pending {
+  change: StateChange<unknown>;
+  skipWhenRebuilt: boolean;
+  resolve: (result: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** What one change answers, and the cells it writes with the state. */
+interface Answer {
+  pending: Pending;
+  result?: unknown;
+  error?: unknown;
+  cells: CPutCell[];
+}
+
+/** A round's changes computed on one state: see StateCell.plan. */
+interface Plan {
+  next: MailboxState | undefined;
+  answers: Answer[];
+  cells: CPutCell[];
+  /** Changes whose cells did not fit with the others': the next round's. */
+  later: Pending[];
+}
+
+/**
+ * Answers the plan's changes (its write applied, or there was nothing to write); the changes of
+ * `active` it did not answer go to the next round.
+ */
+function answer(plan: Plan, active: readonly Pending[]): Pending[] {
+  const answered = new Set<Pending>();
+  for (const a of plan.answers) {
+    answered.add(a.pending);
+    if ('error' in a) a.pending.reject(a.error);
+    else a.pending.resolve(a.result);
+  }
+  return active.filter((p) => !answered.has(p));
+}
+
 export class StateCell {
   /**
    * The state last read or written here, per user: a change starts from it instead of a Get.
@@ -50,6 +98,8 @@ export class StateCell {
    * spends one replicated write per change of the state and no read.
    */
   private readonly known = new Map<string, { value: Buffer; state: MailboxState; atMs: number }>();
+  /** Per user with a round of changes being written: the changes waiting for the next round. */
+  private readonly waiting = new Map<string, Pending[]>();
 
   constructor(
     private readonly cluster: ClusterClient,
@@ -99,25 +149,64 @@ export class StateCell {
 
   /**
    * Applies `change` with a CPut, retried on a concurrent change; answers its result. A change
-   * may throw (a refused folder name, a full mailbox): nothing is written then. With
-   * changeUnlessRebuilt (counting out an entry already gone), nothing is written when the state
-   * had to be made from the index just now: that count already left the entry out.
+   * may throw (a refused folder name, a full mailbox): nothing is written for it then. Changes of
+   * one user made here while a write of that user's state is in flight wait for it, then go
+   * together in the next write (see `round`). With changeUnlessRebuilt (counting out an entry
+   * already gone), nothing is written when the state had to be made from the index just now:
+   * that count already left the entry out.
    */
-  async change<T>(user: string, change: StateChange<T>): Promise<T> {
-    return (await this.run(user, change, false)) as T;
+  change<T>(user: string, change: StateChange<T>): Promise<T> {
+    return this.enqueue(user, change, false) as Promise<T>;
   }
 
   /** As change, for counting out entries already gone (see above). */
   async changeUnlessRebuilt(user: string, change: StateChange<unknown>): Promise<void> {
-    await this.run(user, change, true);
+    await this.enqueue(user, change, true);
   }
 
-  private async run<T>(user: string, change: StateChange<T>, skipWhenRebuilt: boolean): Promise<T | undefined> {
-    // Each attempt's nonce and result. A CPut that applied may still answer "not applied": its
+  private enqueue(user: string, change: StateChange<unknown>, skipWhenRebuilt: boolean): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { change, skipWhenRebuilt, resolve, reject };
+      const waiting = this.waiting.get(user);
+      if (waiting) {
+        waiting.push(pending);
+        return;
+      }
+      this.waiting.set(user, [pending]);
+      void this.drain(user);
+    });
+  }
+
+  /** Writes the user's waiting changes, a round at a time, until none is left. */
+  private async drain(user: string): Promise<void> {
+    const waiting = this.waiting.get(user) as Pending[];
+    while (waiting.length > 0) {
+      const round = waiting.splice(0, roundChangesMax);
+      try {
+        waiting.unshift(...(await this.round(user, round)));
+      } catch (err) {
+        // Answers the round's changes not answered yet (a settled promise ignores it).
+        for (const p of round) p.reject(err);
+      }
+    }
+    this.waiting.delete(user);
+  }
+
+  /**
+   * One write of the user's state for several changes, in order: each is computed on the state
+   * the ones before it made, and the state they all made is written with one CPut (with their
+   * cells, in one CPutAll when they fit one), retried whole on a concurrent change. A change
+   * whose cells would not fit with the others' waits for the next round (answered here). So a
+   * mailbox that many sessions deliver to at once takes one write per round, not one CPut race
+   * per message that all but one lose.
+   */
+  private async round(user: string, participants: Pending[]): Promise<Pending[]> {
+    let active = participants;
+    // Each attempt's nonce and plan. A CPut that applied may still answer "not applied": its
     // reply was lost in a failover, and another writer changed the cell before the cluster
     // client read it back. The state remembers the last writes' nonces, so the next read finds
-    // ours among them, and the change is not applied a second time (a message counted twice).
-    const tried = new Map<string, { result: T; with: CPutCell[] }>();
+    // ours among them, and the changes are not applied a second time (a message counted twice).
+    const tried = new Map<string, Plan>();
     let known = this.known.get(user);
     for (let attempt = 0; attempt < stateAttemptsMax; attempt++) {
       // The first attempt starts from the state known here. A refusal or "nothing to write" is
@@ -125,48 +214,45 @@ export class StateCell {
       const stale = known !== undefined;
       const { value, state, rebuilt } = known ? { ...known, rebuilt: false } : await this.readRaw(user);
       known = undefined;
-      for (const [nonce, ours] of tried) {
+      for (const [nonce, landed] of tried) {
         if (!remembersWrite(state, nonce)) continue;
-        await this.writeCells(ours.with);
-        return ours.result;
+        await this.writeCells(landed.cells);
+        return answer(landed, active);
       }
-      if (rebuilt && skipWhenRebuilt) return undefined;
-      let outcome: ReturnType<StateChange<T>>;
-      try {
-        outcome = change(state);
-      } catch (err) {
-        if (stale) continue;
-        throw err;
-      }
-      const { state: next, result, with: cells = [] } = outcome;
-      if (!next) {
-        if (stale) continue;
-        return result;
-      }
+      const plan = this.plan(user, value, state, active, rebuilt, stale);
+      if (!plan) continue;
+      if (!plan.next) return answer(plan, active);
       const nonce = randomHex(nonceChars / 2);
-      tried.set(nonce, { result, with: cells });
-      const written = stampWrite(next, state, nonce);
+      tried.set(nonce, plan);
+      const written = stampWrite(plan.next, state, nonce);
       const bytes = encodeState(written);
       const stateCell: CPutCell = { row: usageRow(user), column: stateColumn, expected: value, value: bytes };
+      const cells = plan.cells;
       if (cells.length > 0 && this.cluster.fitsCPutAll([stateCell, ...cells])) {
         // One round of replicated writes for the state and its cells. After an unknown outcome
-        // the state may have applied alone (a crash between the two log entries): the next read
+        // the state may have applied alone (a crash between the log entries): the next read
         // finds its nonce, and the cells are written then.
         const { applied, uncertain } = await this.cluster.cputAll([stateCell, ...cells]);
         if (applied) {
           this.remember(user, bytes, written);
-          return result;
+          return answer(plan, active);
         }
         this.known.delete(user);
         // A stale state known here is the likely reason: read at once.
         if (uncertain || stale) continue;
-        // A cell that no longer holds what the change expects (a delivery's claim taken over)
-        // fails it whatever the state: trying again would only fail again.
-        if (await this.refuses(cells)) throw new PennError('aborted', 'a cell written with the mailbox state changed meanwhile; try again');
+        // A cell that no longer holds what its change expects (a delivery's claim taken over)
+        // fails that change whatever the state: trying it again would only fail again.
+        const refused = await this.refusing(plan.answers);
+        if (refused.size > 0) {
+          for (const p of refused) p.reject(new PennError('aborted', 'a cell written with the mailbox state changed meanwhile; try again'));
+          active = active.filter((p) => !refused.has(p));
+          if (active.length === 0) return [];
+          continue;
+        }
       } else if (await this.cluster.cput(stateCell.row, stateCell.column, value, bytes)) {
         this.remember(user, bytes, written);
         await this.writeCells(cells);
-        return result;
+        return answer(plan, active);
       } else {
         this.known.delete(user);
       }
@@ -175,6 +261,56 @@ export class StateCell {
       if (!stale) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
     }
     throw new PennError('aborted', `${user}'s mailbox is being changed too often at once; try again later`);
+  }
+
+  /**
+   * The changes computed in order on `state`: what each answers, the state they make (undefined:
+   * nothing to write) and their cells; undefined when a change refused, or had nothing to
+   * write, on a state known here (stale, perhaps): read afresh and plan again.
+   */
+  private plan(user: string, value: Buffer, state: MailboxState, active: readonly Pending[], rebuilt: boolean, stale: boolean): Plan | undefined {
+    const plan: Plan = { next: undefined, answers: [], cells: [], later: [] };
+    // What the state cell will weigh in the CPutAll: the state as it is, with room to grow.
+    const stateCell: CPutCell = { row: usageRow(user), column: stateColumn, expected: value, value: Buffer.alloc(value.length + stateGrowthBytes) };
+    for (const pending of active) {
+      if (plan.later.length > 0) {
+        plan.later.push(pending);
+        continue;
+      }
+      if (rebuilt && pending.skipWhenRebuilt) {
+        plan.answers.push({ pending, result: undefined, cells: [] });
+        continue;
+      }
+      let outcome: ReturnType<StateChange<unknown>>;
+      try {
+        outcome = pending.change(plan.next ?? state);
+      } catch (error) {
+        if (stale) return undefined;
+        plan.answers.push({ pending, error, cells: [] });
+        continue;
+      }
+      if (!outcome.state) {
+        if (stale) return undefined;
+        plan.answers.push({ pending, result: outcome.result, cells: [] });
+        continue;
+      }
+      const own = outcome.with ?? [];
+      if (plan.next && own.length > 0 && !this.cluster.fitsCPutAll([stateCell, ...plan.cells, ...own])) {
+        plan.later.push(pending);
+        continue;
+      }
+      plan.next = outcome.state;
+      plan.cells.push(...own);
+      plan.answers.push({ pending, result: outcome.result, cells: own });
+    }
+    return plan;
+  }
+
+  /** The changes among these whose own cells fail their expectation now. */
+  private async refusing(answers: readonly Answer[]): Promise<Set<Pending>> {
+    const refused = new Set<Pending>();
+    for (const a of answers) if (a.cells.length > 0 && (await this.refuses(a.cells))) refused.add(a.pending);
+    return refused;
   }
 
   /** Whether one of the cells fails its expectation now. */
