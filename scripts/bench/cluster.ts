@@ -19,7 +19,8 @@
 // the CPU time per operation summed over the bench and every node process, and the operations
 // per Batch call. BENCH_PHASES (comma-separated, default
 // all: load,big,cells,failover,catchup,idle,plain) runs only some phases: `BENCH_PHASES=load` measures
-// the 256-byte puts and gets alone, quickly.
+// the 256-byte puts and gets alone, quickly. Before the load phases, BENCH_WARMUP_SECONDS (6) of
+// the same puts and gets run untimed ("Warm-up" in docs/PERFORMANCE.md).
 import { readFileSync } from 'node:fs';
 import { ClusterClient } from '../../cluster/kvs/cluster-client.ts';
 import { startCluster, type TestCluster } from '../lib/cluster.ts';
@@ -35,6 +36,7 @@ const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 const clientsCount = 64;
 const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? 1)));
 const batch = process.env.BENCH_BATCH !== '0';
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 6) || 0;
 const phases = new Set((process.env.BENCH_PHASES ?? 'load,big,cells,failover,catchup,idle,plain').split(',').map((p) => p.trim()));
 
 /** clientsCount callers over `connections` cluster clients: caller c uses callers[c]. */
@@ -91,6 +93,13 @@ async function main(): Promise<void> {
     console.log(`bench:cluster — one group of 3 replicas, ${clientsCount} clients over ${connections} cluster client(s), batching ${batch ? 'on' : 'off'}, ${seconds} s per phase`);
     // Channel setup (TLS handshakes, the coordinator lookup) is not timed, as in the etcd anchor.
     await Promise.all(clients.map((c, i) => c.put(`bench#${i % 16}`, 'warm-up', 'x')));
+    // Untimed, the same puts and gets first: the processes' code compiled before it is measured.
+    if (warmupSeconds > 0 && (phases.has('load') || phases.has('big'))) {
+      const small = Buffer.alloc(256, 'x');
+      await runLoad(clientsCount, warmupSeconds / 2, (c, n) => clients[c]!.put(`bench#${c % 16}`, `c${c}-${n % 2000}`, small));
+      await runLoad(clientsCount, warmupSeconds / 2, (c, n) => clients[c]!.get(`bench#${c % 16}`, `c${c}-${n % 2000}`));
+      console.log(`warm-up: ${warmupSeconds} s of the same puts and gets, untimed`);
+    }
     const epochBeforeLoad = await epochOf(cluster);
     const tlsRun = phases.has('load') ? await smallPhases(cluster, clients, pool, 'mutual TLS') : undefined;
     if (tlsRun) {

@@ -4,7 +4,8 @@
 // appends, each fsync'd, in a loop (as the raw disk loop of docs/PERFORMANCE.md, "Peers"). After every phase it
 // prints the node's resident memory, the highest seen during the phase (sampled every 100 ms)
 // and at its end, against kvs.memoryBytesMax. BENCH_SECONDS sets each phase's length (default
-// 10); BENCH_CONNECTIONS (default 64, as redis-benchmark's -c) how many connections the 64
+// 10), BENCH_WARMUP_SECONDS the untimed puts and gets before the first (default 6: "Warm-up" in
+// docs/PERFORMANCE.md); BENCH_CONNECTIONS (default 64, as redis-benchmark's -c) how many connections the 64
 // clients share. With fewer connections than clients, the clients of one connection have their
 // operations coalesced into Batch calls (as the cluster client does) unless BENCH_BATCH=0.
 import { open, rm } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { formatLoad, runLoad, type LoadResult } from './load.ts';
 
 const clientsCount = 64;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 6) || 0;
 const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? clientsCount)));
 const batch = process.env.BENCH_BATCH !== '0';
 const memoryBytesMax = 256 * 1024 * 1024;
@@ -81,6 +83,12 @@ async function main(): Promise<void> {
 
     const small = Buffer.alloc(256, 'x');
     const keyOf = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
+    // Untimed, the same puts and gets first: the node's code compiled before it is measured.
+    if (warmupSeconds > 0) {
+      await runLoad(clientsCount, warmupSeconds / 2, (c, n) => clients[c]!.put(...keyOf(c, n), small));
+      await runLoad(clientsCount, warmupSeconds / 2, (c, n) => clients[c]!.get(...keyOf(c, n)));
+      console.log(`warm-up: ${warmupSeconds} s of the same puts and gets, untimed`);
+    }
     const before = await node.client.status();
     const puts = await phase(node, 'put_256b', 'put 256 B', () => runLoad(clientsCount, seconds, (c, n) => clients[c]!.put(...keyOf(c, n), small)));
     const afterPuts = await node.client.status();
