@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
 import { cputAllCellsMax } from '../../kvs/core/batch.ts';
+import { PennError } from '../../common/errors.ts';
 import { stateColumn, usageRow } from './mailbox.ts';
 import { applyCounts, decodeState, folderById, type CountChange } from './mailbox-state.ts';
 import { StateCell } from './state-cell.ts';
@@ -40,8 +41,12 @@ class OneCell {
   fitsCPutAll(cells: readonly unknown[]) {
     return cells.length <= cputAllCellsMax;
   }
+  /** Runs once, right after a crash left its prefix: what happens before the writer reads again. */
+  afterCrash: (() => void) | undefined;
   async cputAll(cells: { row: string; column: string; expected: Buffer | null; value: Buffer }[]) {
     this.cputAllCalls++;
+    // As the node refuses it (kvs/io/node.ts).
+    if (new Set(cells.map((c) => `${c.row}/${c.column}`)).size < cells.length) throw new PennError('invalid_argument', 'a CPutAll may name a cell only once');
     const holds = cells.every((c) => {
       const current = this.cells.get(`${c.row}/${c.column}`);
       return c.expected === null ? current === undefined : current?.equals(c.expected);
@@ -50,6 +55,10 @@ class OneCell {
     const crash = this.crash;
     this.crash = undefined;
     for (const c of crash === 'first cell only' ? cells.slice(0, 1) : cells) this.cells.set(`${c.row}/${c.column}`, c.value);
+    if (crash) {
+      this.afterCrash?.();
+      this.afterCrash = undefined;
+    }
     return crash ? { applied: false, uncertain: true } : { applied: true, uncertain: false };
   }
   async listColumnsPage() {
@@ -194,5 +203,61 @@ describe('mailbox state cell', () => {
     assert.equal(folderById(state, 'inbox')?.total, 4);
     assert.deepEqual(await store.get('pat#mail', 'inbox/b'), Buffer.from('inbox/b'));
     assert.equal(await store.get('pat#mail', 'inbox/full'), undefined);
+  });
+
+  const entry = (column: string) => [{ row: 'pat#mail', column, expected: null, value: Buffer.from(column) }];
+  const counted = (cell: StateCell, bytes: number, column?: string) =>
+    cell.change('pat', (s) => ({ state: applyCounts(s, [arrival(bytes)]), result: column ?? bytes, ...(column ? { with: entry(column) } : {}) }));
+  const settled = async (all: Promise<unknown>[]) => (await Promise.allSettled(all)).map((o) => (o.status === 'fulfilled' ? o.value : `${(o.reason as PennError).code}`));
+
+  test("a round whose write applied only the state: each change's cells are written after it, and a taken cell fails only its change", async () => {
+    const store = new OneCell();
+    const cell = new StateCell(store as unknown as ClusterClient);
+    await deliver(cell, 'pat', 100);
+    // The first goes alone (no cells: a CPut); the three after it in one CPutAll, whose answer is
+    // lost with only the state applied; then another copy takes the second one's column.
+    store.crash = 'first cell only';
+    store.afterCrash = () => store.cells.set('pat#mail/inbox/b', Buffer.from('another copy'));
+    const outcomes = await settled([counted(cell, 1), counted(cell, 10, 'inbox/a'), counted(cell, 20, 'inbox/b'), counted(cell, 30, 'inbox/c')]);
+    assert.deepEqual(outcomes, [1, 'inbox/a', 'aborted', 'inbox/c']);
+    assert.deepEqual(await store.get('pat#mail', 'inbox/a'), Buffer.from('inbox/a'));
+    assert.deepEqual(await store.get('pat#mail', 'inbox/c'), Buffer.from('inbox/c'), 'written though a change before it failed');
+    assert.deepEqual(await store.get('pat#mail', 'inbox/b'), Buffer.from('another copy'));
+    assert.equal(store.cputAllCalls, 1, 'the round is not written again');
+  });
+
+  test('two changes of a round that write the same cell go in different writes: the second fails alone', async () => {
+    const store = new OneCell();
+    const cell = new StateCell(store as unknown as ClusterClient);
+    await deliver(cell, 'pat', 100);
+    const outcomes = await settled([counted(cell, 1), counted(cell, 10, 'inbox/same'), counted(cell, 20, 'inbox/same'), counted(cell, 30, 'inbox/other')]);
+    assert.deepEqual(outcomes, [1, 'inbox/same', 'aborted', 'inbox/other']);
+    assert.equal(decodeState((await store.get(usageRow('pat'), stateColumn))!)!.bytes, 100 + 1 + 10 + 30);
+  });
+
+  test('a count taken out in a round whose state was just made from the index is skipped, even when the write is tried again', async () => {
+    const store = new OneCell();
+    const cell = new StateCell(store as unknown as ClusterClient);
+    await deliver(cell, 'pat', 100);
+    // The state is lost to a bad value: the next read makes it again from the (empty) index.
+    store.cells.set(`${usageRow('pat')}/${stateColumn}`, Buffer.from('not a state'));
+    // And another writer changes it between that read and the round's CPut, once.
+    const cput = store.cput.bind(store);
+    let raced = false;
+    store.cput = async (r, c, expected, v) => {
+      const current = store.cells.get(`${r}/${c}`);
+      if (!raced && current && decodeState(current)) {
+        raced = true;
+        await deliver(new StateCell(store as unknown as ClusterClient), 'pat', 5);
+      }
+      return cput(r, c, expected, v);
+    };
+    const gone = cell.changeUnlessRebuilt('pat', (s) => ({ state: applyCounts(s, [{ folder: 'inbox', total: -1, unread: -1, bytes: -100 }]), result: undefined }));
+    const outcomes = await settled([counted(cell, 1), gone, counted(cell, 10)]);
+    assert.deepEqual(outcomes, [1, undefined, 10]);
+    const state = decodeState((await store.get(usageRow('pat'), stateColumn))!)!;
+    assert.equal(raced, true);
+    assert.equal(folderById(state, 'inbox')?.total, 3, 'the other writer\'s and our two: the count taken out is not');
+    assert.equal(state.bytes, 5 + 1 + 10);
   });
 });

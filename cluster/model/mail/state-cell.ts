@@ -216,10 +216,17 @@ export class StateCell {
       known = undefined;
       for (const [nonce, landed] of tried) {
         if (!remembersWrite(state, nonce)) continue;
-        await this.writeCells(landed.cells);
+        await this.writeEachCells(landed);
         return answer(landed, active);
       }
-      const plan = this.plan(user, value, state, active, rebuilt, stale);
+      if (rebuilt && active.some((p) => p.skipWhenRebuilt)) {
+        // The count just made from the index already left these changes' entries out: they are
+        // done, and must not be applied to a later read of the state either.
+        for (const p of active) if (p.skipWhenRebuilt) p.resolve(undefined);
+        active = active.filter((p) => !p.skipWhenRebuilt);
+        if (active.length === 0) return [];
+      }
+      const plan = this.plan(user, value, state, active, stale);
       if (!plan) continue;
       if (!plan.next) return answer(plan, active);
       const nonce = randomHex(nonceChars / 2);
@@ -251,7 +258,7 @@ export class StateCell {
         }
       } else if (await this.cluster.cput(stateCell.row, stateCell.column, value, bytes)) {
         this.remember(user, bytes, written);
-        await this.writeCells(cells);
+        await this.writeEachCells(plan);
         return answer(plan, active);
       } else {
         this.known.delete(user);
@@ -268,17 +275,17 @@ export class StateCell {
    * nothing to write) and their cells; undefined when a change refused, or had nothing to
    * write, on a state known here (stale, perhaps): read afresh and plan again.
    */
-  private plan(user: string, value: Buffer, state: MailboxState, active: readonly Pending[], rebuilt: boolean, stale: boolean): Plan | undefined {
+  private plan(user: string, value: Buffer, state: MailboxState, active: readonly Pending[], stale: boolean): Plan | undefined {
     const plan: Plan = { next: undefined, answers: [], cells: [], later: [] };
+    // A CPutAll may name a cell only once: a change writing a cell another one of the round
+    // writes (two deliveries of one Message-ID, its claim taken over) waits for the next round.
+    const named = new Set<string>();
+    const cellKey = (c: CPutCell) => `${c.row}\n${c.column}`;
     // What the state cell will weigh in the CPutAll: the state as it is, with room to grow.
     const stateCell: CPutCell = { row: usageRow(user), column: stateColumn, expected: value, value: Buffer.alloc(value.length + stateGrowthBytes) };
     for (const pending of active) {
       if (plan.later.length > 0) {
         plan.later.push(pending);
-        continue;
-      }
-      if (rebuilt && pending.skipWhenRebuilt) {
-        plan.answers.push({ pending, result: undefined, cells: [] });
         continue;
       }
       let outcome: ReturnType<StateChange<unknown>>;
@@ -295,15 +302,33 @@ export class StateCell {
         continue;
       }
       const own = outcome.with ?? [];
-      if (plan.next && own.length > 0 && !this.cluster.fitsCPutAll([stateCell, ...plan.cells, ...own])) {
+      if (plan.next && own.length > 0 && (own.some((c) => named.has(cellKey(c))) || !this.cluster.fitsCPutAll([stateCell, ...plan.cells, ...own]))) {
         plan.later.push(pending);
         continue;
       }
       plan.next = outcome.state;
       plan.cells.push(...own);
+      for (const c of own) named.add(cellKey(c));
       plan.answers.push({ pending, result: outcome.result, cells: own });
     }
     return plan;
+  }
+
+  /**
+   * Writes each change's cells after the state they go with applied alone (see writeCells): a
+   * change whose cell holds something else fails alone, and the others' cells are still
+   * written. A store that cannot be reached fails the round (each change would wait for it).
+   */
+  private async writeEachCells(plan: Plan): Promise<void> {
+    for (const a of plan.answers) {
+      if (a.cells.length === 0 || 'error' in a) continue;
+      try {
+        await this.writeCells(a.cells);
+      } catch (err) {
+        if (!(err instanceof PennError && err.code === 'aborted')) throw err;
+        a.error = err;
+      }
+    }
   }
 
   /** The changes among these whose own cells fail their expectation now. */
