@@ -34,7 +34,7 @@ import { groupOfRow } from '../common/config.ts';
 import { PennError, isPennError } from '../common/errors.ts';
 import { CoordinatorClient, type LookupResult } from '../coordinator/client.ts';
 import { NodeClient, listAllColumns, type BatchFigures, type CPutCell, type ColumnNamePageOptions, type ColumnPageOptions, type ColumnValuePageOptions } from './client.ts';
-import { cputAllBytes, cputAllCellsMax } from './core/batch.ts';
+import { cputAllBytes, cputAllCellsMax, namesEachCellOnce } from './core/batch.ts';
 import type { ColumnPage, ColumnValuePage } from './core/column-page.ts';
 import type { ColumnInfo, ColumnValue, ScanPage } from './core/types.ts';
 import { checkColumnPageLimit, columnPageLimitMax } from './core/validate.ts';
@@ -187,12 +187,18 @@ export class ClusterClient {
   }
 
   /**
-   * Whether these cells can go in one cputAll: at most cputAllCellsMax of them, on rows of one
-   * group, within kvs.batchBytesMax (a cput_all travels only inside a Batch, whatever its size).
+   * Whether these cells can go in one cputAll: at most cputAllCellsMax of them, each named once,
+   * on rows of one group, within kvs.batchBytesMax (a cput_all travels only inside a Batch,
+   * whatever its size).
    */
   fitsCPutAll(cells: readonly CPutCell[]): boolean {
     const group = groupOfRow(this.config, cells[0]?.row ?? '');
-    return cells.length <= cputAllCellsMax && cputAllBytes(cells) <= this.config.kvs.batchBytesMax && cells.every((c) => groupOfRow(this.config, c.row) === group);
+    return (
+      cells.length <= cputAllCellsMax &&
+      namesEachCellOnce(cells) &&
+      cputAllBytes(cells) <= this.config.kvs.batchBytesMax &&
+      cells.every((c) => groupOfRow(this.config, c.row) === group)
+    );
   }
 
   delete(row: string, column: string): Promise<boolean> {

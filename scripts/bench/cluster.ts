@@ -27,7 +27,7 @@ import { startCluster, type TestCluster } from '../lib/cluster.ts';
 import { waitFor } from '../lib/processes.ts';
 import { coordinatorLeaderGap, epochOf, formatSpread, killFailover, stallTakeover } from './failover.ts';
 import { figure, loadFigures } from './figures.ts';
-import { formatLoad, runLoad, type LoadResult } from './load.ts';
+import { formatLoad, runLoad, warmUp, type LoadResult } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const failoverRuns = Number(process.env.FAILOVER_RUNS ?? 10);
@@ -36,7 +36,6 @@ const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 const clientsCount = 64;
 const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? 1)));
 const batch = process.env.BENCH_BATCH !== '0';
-const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 6) || 0;
 const phases = new Set((process.env.BENCH_PHASES ?? 'load,big,cells,failover,catchup,idle,plain').split(',').map((p) => p.trim()));
 
 /** clientsCount callers over `connections` cluster clients: caller c uses callers[c]. */
@@ -77,12 +76,14 @@ async function measuredLoad(cluster: TestCluster, pool: ClusterClient[], name: s
   return r;
 }
 
+const small = Buffer.alloc(256, 'x');
+/** Caller c's n-th key of the 256-byte phases. */
+const smallKey = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
+
 /** 256-byte puts, then gets of the same keys, from every caller for `seconds` each. */
 async function smallPhases(cluster: TestCluster, clients: ClusterClient[], pool: ClusterClient[], label: string): Promise<{ puts: LoadResult; gets: LoadResult }> {
-  const small = Buffer.alloc(256, 'x');
-  const key = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
-  const puts = await measuredLoad(cluster, pool, `put 256 B, ${label}`, (c, n) => clients[c]!.put(...key(c, n), small));
-  const gets = await measuredLoad(cluster, pool, `get 256 B, ${label}`, (c, n) => clients[c]!.get(...key(c, n)));
+  const puts = await measuredLoad(cluster, pool, `put 256 B, ${label}`, (c, n) => clients[c]!.put(...smallKey(c, n), small));
+  const gets = await measuredLoad(cluster, pool, `get 256 B, ${label}`, (c, n) => clients[c]!.get(...smallKey(c, n)));
   return { puts, gets };
 }
 
@@ -93,12 +94,12 @@ async function main(): Promise<void> {
     console.log(`bench:cluster — one group of 3 replicas, ${clientsCount} clients over ${connections} cluster client(s), batching ${batch ? 'on' : 'off'}, ${seconds} s per phase`);
     // Channel setup (TLS handshakes, the coordinator lookup) is not timed, as in the etcd anchor.
     await Promise.all(clients.map((c, i) => c.put(`bench#${i % 16}`, 'warm-up', 'x')));
-    // Untimed, the same puts and gets first: the processes' code compiled before it is measured.
-    if (warmupSeconds > 0 && (phases.has('load') || phases.has('big'))) {
-      const small = Buffer.alloc(256, 'x');
-      await runLoad(clientsCount, warmupSeconds / 2, (c, n) => clients[c]!.put(`bench#${c % 16}`, `c${c}-${n % 2000}`, small));
-      await runLoad(clientsCount, warmupSeconds / 2, (c, n) => clients[c]!.get(`bench#${c % 16}`, `c${c}-${n % 2000}`));
-      console.log(`warm-up: ${warmupSeconds} s of the same puts and gets, untimed`);
+    if (phases.has('load') || phases.has('big')) {
+      await warmUp(
+        clientsCount,
+        (c, n) => clients[c]!.put(...smallKey(c, n), small),
+        (c, n) => clients[c]!.get(...smallKey(c, n)),
+      );
     }
     const epochBeforeLoad = await epochOf(cluster);
     const tlsRun = phases.has('load') ? await smallPhases(cluster, clients, pool, 'mutual TLS') : undefined;

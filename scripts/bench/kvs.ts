@@ -13,11 +13,10 @@ import path from 'node:path';
 import { NodeClient } from '../../cluster/kvs/client.ts';
 import { startSingleNode, type SingleNode } from '../lib/single-node.ts';
 import { figure, loadFigures } from './figures.ts';
-import { formatLoad, runLoad, type LoadResult } from './load.ts';
+import { formatLoad, runLoad, warmUp, type LoadResult } from './load.ts';
 
 const clientsCount = 64;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 6) || 0;
 const connections = Math.max(1, Math.min(clientsCount, Number(process.env.BENCH_CONNECTIONS ?? clientsCount)));
 const batch = process.env.BENCH_BATCH !== '0';
 const memoryBytesMax = 256 * 1024 * 1024;
@@ -83,12 +82,11 @@ async function main(): Promise<void> {
 
     const small = Buffer.alloc(256, 'x');
     const keyOf = (c: number, n: number) => [`bench#${c % 16}`, `c${c}-${n % 2000}`] as const;
-    // Untimed, the same puts and gets first: the node's code compiled before it is measured.
-    if (warmupSeconds > 0) {
-      await runLoad(clientsCount, warmupSeconds / 2, (c, n) => clients[c]!.put(...keyOf(c, n), small));
-      await runLoad(clientsCount, warmupSeconds / 2, (c, n) => clients[c]!.get(...keyOf(c, n)));
-      console.log(`warm-up: ${warmupSeconds} s of the same puts and gets, untimed`);
-    }
+    await warmUp(
+      clientsCount,
+      (c, n) => clients[c]!.put(...keyOf(c, n), small),
+      (c, n) => clients[c]!.get(...keyOf(c, n)),
+    );
     const before = await node.client.status();
     const puts = await phase(node, 'put_256b', 'put 256 B', () => runLoad(clientsCount, seconds, (c, n) => clients[c]!.put(...keyOf(c, n), small)));
     const afterPuts = await node.client.status();

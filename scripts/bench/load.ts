@@ -65,6 +65,18 @@ export async function timedPasses<T>(warmup: number, timed: number, run: () => P
   return { results, median: median(rates), note: `median of ${timed} after ${warmup} untimed: ${rates.map((r) => r.toFixed(1)).join(' / ')}` };
 }
 
+/**
+ * Runs each load untimed for an equal share of `seconds` before a bench's first timed phase, so
+ * that what it times is the processes running, not V8 compiling them (docs/PERFORMANCE.md,
+ * "Warm-up"); BENCH_WARMUP_SECONDS sets the length (default 6, 0: none).
+ */
+export async function warmUp(clients: number, ...loads: ((client: number, n: number) => Promise<unknown>)[]): Promise<void> {
+  const seconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 6) || 0;
+  if (seconds <= 0 || loads.length === 0) return;
+  for (const op of loads) await runLoad(clients, seconds / loads.length, op);
+  console.log(`warm-up: ${seconds} s of the same load, untimed`);
+}
+
 export function formatLoad(name: string, r: LoadResult, extra = ''): string {
   return `${name.padEnd(28)} ${r.opsPerSecond.toFixed(0).padStart(8)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  (${r.ops} ops, ${r.errors} errors)${extra}`;
 }

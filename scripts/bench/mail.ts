@@ -123,6 +123,11 @@ async function main(): Promise<void> {
   const nodePids = cluster.nodes.map((n) => cluster.services.get(n.id)?.child.pid);
   /** CPU ms of the daemon and of all storage nodes together, so far. */
   const cpu = () => ({ daemon: cpuMs(daemon.child.pid), nodes: nodePids.reduce<number>((sum, pid) => sum + cpuMs(pid), 0) });
+  /** CPU µs per message of the daemon and of the storage nodes between two readings of cpu(). */
+  const cpuPerMessage = (before: ReturnType<typeof cpu>, after: ReturnType<typeof cpu>, count: number) => ({
+    daemonUs: ((after.daemon - before.daemon) * 1000) / count,
+    nodesUs: ((after.nodes - before.nodes) * 1000) / count,
+  });
   /** Replicated writes so far: the sum over groups of the furthest log position of their nodes. */
   const writes = async () => {
     const positions = await Promise.all(cluster.nodes.map((n) => cluster.node(n.id).status().then((s) => ({ group: n.group, at: Number(s.log_position) }), () => ({ group: n.group, at: 0 }))));
@@ -195,8 +200,7 @@ async function main(): Promise<void> {
       const writesPerMessage = ((await writes()) - writesBefore) / count;
       latencies.sort((a, b) => a - b);
       const result = { opsPerSecond: latencies.length / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
-      const daemonUs = ((cpuAfter.daemon - cpuBefore.daemon) * 1000) / count;
-      const nodesUs = ((cpuAfter.nodes - cpuBefore.nodes) * 1000) / count;
+      const { daemonUs, nodesUs } = cpuPerMessage(cpuBefore, cpuAfter, count);
       console.log(
         `SMTP ${withMessageId ? 'with Message-ID' : recipient ? 'into one mailbox' : 'delivery'}  ${count} × 4 KiB over ${sessions} sessions: ${result.opsPerSecond.toFixed(0)} messages/s, ` +
           `${((count * messageBytes) / seconds / 1e6).toFixed(2)} MB/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; ` +
@@ -223,12 +227,12 @@ async function main(): Promise<void> {
       const before = (await mailbox.usage('sink')).inbox;
       const cpuBefore = cpu();
       const run = await smtpSource(ports.smtpPort, oneMailboxMessages);
-      const cpuAfter = cpu();
+      const { daemonUs, nodesUs } = cpuPerMessage(cpuBefore, cpu(), oneMailboxMessages);
       const stored = (await mailbox.usage('sink')).inbox - before;
       const rate = stored / run.seconds;
       console.log(
         `SMTP by smtp-source  ${smtpSourceArgs(ports.smtpPort, oneMailboxMessages).join(' ')}: ${rate.toFixed(0)} messages/s, ${stored} of ${oneMailboxMessages} stored in ${run.seconds.toFixed(1)} s; ` +
-          `CPU per message: daemon ${(((cpuAfter.daemon - cpuBefore.daemon) * 1000) / oneMailboxMessages).toFixed(0)} µs, storage nodes ${(((cpuAfter.nodes - cpuBefore.nodes) * 1000) / oneMailboxMessages).toFixed(0)} µs` +
+          `CPU per message: daemon ${daemonUs.toFixed(0)} µs, storage nodes ${nodesUs.toFixed(0)} µs` +
           (run.code === 0 ? '' : `; smtp-source exited ${run.code}: ${run.stderr.trim().split('\n')[0]}`),
       );
       figure('mail', 'smtp_source_msgs', rate, 'ops/s');
@@ -324,8 +328,11 @@ function smtpSourceArgs(port: number, count: number): string[] {
 function smtpSource(port: number, count: number): Promise<{ seconds: number; code: number | null; stderr: string }> {
   const started = performance.now();
   const child = spawn('smtp-source', smtpSourceArgs(port, count), { stdio: ['ignore', 'ignore', 'pipe'] });
+  // What it says on failure, for the bench's line: its first few KiB are plenty.
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 4096) stderr += d.toString();
+  });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ seconds: (performance.now() - started) / 1000, code, stderr }));

@@ -20,6 +20,11 @@ export interface CPutCell {
   value: Buffer;
 }
 
+/** Whether no two of these cells are the same row and column: a CPutAll may name a cell only once. */
+export function namesEachCellOnce(cells: readonly { row: string; column: string }[]): boolean {
+  return new Set(cells.map((c) => `${c.row}\0${c.column}`)).size === cells.length;
+}
+
 /** What an operation counts against kvs.batchBytesMax: the bytes of its names and values. */
 export function operationBytes(row: string, column: string, ...values: Buffer[]): number {
   let bytes = Buffer.byteLength(row, 'utf8') + Buffer.byteLength(column, 'utf8');

@@ -8,7 +8,7 @@ import { PennError } from '../../common/errors.ts';
 import type { Logger } from '../../common/log.ts';
 import { NodeClient } from '../client.ts';
 import type { ColumnPage, ColumnValuePage } from '../core/column-page.ts';
-import { cputAllCellsMax, type CPutCell } from '../core/batch.ts';
+import { cputAllCellsMax, namesEachCellOnce, type CPutCell } from '../core/batch.ts';
 import type { LogEntry, NodeState, NodeStatusFigures, ScanPage } from '../core/types.ts';
 import {
   checkColumn,
@@ -136,8 +136,7 @@ export class KvsNode {
       value: checkValue('value', c.value, this.limits),
       expect: c.expected === null ? { absent: true } : { value: checkValue('expected', c.expected, this.limits) },
     }));
-    const cells = new Set(ops.map((op) => `${op.row}\0${op.column}`));
-    if (cells.size !== ops.length) throw new PennError('invalid_argument', 'a CPutAll may name a cell only once');
+    if (!namesEachCellOnce(ops)) throw new PennError('invalid_argument', 'a CPutAll may name a cell only once');
     const first = ops[0] as WriteOp;
     if (ops.some((op) => groupOfRow(this.config, op.row) !== groupOfRow(this.config, first.row))) {
       throw new PennError('invalid_argument', 'the rows of a CPutAll must belong to one group');

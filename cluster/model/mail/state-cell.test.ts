@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ClusterClient } from '../../kvs/cluster-client.ts';
-import { cputAllCellsMax } from '../../kvs/core/batch.ts';
+import { cputAllCellsMax, namesEachCellOnce } from '../../kvs/core/batch.ts';
 import { PennError } from '../../common/errors.ts';
 import { stateColumn, usageRow } from './mailbox.ts';
 import { applyCounts, decodeState, folderById, type CountChange } from './mailbox-state.ts';
@@ -37,16 +37,16 @@ class OneCell {
    */
   crash: 'first cell only' | 'whole' | undefined;
   cputAllCalls = 0;
-  /** A CPutAll's real bound on cells; bytes and groups never stand in the way here. */
-  fitsCPutAll(cells: readonly unknown[]) {
-    return cells.length <= cputAllCellsMax;
+  /** A CPutAll's real bounds on cells; bytes and groups never stand in the way here. */
+  fitsCPutAll(cells: readonly { row: string; column: string }[]) {
+    return cells.length <= cputAllCellsMax && namesEachCellOnce(cells);
   }
   /** Runs once, right after a crash left its prefix: what happens before the writer reads again. */
   afterCrash: (() => void) | undefined;
   async cputAll(cells: { row: string; column: string; expected: Buffer | null; value: Buffer }[]) {
     this.cputAllCalls++;
     // As the node refuses it (kvs/io/node.ts).
-    if (new Set(cells.map((c) => `${c.row}/${c.column}`)).size < cells.length) throw new PennError('invalid_argument', 'a CPutAll may name a cell only once');
+    if (!namesEachCellOnce(cells)) throw new PennError('invalid_argument', 'a CPutAll may name a cell only once');
     const holds = cells.every((c) => {
       const current = this.cells.get(`${c.row}/${c.column}`);
       return c.expected === null ? current === undefined : current?.equals(c.expected);

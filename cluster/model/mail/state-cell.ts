@@ -67,13 +67,18 @@ interface Answer {
   cells: CPutCell[];
 }
 
-/** A round's changes computed on one state: see StateCell.plan. */
+/**
+ * A round's changes computed on one state (StateCell.plan): the state they make (undefined:
+ * nothing to write) and what each answers; changes not among the answers wait for the next round.
+ */
 interface Plan {
   next: MailboxState | undefined;
   answers: Answer[];
-  cells: CPutCell[];
-  /** Changes whose cells did not fit with the others': the next round's. */
-  later: Pending[];
+}
+
+/** The cells a plan writes with the state, its changes' in order. */
+function cellsOf(plan: Plan): CPutCell[] {
+  return plan.answers.flatMap((a) => a.cells);
 }
 
 /**
@@ -234,7 +239,7 @@ export class StateCell {
       const written = stampWrite(plan.next, state, nonce);
       const bytes = encodeState(written);
       const stateCell: CPutCell = { row: usageRow(user), column: stateColumn, expected: value, value: bytes };
-      const cells = plan.cells;
+      const cells = cellsOf(plan);
       if (cells.length > 0 && this.cluster.fitsCPutAll([stateCell, ...cells])) {
         // One round of replicated writes for the state and its cells. After an unknown outcome
         // the state may have applied alone (a crash between the log entries): the next read
@@ -271,23 +276,18 @@ export class StateCell {
   }
 
   /**
-   * The changes computed in order on `state`: what each answers, the state they make (undefined:
-   * nothing to write) and their cells; undefined when a change refused, or had nothing to
-   * write, on a state known here (stale, perhaps): read afresh and plan again.
+   * The changes computed in order on `state`: the state they make and what each answers;
+   * undefined when a change refused, or had nothing to write, on a state known here (stale,
+   * perhaps): read afresh and plan again. A change whose cells cannot go in one CPutAll with
+   * the others' (too many, too large, or naming a cell one of them writes: two deliveries of one
+   * Message-ID, its claim taken over) waits for the next round, and so do the changes after it.
    */
   private plan(user: string, value: Buffer, state: MailboxState, active: readonly Pending[], stale: boolean): Plan | undefined {
-    const plan: Plan = { next: undefined, answers: [], cells: [], later: [] };
-    // A CPutAll may name a cell only once: a change writing a cell another one of the round
-    // writes (two deliveries of one Message-ID, its claim taken over) waits for the next round.
-    const named = new Set<string>();
-    const cellKey = (c: CPutCell) => `${c.row}\n${c.column}`;
+    const plan: Plan = { next: undefined, answers: [] };
     // What the state cell will weigh in the CPutAll: the state as it is, with room to grow.
-    const stateCell: CPutCell = { row: usageRow(user), column: stateColumn, expected: value, value: Buffer.alloc(value.length + stateGrowthBytes) };
+    // Made only once a second change is asked to join: a lone change never needs it.
+    let stateCell: CPutCell | undefined;
     for (const pending of active) {
-      if (plan.later.length > 0) {
-        plan.later.push(pending);
-        continue;
-      }
       let outcome: ReturnType<StateChange<unknown>>;
       try {
         outcome = pending.change(plan.next ?? state);
@@ -302,13 +302,11 @@ export class StateCell {
         continue;
       }
       const own = outcome.with ?? [];
-      if (plan.next && own.length > 0 && (own.some((c) => named.has(cellKey(c))) || !this.cluster.fitsCPutAll([stateCell, ...plan.cells, ...own]))) {
-        plan.later.push(pending);
-        continue;
+      if (plan.next && own.length > 0) {
+        stateCell ??= { row: usageRow(user), column: stateColumn, expected: value, value: Buffer.allocUnsafe(value.length + stateGrowthBytes) };
+        if (!this.cluster.fitsCPutAll([stateCell, ...cellsOf(plan), ...own])) break;
       }
       plan.next = outcome.state;
-      plan.cells.push(...own);
-      for (const c of own) named.add(cellKey(c));
       plan.answers.push({ pending, result: outcome.result, cells: own });
     }
     return plan;
